@@ -1,0 +1,54 @@
+/** Composes the app: middleware, API routes, the page and static files, in one place. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { serveStatic } from "hono/deno";
+import type { Assets } from "./components/page.tsx";
+import { ASSET_PREFIX } from "./lib/build/assets.ts";
+import type { Config } from "./lib/config.ts";
+import type { AppEnv } from "./lib/http/env.ts";
+import { jsonError } from "./lib/http/json_error.ts";
+import type { LlmClient } from "./lib/llm/types.ts";
+import type { Logger } from "./lib/log.ts";
+import { featureApi } from "./routes/api/features.ts";
+import { healthApi } from "./routes/api/health.ts";
+import { pageRoutes } from "./routes/page.tsx";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppDeps {
+  config: Config;
+  llm: LlmClient;
+  log: Logger;
+  assets: Assets;
+}
+
+export function createApp({ config, llm, log, assets }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => jsonError(413, `the request body must be at most ${MAX_BODY_BYTES / 1024} KiB`),
+    }),
+  );
+
+  app.route("/api/health", healthApi({ config, llm }));
+  app.route("/api", featureApi({ config, llm, log }));
+  app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
+
+  app.route("/", pageRoutes({ config, assets }));
+  app.use(`${ASSET_PREFIX}*`, async (c, next) => {
+    await next();
+    if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");
+  });
+  app.use("/static/*", serveStatic({ root: new URL(".", import.meta.url).pathname }));
+
+  app.notFound((c) => c.text("Not found", 404));
+  app.onError((error, c) => {
+    log("error", "unhandled error", { requestId: c.get("requestId"), error: String(error?.stack ?? error) });
+    return jsonError(500, "internal error");
+  });
+  return app;
+}

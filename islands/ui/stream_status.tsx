@@ -1,0 +1,60 @@
+import type { StreamController } from "../../lib/client/stream_controller.ts";
+import type { MessageKey } from "../../lib/i18n/mod.ts";
+import type { Translate } from "./translate.ts";
+
+/** The streaming indicator with Stop, and after a failure the error with Retry. */
+export function StreamStatus({ controller, t }: { controller: StreamController; t: Translate }) {
+  const status = controller.status.value;
+  const failure = controller.failure.value;
+  return (
+    <>
+      <div class="streaming-indicator" role="status" hidden={status !== "streaming"}>
+        <span class="dots" aria-hidden="true">
+          <i />
+          <i />
+          <i />
+        </span>
+        <span>{t("stream.generating")}</span>
+        <button type="button" class="btn btn-stop" onClick={() => controller.stop()}>
+          {t("stream.stop")}
+        </button>
+      </div>
+      {status === "stopped" && <p class="note">{t("stream.stopped")}</p>}
+      {status === "error" && failure && (
+        <div class="alert alert-error" role="alert">
+          <span>{failureText(failure, t)}</span>
+          <span class="alert-actions">
+            <button type="button" class="btn" onClick={() => controller.retry()}>{t("stream.retry")}</button>
+            {controller.streaming && (
+              <button
+                type="button"
+                class="btn btn-ghost"
+                onClick={() => controller.retryWithoutStreaming()}
+              >
+                {t("stream.without_streaming")}
+              </button>
+            )}
+          </span>
+        </div>
+      )}
+    </>
+  );
+}
+
+const KNOWN_CODES = new Set([
+  "unreachable",
+  "auth",
+  "rate_limited",
+  "upstream",
+  "bad_response",
+  "truncated",
+  "timeout",
+  "stalled",
+  "network",
+]);
+
+function failureText(failure: { code: string; message?: string }, t: Translate): string {
+  if (failure.code === "request") return t("error.request", { message: failure.message ?? "" });
+  if (KNOWN_CODES.has(failure.code)) return t(`error.${failure.code}` as MessageKey);
+  return t("error.unknown");
+}

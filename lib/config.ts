@@ -1,0 +1,114 @@
+/** Typed configuration read once from the environment (see README for each variable). */
+
+export type LlmProvider = "openai" | "demo";
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface Config {
+  port: number;
+  llm: {
+    provider: LlmProvider;
+    /** Base URL of the OpenAI-compatible API, ending before `/chat/completions`. */
+    baseURL?: string;
+    apiKey?: string;
+    model: string;
+  };
+  streaming: {
+    enabled: boolean;
+    /** Whole-answer limit, in milliseconds. */
+    timeoutMs: number;
+    /** Longest silence from the upstream before the answer is ended, in milliseconds. */
+    idleTimeoutMs: number;
+    /** Deltas that arrive together are joined up to this many characters. */
+    bufferSize: number;
+    /** Browser DOM update interval, in milliseconds. */
+    updateIntervalMs: number;
+    /** Idle time before a `: keep-alive` comment, in milliseconds. */
+    keepAliveMs: number;
+  };
+  demo: { firstTokenMs: number; tokensPerSecond: number };
+  kvPath?: string;
+  logLevel: LogLevel;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+export function readEnv(): Env {
+  return Deno.env.toObject();
+}
+
+/** Builds the configuration from an environment map; throws ConfigError on a bad value. */
+export function loadConfig(env: Env = readEnv()): Config {
+  const baseURL = baseUrlFrom(env);
+  const apiKey = nonEmpty(env.OPENAI_API_KEY) ?? nonEmpty(env.OPENAI_KEY);
+  const provider = providerFrom(env.LLM_PROVIDER, baseURL !== undefined || apiKey !== undefined);
+  return {
+    port: integer(env, "PORT", 8000, 0, 65535),
+    llm: {
+      provider,
+      baseURL,
+      apiKey,
+      model: nonEmpty(env.OPENAI_MODEL) ?? (provider === "demo" ? "kabotan-demo" : "gpt-4o-mini"),
+    },
+    streaming: {
+      enabled: boolean(env, "ENABLE_STREAMING", true),
+      timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
+      idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
+      bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
+      updateIntervalMs: integer(env, "STREAMING_UPDATE_INTERVAL", 100, 0, 10_000),
+      keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000,
+    },
+    demo: {
+      firstTokenMs: integer(env, "DEMO_FIRST_TOKEN_MS", 300, 0, 60_000),
+      tokensPerSecond: integer(env, "DEMO_TOKENS_PER_SECOND", 30, 1, 100_000),
+    },
+    kvPath: nonEmpty(env.KV_PATH),
+    logLevel: logLevel(env.LOG_LEVEL),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** OPENAI_BASE_URL, or the original app's OPENAI_HOST (a full `…/chat/completions` URL). */
+function baseUrlFrom(env: Env): string | undefined {
+  const base = nonEmpty(env.OPENAI_BASE_URL);
+  if (base) return base.replace(/\/+$/, "");
+  const host = nonEmpty(env.OPENAI_HOST);
+  if (!host) return undefined;
+  return host.replace(/\/+$/, "").replace(/\/chat\/completions$/, "");
+}
+
+function providerFrom(value: string | undefined, configured: boolean): LlmProvider {
+  const name = nonEmpty(value)?.toLowerCase();
+  if (name === undefined) return configured ? "openai" : "demo";
+  if (name === "openai" || name === "demo") return name;
+  throw new ConfigError(`LLM_PROVIDER must be "openai" or "demo", not "${value}"`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (["true", "1", "yes", "on"].includes(raw)) return true;
+  if (["false", "0", "no", "off"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${env[name]}"`);
+}
+
+function logLevel(value: string | undefined): LogLevel {
+  const level = nonEmpty(value)?.toLowerCase() ?? "info";
+  if (level === "debug" || level === "info" || level === "warn" || level === "error") return level;
+  throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, not "${value}"`);
+}

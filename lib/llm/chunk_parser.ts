@@ -1,0 +1,60 @@
+import type { Usage } from "./types.ts";
+
+/** What one upstream SSE `data:` payload of a chat completion stream means. */
+export type UpstreamChunk =
+  | { kind: "done" }
+  | { kind: "delta"; text: string; finishReason?: string; usage?: Usage }
+  | { kind: "error"; message: string }
+  | { kind: "malformed"; data: string };
+
+interface RawChunk {
+  choices?: Array<{ delta?: { content?: unknown }; finish_reason?: unknown }>;
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+  error?: unknown;
+}
+
+/**
+ * Interprets one `data:` payload. Role-only deltas, empty `choices` and the usage chunk come
+ * back as a delta with empty text; an `error` object inside a 200 stream is an error.
+ */
+export function parseUpstreamChunk(data: string): UpstreamChunk {
+  const trimmed = data.trim();
+  if (trimmed === "[DONE]") return { kind: "done" };
+  let raw: RawChunk;
+  try {
+    raw = JSON.parse(trimmed);
+  } catch {
+    return { kind: "malformed", data: trimmed.slice(0, 200) };
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return { kind: "malformed", data: trimmed.slice(0, 200) };
+  }
+  if (raw.error !== undefined && raw.error !== null) {
+    return { kind: "error", message: errorMessage(raw.error) };
+  }
+  const choice = Array.isArray(raw.choices) ? raw.choices[0] : undefined;
+  const content = choice?.delta?.content;
+  const finish = choice?.finish_reason;
+  return {
+    kind: "delta",
+    text: typeof content === "string" ? content : "",
+    finishReason: typeof finish === "string" && finish ? finish : undefined,
+    usage: usageOf(raw.usage),
+  };
+}
+
+function errorMessage(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (error && typeof error === "object" && "message" in error) {
+    return String((error as { message: unknown }).message);
+  }
+  return JSON.stringify(error);
+}
+
+function usageOf(usage: RawChunk["usage"]): Usage | undefined {
+  if (!usage || typeof usage !== "object") return undefined;
+  const promptTokens = typeof usage.prompt_tokens === "number" ? usage.prompt_tokens : undefined;
+  const completionTokens = typeof usage.completion_tokens === "number" ? usage.completion_tokens : undefined;
+  if (promptTokens === undefined && completionTokens === undefined) return undefined;
+  return { promptTokens, completionTokens };
+}

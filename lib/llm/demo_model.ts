@@ -1,0 +1,108 @@
+/**
+ * The built-in demo model: an OpenAI-compatible `/chat/completions` responder that runs in
+ * process and is plugged into the SDK through its `fetch` option, so the demo takes exactly
+ * the parsing path a real server does.
+ */
+import { composeDemoAnswer, demoTokens, type Random } from "./demo_text.ts";
+import type { ChatMessage, GenerationHints } from "./types.ts";
+
+export interface DemoPace {
+  firstTokenMs: number;
+  tokensPerSecond: number;
+}
+
+export const DEMO_BASE_URL = "http://demo.kabotan.invalid/v1";
+
+export function createDemoFetch(pace: DemoPace, random: Random = Math.random): typeof fetch {
+  return async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/chat/completions")) {
+      return Response.json({ error: { message: "not found" } }, { status: 404 });
+    }
+    const body = await request.json() as { messages?: ChatMessage[]; stream?: boolean };
+    const hints = readHints(request.headers.get("x-kabotan-hints"));
+    const lastUser = [...(body.messages ?? [])].reverse().find((m) => m.role === "user");
+    const text = composeDemoAnswer(hints, lastUser?.content ?? "", random);
+    const created = Math.floor(Date.now() / 1000);
+    const base = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
+    const usage = { prompt_tokens: 0, completion_tokens: demoTokens(text).length };
+
+    if (!body.stream) {
+      await sleep(pace.firstTokenMs, request.signal);
+      return Response.json({
+        ...base,
+        object: "chat.completion",
+        choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+        usage: { ...usage, total_tokens: usage.completion_tokens },
+      });
+    }
+    return new Response(demoEventStream(text, pace, base, usage, request.signal), {
+      headers: { "content-type": "text/event-stream" },
+    });
+  };
+}
+
+function demoEventStream(
+  text: string,
+  pace: DemoPace,
+  base: Record<string, unknown>,
+  usage: Record<string, number>,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const event = (payload: unknown) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
+  const chunk = (delta: Record<string, string>, finish: string | null = null) =>
+    event({
+      ...base,
+      object: "chat.completion.chunk",
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+  const tokens = demoTokens(text);
+  const gapMs = 1000 / pace.tokensPerSecond;
+  let next = 0;
+  let sentRole = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!sentRole) {
+        sentRole = true;
+        controller.enqueue(chunk({ role: "assistant" }));
+        await sleep(pace.firstTokenMs, signal);
+      } else {
+        await sleep(gapMs, signal);
+      }
+      if (next < tokens.length) {
+        controller.enqueue(chunk({ content: tokens[next++] }));
+        return;
+      }
+      controller.enqueue(chunk({}, "stop"));
+      controller.enqueue(event({ ...base, object: "chat.completion.chunk", choices: [], usage }));
+      controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
+}
+
+function readHints(header: string | null): GenerationHints | undefined {
+  if (!header) return undefined;
+  try {
+    return JSON.parse(decodeURIComponent(header));
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,219 @@
+import OpenAI from "openai";
+import { createParser } from "eventsource-parser";
+import { parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
+import { LlmError, stalledError, timeoutError, toLlmError, truncatedError } from "./errors.ts";
+import type { GenerationRequest, LlmClient, Usage } from "./types.ts";
+
+export interface OpenAiClientOptions {
+  provider: "openai" | "demo";
+  baseURL?: string;
+  apiKey?: string;
+  model: string;
+  /** Whole-answer limit. */
+  timeoutMs: number;
+  /** Longest silence from the upstream while streaming. */
+  idleTimeoutMs: number;
+  /** Deltas read together are joined up to this many characters. */
+  bufferSize: number;
+  /** Replaces the network: the demo model and socket-free tests plug in here. */
+  fetch?: typeof fetch;
+  /** Send GenerationHints upstream (only the demo model reads them). */
+  sendHints?: boolean;
+  log?: (level: "debug" | "warn", message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Attempts before the first token: the SDK retries connection errors, 408, 409, 429 and 5xx. */
+const ATTEMPTS = 3;
+
+export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
+  const sdk = new OpenAI({
+    baseURL: options.baseURL ?? "https://api.openai.com/v1",
+    // The SDK insists on a key; local servers (llama.cpp, vLLM, Ollama) ignore it.
+    apiKey: options.apiKey ?? "no-key",
+    maxRetries: ATTEMPTS - 1,
+    timeout: Math.min(options.timeoutMs, options.idleTimeoutMs),
+    fetch: options.fetch,
+    logLevel: "off",
+  });
+  const log = options.log ?? (() => {});
+
+  function requestHeaders(request: GenerationRequest): Record<string, string> | undefined {
+    if (!options.sendHints || !request.hints) return undefined;
+    return { "x-kabotan-hints": encodeURIComponent(JSON.stringify(request.hints)) };
+  }
+
+  function stream(request: GenerationRequest): ReadableStream<string> {
+    const abort = new AbortController();
+    const deadline = setTimeout(() => abort.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
+    const followCaller = () => abort.abort(request.signal?.reason);
+    request.signal?.addEventListener("abort", followCaller, { once: true });
+    let released = false;
+    function release(reason?: unknown) {
+      if (released) return;
+      released = true;
+      clearTimeout(deadline);
+      request.signal?.removeEventListener("abort", followCaller);
+      if (!abort.signal.aborted) abort.abort(reason);
+    }
+
+    let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const decoder = new TextDecoder();
+    const parsed: UpstreamChunk[] = [];
+    const parser = createParser({ onEvent: (event) => parsed.push(parseUpstreamChunk(event.data)) });
+    let finishReason: string | undefined;
+    let usage: Usage | undefined;
+    let sawDoneMarker = false;
+
+    async function openBody(): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+      const response = await sdk.chat.completions.create(
+        {
+          model: options.model,
+          messages: request.messages,
+          temperature: request.settings.temperature,
+          max_tokens: request.settings.maxTokens,
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: abort.signal, headers: requestHeaders(request) },
+      ).asResponse();
+      if (!response.body) throw new LlmError("bad_response", "The language model sent no body.");
+      return response.body.getReader();
+    }
+
+    /** Takes the text of every event parsed so far, joined into pieces of at most bufferSize. */
+    function takeText(): string[] {
+      const pieces: string[] = [];
+      let current = "";
+      for (const chunk of parsed.splice(0)) {
+        if (chunk.kind === "done") {
+          sawDoneMarker = true;
+        } else if (chunk.kind === "error") {
+          throw new LlmError("upstream", "The language model reported an error.", chunk.message);
+        } else if (chunk.kind === "malformed") {
+          log("warn", "skipped a malformed upstream chunk", { data: chunk.data });
+        } else {
+          finishReason = chunk.finishReason ?? finishReason;
+          usage = chunk.usage ?? usage;
+          if (!chunk.text) continue;
+          if (current && current.length + chunk.text.length > options.bufferSize) {
+            pieces.push(current);
+            current = "";
+          }
+          current += chunk.text;
+        }
+      }
+      if (current) pieces.push(current);
+      return pieces;
+    }
+
+    function finished(controller: ReadableStreamDefaultController<string>) {
+      release("finished");
+      void body?.cancel().catch(() => {});
+      request.onFinish?.({ finishReason: finishReason ?? "stop", usage });
+      controller.close();
+    }
+
+    return new ReadableStream<string>({
+      async pull(controller) {
+        try {
+          body ??= await openBody();
+          while (true) {
+            const { done, value } = await readWithin(body, options.idleTimeoutMs, abort.signal);
+            if (done) {
+              parser.feed(decoder.decode());
+              parser.reset({ consume: true });
+            } else {
+              parser.feed(decoder.decode(value, { stream: true }));
+            }
+            const pieces = takeText();
+            for (const piece of pieces) controller.enqueue(piece);
+            if (sawDoneMarker) return finished(controller);
+            if (done) {
+              // A stream that stops without [DONE] or a finish_reason is a truncated answer.
+              if (finishReason === undefined) throw truncatedError();
+              return finished(controller);
+            }
+            if (pieces.length > 0) return;
+          }
+        } catch (error) {
+          if (released) return; // cancelled by the consumer: nobody is reading
+          const reason = abort.signal.reason;
+          const failure = reason instanceof LlmError ? reason : toLlmError(error);
+          if (failure.code === "stalled" && finishReason !== undefined) return finished(controller);
+          release(failure);
+          log("warn", "upstream stream failed", { code: failure.code, detail: failure.detail });
+          controller.error(failure);
+        }
+      },
+      cancel(reason) {
+        release(reason ?? "cancelled");
+        void body?.cancel().catch(() => {});
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  async function complete(request: GenerationRequest): Promise<string> {
+    const abort = new AbortController();
+    const deadline = setTimeout(() => abort.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
+    const followCaller = () => abort.abort(request.signal?.reason);
+    request.signal?.addEventListener("abort", followCaller, { once: true });
+    try {
+      const completion = await sdk.chat.completions.create(
+        {
+          model: options.model,
+          messages: request.messages,
+          temperature: request.settings.temperature,
+          max_tokens: request.settings.maxTokens,
+        },
+        { signal: abort.signal, headers: requestHeaders(request), timeout: options.timeoutMs },
+      );
+      const choice = completion.choices?.[0];
+      const text = choice?.message?.content;
+      if (typeof text !== "string") {
+        throw new LlmError("bad_response", "The language model sent an answer without text.");
+      }
+      request.onFinish?.({
+        finishReason: choice.finish_reason ?? "stop",
+        usage: completion.usage
+          ? {
+            promptTokens: completion.usage.prompt_tokens,
+            completionTokens: completion.usage.completion_tokens,
+          }
+          : undefined,
+      });
+      return text;
+    } catch (error) {
+      const reason = abort.signal.reason;
+      const failure = reason instanceof LlmError ? reason : toLlmError(error);
+      log("warn", "upstream completion failed", { code: failure.code, detail: failure.detail });
+      throw failure;
+    } finally {
+      clearTimeout(deadline);
+      request.signal?.removeEventListener("abort", followCaller);
+    }
+  }
+
+  return { provider: options.provider, model: options.model, stream, complete };
+}
+
+/** One read that fails with `stalled` after `ms` of silence, aborting the request. */
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+  abort: AbortSignal,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(stalledError(ms)), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), stalled]);
+  } catch (error) {
+    if (!abort.aborted && error instanceof LlmError) {
+      void reader.cancel().catch(() => {});
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

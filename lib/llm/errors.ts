@@ -30,10 +30,11 @@ export function stalledError(ms: number): LlmError {
   return new LlmError("stalled", `The language model sent nothing for ${ms / 1000} s.`);
 }
 
-export function truncatedError(): LlmError {
+export function truncatedError(detail?: string): LlmError {
   return new LlmError(
     "truncated",
     "The connection to the language model closed before the answer was finished.",
+    detail,
   );
 }
 

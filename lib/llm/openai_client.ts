@@ -63,6 +63,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     let finishReason: string | undefined;
     let usage: Usage | undefined;
     let sawDoneMarker = false;
+    /** A failure found while parsing, raised once the text before it has been taken. */
+    let failure: LlmError | undefined;
 
     async function openBody(): Promise<ReadableStreamDefaultReader<Uint8Array>> {
       const response = await sdk.chat.completions.create(
@@ -80,15 +82,20 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       return response.body.getReader();
     }
 
-    /** Takes the text of every event parsed so far, joined into pieces of at most bufferSize. */
+    /**
+     * Takes the text of every event parsed so far, joined into pieces of at most bufferSize.
+     * An upstream error is kept in `failure` rather than thrown, so that text before it is
+     * delivered first (erroring a stream discards what is still queued in it).
+     */
     function takeText(): string[] {
       const pieces: string[] = [];
       let current = "";
       for (const chunk of parsed.splice(0)) {
+        if (failure) break;
         if (chunk.kind === "done") {
           sawDoneMarker = true;
         } else if (chunk.kind === "error") {
-          throw new LlmError("upstream", "The language model reported an error.", chunk.message);
+          failure = new LlmError("upstream", "The language model reported an error.", chunk.message);
         } else if (chunk.kind === "malformed") {
           log("warn", "skipped a malformed upstream chunk", { data: chunk.data });
         } else {
@@ -116,6 +123,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     return new ReadableStream<string>({
       async pull(controller) {
         try {
+          if (failure) throw failure;
           body ??= await openBody();
           while (true) {
             const { done, value } = await readWithin(body, options.idleTimeoutMs, abort.signal);
@@ -127,22 +135,27 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
             }
             const pieces = takeText();
             for (const piece of pieces) controller.enqueue(piece);
-            if (sawDoneMarker) return finished(controller);
-            if (done) {
-              // A stream that stops without [DONE] or a finish_reason is a truncated answer.
-              if (finishReason === undefined) throw truncatedError();
-              return finished(controller);
-            }
+            if (!failure && sawDoneMarker) return finished(controller);
+            // A stream that stops without [DONE] or a finish_reason is a truncated answer.
+            if (!failure && done && finishReason === undefined) failure = truncatedError();
+            if (!failure && done) return finished(controller);
             if (pieces.length > 0) return;
+            if (failure) throw failure;
           }
         } catch (error) {
           if (released) return; // cancelled by the consumer: nobody is reading
           const reason = abort.signal.reason;
-          const failure = reason instanceof LlmError ? reason : toLlmError(error);
-          if (failure.code === "stalled" && finishReason !== undefined) return finished(controller);
-          release(failure);
-          log("warn", "upstream stream failed", { code: failure.code, detail: failure.detail });
-          controller.error(failure);
+          const cause = reason instanceof LlmError ? reason : error;
+          if (cause instanceof LlmError && cause.code === "stalled" && finishReason !== undefined) {
+            return finished(controller);
+          }
+          // Once the body is open, a broken connection means the answer was cut short.
+          let failed: LlmError;
+          if (cause instanceof LlmError) failed = cause;
+          else failed = body ? truncatedError(String(cause)) : toLlmError(cause);
+          release(failed);
+          log("warn", "upstream stream failed", { code: failed.code, detail: failed.detail });
+          controller.error(failed);
         }
       },
       cancel(reason) {
@@ -196,24 +209,27 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
   return { provider: options.provider, model: options.model, stream, complete };
 }
 
-/** One read that fails with `stalled` after `ms` of silence, aborting the request. */
+/** One read that fails with `stalled` after `ms` of silence, or at once when `abort` fires. */
 async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   ms: number,
   abort: AbortSignal,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(stalledError(ms)), ms);
+    onAbort = () => reject(abort.reason);
+    if (abort.aborted) onAbort();
+    else abort.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    return await Promise.race([reader.read(), stalled]);
+    return await Promise.race([reader.read(), interrupted]);
   } catch (error) {
-    if (!abort.aborted && error instanceof LlmError) {
-      void reader.cancel().catch(() => {});
-    }
+    void reader.cancel().catch(() => {});
     throw error;
   } finally {
     clearTimeout(timer);
+    abort.removeEventListener("abort", onAbort!);
   }
 }

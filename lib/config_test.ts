@@ -1,0 +1,49 @@
+import { deepEqual, equal, throws } from "node:assert/strict";
+import { ConfigError, loadConfig } from "./config.ts";
+
+Deno.test("with nothing configured the demo model runs with the documented defaults", () => {
+  const config = loadConfig({});
+  equal(config.port, 8000);
+  deepEqual(config.llm, { provider: "demo", baseURL: undefined, apiKey: undefined, model: "kabotan-demo" });
+  equal(config.streaming.enabled, true);
+  equal(config.streaming.timeoutMs, 360_000);
+  equal(config.streaming.bufferSize, 1024);
+  equal(config.streaming.updateIntervalMs, 100);
+  equal(config.streaming.keepAliveMs, 15_000);
+  equal(config.logLevel, "info");
+});
+
+Deno.test("a base URL or a key selects the OpenAI-compatible provider", () => {
+  const byUrl = loadConfig({ OPENAI_BASE_URL: "http://localhost:8080/v1/" });
+  deepEqual(byUrl.llm, {
+    provider: "openai",
+    baseURL: "http://localhost:8080/v1",
+    apiKey: undefined,
+    model: "gpt-4o-mini",
+  });
+  equal(loadConfig({ OPENAI_API_KEY: "sk-1" }).llm.provider, "openai");
+  equal(loadConfig({ OPENAI_KEY: "sk-2" }).llm.apiKey, "sk-2");
+  equal(loadConfig({ OPENAI_API_KEY: "sk-1", LLM_PROVIDER: "demo" }).llm.provider, "demo");
+});
+
+Deno.test("the original app's OPENAI_HOST full URL is accepted", () => {
+  equal(
+    loadConfig({ OPENAI_HOST: "http://10.0.0.5:11434/v1/chat/completions" }).llm.baseURL,
+    "http://10.0.0.5:11434/v1",
+  );
+});
+
+Deno.test("bad values fail with a message naming the variable", () => {
+  throws(
+    () => loadConfig({ PORT: "eighty" }),
+    (e: Error) => e instanceof ConfigError && e.message.includes("PORT"),
+  );
+  throws(() => loadConfig({ ENABLE_STREAMING: "maybe" }), /ENABLE_STREAMING/);
+  throws(() => loadConfig({ LLM_PROVIDER: "anthropic" }), /LLM_PROVIDER/);
+  throws(() => loadConfig({ STREAMING_TIMEOUT: "0" }), /STREAMING_TIMEOUT/);
+  throws(() => loadConfig({ LOG_LEVEL: "loud" }), /LOG_LEVEL/);
+});
+
+Deno.test("ENABLE_STREAMING=false switches streaming off", () => {
+  equal(loadConfig({ ENABLE_STREAMING: "false" }).streaming.enabled, false);
+});

@@ -1,0 +1,69 @@
+import { equal, ok } from "node:assert/strict";
+import { createDemoFetch } from "./demo_model.ts";
+import { composeDemoAnswer, demoTokens } from "./demo_text.ts";
+import { createOpenAiClient } from "./openai_client.ts";
+
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+Deno.test("demo chat answers in the requested language, about the user's words", () => {
+  const en = composeDemoAnswer({
+    feature: "character-chat",
+    language: "en",
+    inputs: { character: "dracula" },
+  }, "the moon");
+  ok(!JAPANESE.test(en) && en.includes('"the moon"'), en);
+  const ja = composeDemoAnswer(
+    { feature: "character-chat", language: "ja", inputs: { character: "ghost" } },
+    "月",
+  );
+  ok(JAPANESE.test(ja) && ja.includes("「月」"), ja);
+});
+
+Deno.test("demo answers vary", () => {
+  const answers = new Set(
+    Array.from(
+      { length: 30 },
+      () =>
+        composeDemoAnswer(
+          { feature: "character-chat", language: "en", inputs: { character: "witch" } },
+          "hi",
+        ),
+    ),
+  );
+  ok(answers.size > 3, `only ${answers.size} distinct answers`);
+});
+
+Deno.test("tokens join back into exactly the text", () => {
+  for (
+    const text of ["Good evening, my dear guest.  Two  spaces", "こんばんは、親愛なる客人よ。🦇 bat", "x"]
+  ) {
+    equal(demoTokens(text).join(""), text);
+    ok(demoTokens(text).length >= 1);
+  }
+});
+
+Deno.test("the demo model streams through the real SDK path at the configured pace", async () => {
+  const llm = createOpenAiClient({
+    provider: "demo",
+    baseURL: "http://demo.test/v1",
+    apiKey: "demo",
+    model: "kabotan-demo",
+    timeoutMs: 5000,
+    idleTimeoutMs: 5000,
+    bufferSize: 1024,
+    fetch: createDemoFetch({ firstTokenMs: 50, tokensPerSecond: 200 }),
+    sendHints: true,
+  });
+  const started = performance.now();
+  const pieces: Array<{ at: number; text: string }> = [];
+  for await (
+    const text of llm.stream({
+      messages: [{ role: "user", content: "hello" }],
+      settings: { temperature: 1, maxTokens: 100 },
+      hints: { feature: "character-chat", language: "en", inputs: { character: "jack" } },
+    })
+  ) pieces.push({ at: performance.now() - started, text });
+  ok(pieces.length > 5, "streams in many pieces");
+  ok(pieces[0].at >= 45, `first token after ~50 ms, got ${pieces[0].at}`);
+  ok(pieces.map((p) => p.text).join("").includes('"hello"'));
+});

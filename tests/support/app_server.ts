@@ -1,0 +1,39 @@
+import { createApp } from "../../app.ts";
+import type { Assets } from "../../components/page.tsx";
+import { loadConfig } from "../../lib/config.ts";
+import { createLlm } from "../../lib/llm/mod.ts";
+import { createLogger } from "../../lib/log.ts";
+
+export interface RunningApp {
+  url: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+const TEST_ASSETS: Assets = { script: "/static/build/none.js", style: "/static/build/none.css" };
+
+/** Starts the app in process on a loopback port, configured by `env` alone. */
+export function startApp(env: Record<string, string>, assets: Assets = TEST_ASSETS): RunningApp {
+  const config = loadConfig({ LOG_LEVEL: "debug", ...env });
+  const logs: string[] = [];
+  const log = createLogger(config.logLevel, (line) => logs.push(line));
+  const app = createApp({ config, llm: createLlm(config, log), log, assets });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    logs,
+    close: () => server.shutdown(),
+  };
+}
+
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}

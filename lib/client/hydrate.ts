@@ -11,4 +11,5 @@ for (const element of document.querySelectorAll<HTMLElement>("[data-island]")) {
   if (!component) continue;
   const props = JSON.parse(element.dataset.props ?? "{}");
   hydrate(h(component, props), element);
+  element.setAttribute("data-hydrated", "");
 }

@@ -1,0 +1,253 @@
+/** Character chat in a real Chromium against the app and a scripted upstream on loopback. */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import type { Browser } from "playwright-core";
+import { type RunningApp } from "../support/app_server.ts";
+import { launchBrowser, openApp, recordTexts, startAppWithAssets } from "../support/browser.ts";
+import { FakeUpstream } from "../support/fake_upstream.ts";
+
+const WORDS = Array.from({ length: 40 }, (_, i) => `word${i} `);
+
+async function withBrowser(
+  env: Record<string, string>,
+  body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>,
+): Promise<void> {
+  const upstream = new FakeUpstream();
+  const app = await startAppWithAssets({
+    OPENAI_BASE_URL: upstream.baseURL,
+    OPENAI_API_KEY: "sk-browser",
+    ...env,
+  });
+  const browser = await launchBrowser();
+  try {
+    await body(browser, app, upstream);
+  } finally {
+    await browser.close();
+    await app.close();
+    await upstream.close();
+  }
+}
+
+const browserTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+
+async function send(page: import("playwright-core").Page, message: string) {
+  await page.fill("#chat-message-input", message);
+  await page.click("#chat-submit");
+}
+
+browserTest("the answer grows in the bubble while the indicator shows and submit is disabled", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    upstream.use({ chunks: WORDS, delayMs: 40 });
+    const page = await openApp(browser, app.url);
+    await page.click('[data-feature="character-chat"]');
+    await page.selectOption("#chat-character", "dracula");
+    const texts = await recordTexts(page, "#streaming-bubble");
+    await send(page, "Tell me a story");
+    await page.waitForSelector(".streaming-indicator", { state: "visible" });
+    ok(await page.isDisabled("#chat-submit"), "submit disabled while streaming");
+    ok(await page.isDisabled('button[type="submit"]'));
+    await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 10_000 });
+    equal(await page.textContent("#streaming-bubble"), WORDS.join(""));
+    const seen = await texts();
+    ok(seen.length >= 5, `progressive updates: ${seen.length}`);
+    ok(seen.every((text, i) => i === 0 || text.startsWith(seen[i - 1])), "each update extends the last");
+    ok(!(await page.isDisabled("#chat-submit")), "submit enabled again");
+    const updates = seen.length;
+    ok(updates <= 40 * 40 / 100 + 3, `updates batched by the interval: ${updates}`);
+    const sent = upstream.requests[0].body.messages!;
+    deepEqual(sent.at(-1), { role: "user", content: "Tell me a story" });
+  });
+});
+
+browserTest("the conversation continues with the earlier turns as context", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    upstream.use({ chunks: ["First answer."] }, { chunks: ["Second answer."] });
+    const page = await openApp(browser, app.url);
+    await send(page, "one");
+    await page.waitForFunction(() =>
+      document.querySelector("#streaming-bubble")?.textContent === "First answer."
+    );
+    await send(page, "two");
+    await page.waitForFunction(() =>
+      document.querySelector("#streaming-bubble")?.textContent === "Second answer."
+    );
+    deepEqual(upstream.requests[1].body.messages!.slice(1), [
+      { role: "user", content: "one" },
+      { role: "assistant", content: "First answer." },
+      { role: "user", content: "two" },
+    ]);
+    equal(await page.locator(".bubble").count(), 4);
+  });
+});
+
+browserTest(
+  "Stop keeps the partial answer, re-enables submit and closes the upstream connection",
+  async () => {
+    await withBrowser({}, async (browser, app, upstream) => {
+      upstream.use({ chunks: WORDS, delayMs: 100 });
+      const page = await openApp(browser, app.url);
+      await send(page, "Tell me a long story");
+      await page.waitForFunction(() =>
+        (document.querySelector("#streaming-bubble")?.textContent ?? "").length > 10
+      );
+      const closed = upstream.nextClose();
+      const stopped = performance.now();
+      await page.click(".streaming-indicator button");
+      await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 1000 });
+      await closed;
+      const latency = performance.now() - stopped;
+      ok(latency < 1000, `upstream closed ${latency} ms after Stop`);
+      const partial = await page.textContent("#streaming-bubble");
+      ok(partial && partial.length > 0 && partial.length < WORDS.join("").length, partial ?? "");
+      ok(!(await page.isDisabled("#chat-submit")));
+      await page.waitForTimeout(300);
+      equal(await page.textContent("#streaming-bubble"), partial, "nothing arrives after Stop");
+    });
+  },
+);
+
+browserTest("a failed stream keeps the partial text, shows the error, and Retry streams again", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    upstream.use({ chunks: WORDS.slice(0, 6), dropAfter: 3, dropMode: "close" }, {
+      chunks: WORDS.slice(0, 6),
+    });
+    const page = await openApp(browser, app.url);
+    await send(page, "Hello");
+    await page.waitForSelector(".alert-error", { state: "visible" });
+    equal(await page.textContent("#streaming-bubble"), WORDS.slice(0, 3).join(""));
+    ok((await page.textContent(".alert-error"))?.includes("cut off"));
+    await page.click('button:has-text("Retry")');
+    await page.waitForFunction(
+      (text) => document.querySelector("#streaming-bubble")?.textContent === text,
+      WORDS.slice(0, 6).join(""),
+    );
+    equal(await page.locator(".alert-error").count(), 0);
+    equal(upstream.requests.length, 2);
+    deepEqual(
+      upstream.requests[1].body.messages,
+      upstream.requests[0].body.messages,
+      "Retry sends the same request",
+    );
+  });
+});
+
+browserTest("after a failure the answer can be had without streaming", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    upstream.use({ chunks: ["x"], errorAfter: 0 }, { chunks: ["The whole answer at once."] });
+    const page = await openApp(browser, app.url);
+    await send(page, "Hello");
+    await page.waitForSelector(".alert-error", { state: "visible" });
+    await page.click('button:has-text("without streaming")');
+    await page.waitForFunction(() =>
+      document.querySelector("#streaming-bubble")?.textContent === "The whole answer at once."
+    );
+    equal(upstream.requests[1].body.stream, undefined, "the second request was not streamed");
+  });
+});
+
+browserTest("a stream that cannot be opened shows the error with Retry", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    upstream.use({ chunks: ["Hi."] });
+    const page = await openApp(browser, app.url);
+    await page.route("**/api/character-chat-stream*", (route) => route.abort());
+    await send(page, "Hello");
+    await page.waitForSelector(".alert-error", { state: "visible" });
+    ok(await page.locator('button:has-text("Retry")').isVisible());
+    await page.unroute("**/api/character-chat-stream*");
+    await page.click('button:has-text("Retry")');
+    await page.waitForFunction(() => document.querySelector("#streaming-bubble")?.textContent === "Hi.");
+  });
+});
+
+browserTest("with ENABLE_STREAMING=false the page uses the non-streaming endpoint, silently", async () => {
+  await withBrowser({ ENABLE_STREAMING: "false" }, async (browser, app, upstream) => {
+    upstream.use({ chunks: ["Answered ", "in one go."] });
+    const page = await openApp(browser, app.url);
+    const paths: string[] = [];
+    page.on("request", (request) => paths.push(new URL(request.url()).pathname));
+    await send(page, "Hello");
+    await page.waitForFunction(() =>
+      document.querySelector("#streaming-bubble")?.textContent === "Answered in one go."
+    );
+    ok(paths.includes("/api/character-chat") && !paths.some((p) => p.endsWith("-stream")), paths.join(" "));
+    equal(await page.locator(".alert-error").count(), 0);
+  });
+});
+
+browserTest("a browser that cannot read streams falls back without an error", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    upstream.use({ chunks: ["Fallback ", "works."] });
+    const page = await browser.newPage();
+    await page.addInitScript(() => Object.defineProperty(window, "ReadableStream", { value: undefined }));
+    await page.goto(app.url);
+    await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
+    await send(page, "Hello");
+    await page.waitForFunction(() =>
+      document.querySelector("#streaming-bubble")?.textContent === "Fallback works."
+    );
+    equal(upstream.requests[0].body.stream, undefined);
+    equal(await page.locator(".alert-error").count(), 0);
+  });
+});
+
+browserTest("markup in the model's answer stays inert text", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    const hostile = [
+      `<img src=x onerror="window.__pwned=1">`,
+      `<script>window.__pwned=2</script>`,
+      `<a href="javascript:alert(1)">x</a>`,
+    ];
+    upstream.use({ chunks: hostile });
+    const page = await openApp(browser, app.url);
+    await send(page, "Hello");
+    await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 5000 });
+    await page.waitForTimeout(200);
+    equal(await page.textContent("#streaming-bubble"), hostile.join(""));
+    equal(
+      await page.locator("#streaming-bubble img, #streaming-bubble script, #streaming-bubble a").count(),
+      0,
+    );
+    equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  });
+});
+
+browserTest(
+  "switching language re-labels the page at once and the next answer is asked in Japanese",
+  async () => {
+    await withBrowser({}, async (browser, app, upstream) => {
+      upstream.use({ chunks: ["こんばんは。"] });
+      const page = await openApp(browser, app.url);
+      equal(await page.textContent("#chat-submit"), "Send");
+      await page.selectOption("#language-select", "ja");
+      equal(await page.textContent("#chat-submit"), "送信");
+      equal(await page.textContent('[data-feature="spell-generator"]'), "呪文");
+      await send(page, "こんにちは");
+      await page.waitForFunction(() =>
+        document.querySelector("#streaming-bubble")?.textContent === "こんばんは。"
+      );
+      ok(upstream.requests[0].body.messages![0].content.includes("日本語"));
+    });
+  },
+);
+
+browserTest("the demo model is labelled and answers in the browser", async () => {
+  await withBrowser(
+    { LLM_PROVIDER: "demo", DEMO_FIRST_TOKEN_MS: "50", DEMO_TOKENS_PER_SECOND: "200" },
+    async (browser, app) => {
+      const page = await openApp(browser, app.url);
+      ok(await page.locator(".badge-demo").isVisible());
+      await send(page, "Hello there");
+      await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 10_000 });
+      ok(((await page.textContent("#streaming-bubble")) ?? "").length > 50);
+    },
+  );
+});
+
+browserTest("an empty message is refused inline before anything is sent", async () => {
+  await withBrowser({}, async (browser, app, upstream) => {
+    const page = await openApp(browser, app.url);
+    await send(page, "   ");
+    ok((await page.textContent(".field-error"))?.includes("required"));
+    equal(upstream.requests.length, 0);
+  });
+});

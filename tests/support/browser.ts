@@ -1,0 +1,49 @@
+import { type Browser, chromium, type Page } from "playwright-core";
+import { assetsOf, buildAssets } from "../../lib/build/assets.ts";
+import { type RunningApp, startApp } from "./app_server.ts";
+
+const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Starts the app with the real, built island bundle. */
+export async function startAppWithAssets(env: Record<string, string>): Promise<RunningApp> {
+  const { manifest } = await buildAssets();
+  return startApp(env, assetsOf(manifest));
+}
+
+/** Opens the app and waits until the island has hydrated. */
+export async function openApp(browser: Browser, url: string, path = "/"): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url + path);
+  await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
+  return page;
+}
+
+/** Records every distinct text of `selector` as it changes, until `stop` is called. */
+export async function recordTexts(page: Page, selector: string): Promise<() => Promise<string[]>> {
+  await page.evaluate((sel) => {
+    const seen: string[] = [];
+    (window as unknown as { __texts: string[] }).__texts = seen;
+    const observer = new MutationObserver(() => {
+      const text = document.querySelector(sel)?.textContent ?? "";
+      if (text && text !== seen.at(-1)) seen.push(text);
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, selector);
+  return () => page.evaluate(() => (window as unknown as { __texts: string[] }).__texts);
+}

@@ -10,8 +10,12 @@ import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
+import { HistoryStore } from "./lib/session/history.ts";
+import { sessionMiddleware } from "./lib/session/middleware.ts";
+import { SessionStore } from "./lib/session/sessions.ts";
 import { featureApi } from "./routes/api/features.ts";
 import { healthApi } from "./routes/api/health.ts";
+import { sessionApi } from "./routes/api/session.ts";
 import { pageRoutes } from "./routes/page.tsx";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,9 +25,12 @@ export interface AppDeps {
   llm: LlmClient;
   log: Logger;
   assets: Assets;
+  kv: Deno.Kv;
 }
 
-export function createApp({ config, llm, log, assets }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEnv> {
+  const history = new HistoryStore(kv);
+  const withSession = sessionMiddleware(new SessionStore(kv));
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(
@@ -35,10 +42,13 @@ export function createApp({ config, llm, log, assets }: AppDeps): Hono<AppEnv> {
   );
 
   app.route("/api/health", healthApi({ config, llm }));
-  app.route("/api", featureApi({ config, llm, log }));
+  app.use("/api/*", withSession);
+  app.route("/api", sessionApi({ history }));
+  app.route("/api", featureApi({ config, llm, log, history }));
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
 
-  app.route("/", pageRoutes({ config, assets }));
+  app.use("/", withSession);
+  app.route("/", pageRoutes({ config, assets, history }));
   app.use(`${ASSET_PREFIX}*`, async (c, next) => {
     await next();
     if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");

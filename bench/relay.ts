@@ -48,7 +48,7 @@ export async function benchRelay({ chunks = 5000, rounds = 7 } = {}): Promise<Re
   const upstream = new FakeUpstream();
   const words = Array.from({ length: chunks }, (_, i) => `w${i} `);
   upstream.use({ chunks: words });
-  const app = startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "error" });
+  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "error" });
   const expected = words.join("").length;
   const directBody = JSON.stringify({
     model: "m",
@@ -98,7 +98,7 @@ export async function benchRelay({ chunks = 5000, rounds = 7 } = {}): Promise<Re
 export async function benchFirstChunk({ requests = 60 } = {}) {
   const upstream = new FakeUpstream();
   upstream.use({ chunks: ["Good ", "evening."] });
-  const app = startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "error" });
+  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "error" });
   const directBody = JSON.stringify({
     model: "m",
     stream: true,

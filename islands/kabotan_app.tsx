@@ -1,10 +1,17 @@
 import { useComputed, useSignal } from "@preact/signals";
 import { useMemo } from "preact/hooks";
+import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
 import { FEATURE_NAMES, type FeatureName } from "../lib/features/feature.ts";
 import { isLanguage, type Language } from "../lib/i18n/mod.ts";
-import { ChatPanel } from "./ui/chat_panel.tsx";
+import { ChatPanel, type PanelProps } from "./ui/chat_panel.tsx";
+import { MonsterPanel } from "./ui/monster_panel.tsx";
+import { SpellPanel } from "./ui/spell_panel.tsx";
+import { StoryPanel } from "./ui/story_panel.tsx";
 import { translator } from "./ui/translate.ts";
+import { TriviaPanel } from "./ui/trivia_panel.tsx";
+
+export type HistoryProps = StoredConversations;
 
 export interface KabotanAppProps {
   language: Language;
@@ -12,22 +19,51 @@ export interface KabotanAppProps {
   streaming: boolean;
   updateIntervalMs: number;
   demo: boolean;
+  /** The session's conversations, by conversation key. */
+  history: HistoryProps;
 }
+
+const PANELS: Record<FeatureName, (props: PanelProps) => preact.JSX.Element> = {
+  "character-chat": ChatPanel,
+  "trivia-bot": TriviaPanel,
+  "story-generator": StoryPanel,
+  "spell-generator": SpellPanel,
+  "monster-diagnostic": MonsterPanel,
+};
+
+const TAB_ICONS: Record<FeatureName, string> = {
+  "character-chat": "🧛",
+  "trivia-bot": "🦉",
+  "story-generator": "📜",
+  "spell-generator": "✨",
+  "monster-diagnostic": "🔮",
+};
 
 /** The interactive app: language switch, feature tabs, and one panel per feature. */
 export default function KabotanApp(props: KabotanAppProps) {
   const language = useSignal<Language>(props.language);
   const selected = useSignal<FeatureName>("character-chat");
-  const controllers = useMemo(() => {
+  const books = useMemo(() => {
     const streaming = props.streaming && (typeof window === "undefined" || browserCanStream());
-    const make = () => new StreamController({ streaming, updateIntervalMs: props.updateIntervalMs });
-    return Object.fromEntries(FEATURE_NAMES.map((name) => [name, make()])) as Record<
-      FeatureName,
-      StreamController
-    >;
+    return Object.fromEntries(FEATURE_NAMES.map((name) => {
+      const controller = new StreamController({ streaming, updateIntervalMs: props.updateIntervalMs });
+      return [name, new ConversationBook(name, controller, props.history)];
+    })) as Record<FeatureName, ConversationBook>;
   }, []);
-  const busy = useComputed(() => FEATURE_NAMES.some((name) => controllers[name].active.value));
+  const busy = useComputed(() => FEATURE_NAMES.some((name) => books[name].controller.active.value));
   const t = translator(language.value);
+
+  function switchLanguage(value: string) {
+    if (!isLanguage(value)) return;
+    language.value = value;
+    document.documentElement.lang = value;
+    document.title = translator(value)("app.title");
+    void fetch("/api/set-language", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ language: value }),
+    }).catch(() => {});
+  }
 
   function onTabKey(event: KeyboardEvent, index: number) {
     const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
@@ -56,10 +92,7 @@ export default function KabotanApp(props: KabotanAppProps) {
             <select
               id="language-select"
               value={language.value}
-              onChange={(e) => {
-                const value = (e.currentTarget as HTMLSelectElement).value;
-                if (isLanguage(value)) language.value = value;
-              }}
+              onChange={(e) => switchLanguage((e.currentTarget as HTMLSelectElement).value)}
             >
               <option value="en">English</option>
               <option value="ja">日本語</option>
@@ -84,25 +117,32 @@ export default function KabotanApp(props: KabotanAppProps) {
             onClick={() => (selected.value = name)}
             onKeyDown={(e) => onTabKey(e, index)}
           >
-            {t(`feature.${name}`)}
+            <span aria-hidden="true">{TAB_ICONS[name]}</span> {t(`feature.${name}`)}
           </button>
         ))}
       </nav>
 
-      {FEATURE_NAMES.map((name) => (
-        <section
-          key={name}
-          id={`panel-${name}`}
-          role="tabpanel"
-          aria-labelledby={`tab-${name}`}
-          class="panel"
-          hidden={selected.value !== name}
-        >
-          {name === "character-chat"
-            ? <ChatPanel controller={controllers[name]} language={language.value} busy={busy.value} t={t} />
-            : <p class="coming-soon">{t("feature.coming_soon")}</p>}
-        </section>
-      ))}
+      {FEATURE_NAMES.map((name) => {
+        const Panel = PANELS[name];
+        return (
+          <section
+            key={name}
+            id={`panel-${name}`}
+            role="tabpanel"
+            aria-labelledby={`tab-${name}`}
+            class="panel"
+            hidden={selected.value !== name}
+          >
+            <Panel
+              book={books[name]}
+              language={language.value}
+              busy={busy.value}
+              selected={selected.value === name}
+              t={t}
+            />
+          </section>
+        );
+      })}
     </div>
   );
 }

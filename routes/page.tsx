@@ -2,27 +2,45 @@ import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import { Island } from "../components/island.tsx";
 import { type Assets, Page } from "../components/page.tsx";
-import KabotanApp, { type KabotanAppProps } from "../islands/kabotan_app.tsx";
+import KabotanApp, { type HistoryProps, type KabotanAppProps } from "../islands/kabotan_app.tsx";
 import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
+import type { HistoryStore } from "../lib/session/history.ts";
 
-/** `GET /`: the whole app, server-rendered, with the app island. */
-export function pageRoutes({ config, assets }: { config: Config; assets: Assets }): Hono<AppEnv> {
-  return new Hono<AppEnv>().get("/", (c) => {
+/** Messages per conversation that the page shows again after a reload. */
+const PAGE_HISTORY = 100;
+
+/** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
+export function pageRoutes({ config, assets, history }: {
+  config: Config;
+  assets: Assets;
+  history: HistoryStore;
+}): Hono<AppEnv> {
+  return new Hono<AppEnv>().get("/", async (c) => {
+    const session = c.get("session").current();
     const query = c.req.query("lang");
-    const language = isLanguage(query) ? query : languageFromAcceptLanguage(c.req.header("accept-language"));
+    const language = isLanguage(query)
+      ? query
+      : session?.language ?? languageFromAcceptLanguage(c.req.header("accept-language"));
+    const stored = session ? await history.listAll(session.id, PAGE_HISTORY) : {};
+    const conversations: HistoryProps = {};
+    for (const [key, messages] of Object.entries(stored)) {
+      conversations[key] = messages.map(({ role, content, incomplete }) => ({ role, content, incomplete }));
+    }
     const props: KabotanAppProps = {
       language,
       streaming: config.streaming.enabled,
       updateIntervalMs: config.streaming.updateIntervalMs,
       demo: config.llm.provider === "demo",
+      history: conversations,
     };
     const html = render(
       <Page language={language} title={translate(language, "app.title")} assets={assets}>
         <Island name="KabotanApp" component={KabotanApp} props={props} />
       </Page>,
     );
+    c.header("cache-control", "no-store");
     return c.html(`<!DOCTYPE html>${html}`);
   });
 }

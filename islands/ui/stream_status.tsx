@@ -3,7 +3,12 @@ import type { MessageKey } from "../../lib/i18n/mod.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
-export function StreamStatus({ controller, t }: { controller: StreamController; t: Translate }) {
+export function StreamStatus({ controller, t, onRetry }: {
+  controller: StreamController;
+  t: Translate;
+  /** What Retry does; by default the controller sends the same request again. */
+  onRetry?: () => void;
+}) {
   const status = controller.status.value;
   const failure = controller.failure.value;
   return (
@@ -24,7 +29,9 @@ export function StreamStatus({ controller, t }: { controller: StreamController; 
         <div class="alert alert-error" role="alert">
           <span>{failureText(failure, t)}</span>
           <span class="alert-actions">
-            <button type="button" class="btn" onClick={() => controller.retry()}>{t("stream.retry")}</button>
+            <button type="button" class="btn" onClick={() => (onRetry ? onRetry() : controller.retry())}>
+              {t("stream.retry")}
+            </button>
             {controller.streaming && (
               <button
                 type="button"

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { characterSystemPrompt } from "../prompts/character_chat.ts";
 import { CHARACTER_ALIASES, CHARACTER_IDS } from "./characters.ts";
-import { CONTEXT_MESSAGES, defineFeature } from "./feature.ts";
+import { defineFeature } from "./feature.ts";
 import { choice, LONG_TEXT_MAX, optionalText } from "./fields.ts";
 import { GENERATION_SETTINGS } from "./settings.ts";
 
@@ -24,15 +24,21 @@ export const characterChatSchema = z.object({
 }).transform((input, ctx) => {
   const conversation = [...(input.messages ?? [])];
   if (input.message) conversation.push({ role: "user", content: input.message });
-  if (conversation.length === 0) {
+  const last = conversation.pop();
+  if (!last) {
     ctx.addIssue({ code: "custom", path: ["message"], message: "message is required" });
     return z.NEVER;
   }
-  if (conversation[conversation.length - 1].role !== "user") {
+  if (last.role !== "user") {
     ctx.addIssue({ code: "custom", path: ["messages"], message: "messages must end with a user message" });
     return z.NEVER;
   }
-  return { character: input.character, conversation };
+  return {
+    character: input.character,
+    message: last.content,
+    /** The conversation before `message`, when the client sent one. */
+    prior: input.messages ? conversation : undefined,
+  };
 });
 
 export type CharacterChatInput = z.output<typeof characterChatSchema>;
@@ -41,13 +47,10 @@ export const characterChat = defineFeature<CharacterChatInput>({
   name: "character-chat",
   schema: characterChatSchema,
   settings: GENERATION_SETTINGS["character-chat"],
-  buildMessages(input, language) {
-    return [
-      { role: "system", content: characterSystemPrompt(input.character, language) },
-      ...input.conversation.slice(-CONTEXT_MESSAGES),
-    ];
-  },
-  demoInputs(input) {
-    return { character: input.character };
-  },
+  conversationKey: (input) => `character-chat/${input.character}`,
+  continues: () => true,
+  systemPrompt: (input, language) => characterSystemPrompt(input.character, language),
+  userMessage: (input) => input.message,
+  clientHistory: (input) => input.prior,
+  demoInputs: (input) => ({ character: input.character }),
 });

@@ -1,37 +1,43 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { characterChat } from "./character_chat.ts";
+import { upstreamMessages } from "./feature.ts";
 
-Deno.test("a message becomes the persona's system prompt plus the user's turn", () => {
+Deno.test("a message becomes the user's turn under the persona's system prompt", () => {
   const result = characterChat.prepare({ character: "dracula", message: "  Good evening  " }, "en");
   ok(result.ok);
-  equal(result.value.messages.length, 2);
-  equal(result.value.messages[0].role, "system");
-  ok(result.value.messages[0].content.includes("Count Dracula"));
-  ok(result.value.messages[0].content.includes("Always answer in English"));
-  deepEqual(result.value.messages[1], { role: "user", content: "Good evening" });
+  equal(result.value.conversationKey, "character-chat/dracula");
+  equal(result.value.continues, true);
+  ok(result.value.system.includes("Count Dracula"));
+  ok(result.value.system.includes("Always answer in English"));
+  equal(result.value.user, "Good evening");
+  equal(result.value.clientHistory, undefined);
   deepEqual(result.value.demoInputs, { character: "dracula" });
 });
 
 Deno.test("the system prompt asks for the chosen language", () => {
   const result = characterChat.prepare({ character: "ghost", message: "こんばんは" }, "ja");
-  ok(result.ok && result.value.messages[0].content.includes("必ず日本語で答えてください"));
+  ok(result.ok && result.value.system.includes("必ず日本語で答えてください"));
 });
 
 Deno.test("jack-o-lantern is an alias of jack", () => {
   const result = characterChat.prepare({ character: "Jack-O-Lantern", message: "hi" }, "en");
-  ok(result.ok && result.value.demoInputs.character === "jack");
+  ok(result.ok && result.value.conversationKey === "character-chat/jack");
 });
 
-Deno.test("only the last 20 messages of a conversation go upstream", () => {
+Deno.test("a client's own conversation is used as context, and only its last 20 messages go upstream", () => {
   const messages = Array.from(
     { length: 31 },
     (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `m${i}` }),
   );
   const result = characterChat.prepare({ character: "witch", messages }, "en");
   ok(result.ok);
-  equal(result.value.messages.length, 21);
-  equal(result.value.messages[1].content, "m11");
-  equal(result.value.messages[20].content, "m30");
+  equal(result.value.user, "m30");
+  equal(result.value.clientHistory?.length, 30);
+  const upstream = upstreamMessages(result.value, result.value.clientHistory!);
+  equal(upstream.length, 22);
+  equal(upstream[0].role, "system");
+  equal(upstream[1].content, "m10");
+  deepEqual(upstream.at(-1), { role: "user", content: "m30" });
 });
 
 Deno.test("bad input names the field at fault", () => {

@@ -16,26 +16,37 @@ export function isFeatureName(value: string): value is FeatureName {
   return (FEATURE_NAMES as readonly string[]).includes(value);
 }
 
+/** How many earlier messages of a conversation are sent upstream. */
+export const CONTEXT_MESSAGES = 20;
+
 /**
- * A feature is data plus a prompt: its input schema, how its inputs become the upstream
- * messages, and its generation settings. One generic handler serves every feature.
+ * A feature is data plus a prompt. Every answer belongs to a stored conversation: a request
+ * either continues it (its last messages go upstream as context) or starts it afresh.
  */
-export interface FeatureDefinition<Input = unknown> {
+export interface FeatureDefinition<Input> {
   readonly name: FeatureName;
   readonly schema: z.ZodType<Input>;
   readonly settings: GenerationSettings;
-  /** The server's system prompt first, then the conversation ending with the user's turn. */
-  buildMessages(input: Input, language: Language): ChatMessage[];
+  conversationKey(input: Input): string;
+  continues(input: Input): boolean;
+  /** A continuing request that makes no sense without an earlier answer (a follow-up question). */
+  needsEarlierAnswer?(input: Input): { field: string; error: string } | undefined;
+  systemPrompt(input: Input, language: Language): string;
+  userMessage(input: Input, language: Language): string;
+  /** A conversation the client sent itself: used instead of the stored one, and not stored. */
+  clientHistory?(input: Input): ChatMessage[] | undefined;
   /** Inputs the demo model weaves into its answer. */
   demoInputs(input: Input): Record<string, string>;
 }
 
-/** How many earlier messages of a conversation are sent upstream. */
-export const CONTEXT_MESSAGES = 20;
-
 /** What the generic handler needs once a request's inputs are valid. */
 export interface PreparedRequest {
-  messages: ChatMessage[];
+  conversationKey: string;
+  continues: boolean;
+  needsEarlierAnswer?: { field: string; error: string };
+  system: string;
+  user: string;
+  clientHistory?: ChatMessage[];
   demoInputs: Record<string, string>;
 }
 
@@ -43,7 +54,7 @@ export interface PreparedRequest {
 export interface Feature {
   readonly name: FeatureName;
   readonly settings: GenerationSettings;
-  /** Validates raw inputs; when they are good, builds the upstream messages. */
+  /** Validates raw inputs; when they are good, says what to send and where it belongs. */
   prepare(raw: unknown, language: Language): ParseResult<PreparedRequest>;
 }
 
@@ -54,13 +65,28 @@ export function defineFeature<Input>(definition: FeatureDefinition<Input>): Feat
     prepare(raw, language) {
       const parsed = parseWith(definition.schema, raw);
       if (!parsed.ok) return parsed;
+      const input = parsed.value;
       return {
         ok: true,
         value: {
-          messages: definition.buildMessages(parsed.value, language),
-          demoInputs: definition.demoInputs(parsed.value),
+          conversationKey: definition.conversationKey(input),
+          continues: definition.continues(input),
+          needsEarlierAnswer: definition.needsEarlierAnswer?.(input),
+          system: definition.systemPrompt(input, language),
+          user: definition.userMessage(input, language),
+          clientHistory: definition.clientHistory?.(input),
+          demoInputs: definition.demoInputs(input),
         },
       };
     },
   };
+}
+
+/** The upstream messages: the server's system prompt, the context, then the user's turn. */
+export function upstreamMessages(prepared: PreparedRequest, history: ChatMessage[]): ChatMessage[] {
+  return [
+    { role: "system", content: prepared.system },
+    ...history.slice(-CONTEXT_MESSAGES),
+    { role: "user", content: prepared.user },
+  ];
 }

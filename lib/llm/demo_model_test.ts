@@ -67,3 +67,35 @@ Deno.test("the demo model streams through the real SDK path at the configured pa
   ok(pieces[0].at >= 45, `first token after ~50 ms, got ${pieces[0].at}`);
   ok(pieces.map((p) => p.text).join("").includes('"hello"'));
 });
+
+Deno.test("the demo answers every feature in its format and language", () => {
+  const inputs: Record<string, Record<string, string>> = {
+    "character-chat": { character: "witch" },
+    "trivia-bot": {},
+    "story-generator": { name: "Mina", theme: "fog", style: "gothic" },
+    "spell-generator": {},
+    "monster-diagnostic": { favorite_food: "soup", sleep_schedule: "late", hobby: "chess", fear: "sun" },
+  };
+  const formats: Record<string, Record<string, RegExp>> = {
+    "trivia-bot": { en: /^Fact: /m, ja: /^豆知識: /m },
+    "story-generator": { en: /^# .+\n\n.+Mina/, ja: /^# .+\n\n.+Mina/ },
+    "spell-generator": { en: /^Spell: .+\nMeaning: .+/, ja: /^呪文: .+\n意味: .+/ },
+    "monster-diagnostic": {
+      en: /^Monster Type: .+\nAnalysis: .*soup.*\nFun Fact: .+/,
+      ja: /^モンスタータイプ: .+\n分析: .*soup.*\n豆知識: .+/,
+    },
+  };
+  for (const [feature, values] of Object.entries(inputs)) {
+    for (const language of ["en", "ja"]) {
+      const text = composeDemoAnswer({ feature, language, inputs: values }, "hello");
+      equal(JAPANESE.test(text), language === "ja", `${feature} ${language}: ${text}`);
+      if (formats[feature]) ok(formats[feature][language].test(text), `${feature} ${language}: ${text}`);
+    }
+  }
+  const followUp = composeDemoAnswer({
+    feature: "monster-diagnostic",
+    language: "en",
+    inputs: { question: "Sun?" },
+  }, "");
+  ok(followUp.includes('"Sun?"') && !followUp.includes("Monster Type"));
+});

@@ -396,6 +396,15 @@ export function composeDemoAnswer(
       return `${l.spell}: ${phrase}\n${l.meaning}: ${meaning}`;
     }
     case "monster-diagnostic": {
+      if (inputs.question) {
+        return lang === "ja"
+          ? `${
+            quoteOf(inputs.question, lang)
+          }についてですね。診断結果から見ると、あなたは夜にこそ力を発揮するタイプです。無理をせず、月明かりの下で過ごす時間を大切にしてください。`
+          : `About ${
+            quoteOf(inputs.question, lang)
+          }: judging by your diagnosis, you are at your best after dark. Take it slowly, and keep some moonlit hours for yourself.`;
+      }
       const monster = pick(monsters[lang], random);
       const l = labels[lang];
       const analysis = lang === "ja"

@@ -2,6 +2,8 @@ export type StreamOutcome = "done" | "error" | "cancelled";
 
 export interface StreamReport {
   outcome: StreamOutcome;
+  /** The text that went through, whole or as far as it got. */
+  text: string;
   characters: number;
   /** Milliseconds from the start to the first text, when there was any. */
   firstChunkMs?: number;
@@ -9,41 +11,54 @@ export interface StreamReport {
   error?: unknown;
 }
 
-/** Passes text deltas through unchanged and reports once how the stream ended. */
+/**
+ * Passes text deltas through unchanged and reports once how the stream ended, with its text.
+ * The end of the stream waits for `onEnd`, so whatever it stores is stored before the reader
+ * hears that the stream is over.
+ */
 export function observeDeltas(
   source: ReadableStream<string>,
-  onEnd: (report: StreamReport) => void,
+  onEnd: (report: StreamReport) => void | Promise<void>,
 ): ReadableStream<string> {
   const reader = source.getReader();
   const started = performance.now();
-  let characters = 0;
+  let text = "";
   let firstChunkMs: number | undefined;
   let reported = false;
   const report = (outcome: StreamOutcome, error?: unknown) => {
     if (reported) return;
     reported = true;
-    onEnd({ outcome, characters, firstChunkMs, durationMs: performance.now() - started, error });
+    onEnd({
+      outcome,
+      text,
+      characters: text.length,
+      firstChunkMs,
+      durationMs: performance.now() - started,
+      error,
+    });
   };
   return new ReadableStream<string>({
     async pull(controller) {
       try {
         const { done, value } = await reader.read();
         if (done) {
-          report("done");
+          await report("done");
           controller.close();
           return;
         }
         firstChunkMs ??= performance.now() - started;
-        characters += value.length;
+        text += value;
         controller.enqueue(value);
       } catch (error) {
-        report("error", error);
+        await report("error", error);
         controller.error(error);
       }
     },
-    cancel(reason) {
-      report("cancelled");
-      return reader.cancel(reason);
+    async cancel(reason) {
+      // Report first: cancelling the source settles a pending read as `done`.
+      const reporting = report("cancelled");
+      await reader.cancel(reason);
+      await reporting;
     },
   }, { highWaterMark: 0 });
 }

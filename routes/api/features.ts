@@ -1,11 +1,14 @@
 /**
  * One generic handler for every feature: `POST /api/{feature}` (JSON, or SSE when asked for),
- * `GET|POST /api/{feature}-stream` (SSE). The route only validates and wires:
- * feature definition → lib/llm (deltas) → lib/sse (events) → Response.
+ * `GET|POST /api/{feature}-stream` (SSE). The route validates and wires:
+ * feature definition → session history → lib/llm (deltas) → lib/sse (events) → Response,
+ * and stores the user's turn and the answer (marked incomplete when it did not finish).
  */
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { Config } from "../../lib/config.ts";
+import { CONTEXT_MESSAGES, upstreamMessages } from "../../lib/features/feature.ts";
 import { choice, parseWith } from "../../lib/features/fields.ts";
 import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
@@ -13,9 +16,10 @@ import { jsonError } from "../../lib/http/json_error.ts";
 import { readJsonObject } from "../../lib/http/read_json.ts";
 import type { Language } from "../../lib/i18n/mod.ts";
 import { LlmError } from "../../lib/llm/errors.ts";
-import { observeDeltas } from "../../lib/llm/observe.ts";
-import type { GenerationRequest, LlmClient } from "../../lib/llm/types.ts";
+import { observeDeltas, type StreamReport } from "../../lib/llm/observe.ts";
+import type { ChatMessage, GenerationRequest, LlmClient } from "../../lib/llm/types.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { HistoryStore, StoredMessage } from "../../lib/session/history.ts";
 import { SSE_HEADERS, SseEncoderStream } from "../../lib/sse/encoder.ts";
 import { relayDeltas } from "../../lib/sse/relay.ts";
 
@@ -23,6 +27,7 @@ export interface FeatureApiDeps {
   config: Config;
   llm: LlmClient;
   log: Logger;
+  history: HistoryStore;
 }
 
 const requestOptionsSchema = z.object({
@@ -30,7 +35,7 @@ const requestOptionsSchema = z.object({
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
 });
 
-export function featureApi({ config, llm, log }: FeatureApiDeps): Hono<AppEnv> {
+export function featureApi({ config, llm, log, history }: FeatureApiDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
   api.on(["GET", "POST"], "/:endpoint", async (c) => {
@@ -42,26 +47,50 @@ export function featureApi({ config, llm, log }: FeatureApiDeps): Hono<AppEnv> {
       return jsonError(405, `use POST for /api/${endpoint}, or GET /api/${endpoint}-stream`);
     }
 
-    let raw: Record<string, unknown>;
-    if (c.req.method === "GET") {
-      raw = Object.fromEntries(new URL(c.req.url).searchParams);
-      delete raw.stream;
-    } else {
-      const body = await readJsonObject(c.req.raw);
-      if (!body.ok) return body.response;
-      raw = body.value;
-    }
-
+    const raw = await readInputs(c);
+    if (raw instanceof Response) return raw;
     const options = parseWith(requestOptionsSchema, raw);
     if (!options.ok) return jsonError(400, options.error, options.field);
-    const language: Language = options.value.language ?? "en";
+    const sessions = c.get("session");
+    const language: Language = options.value.language ?? sessions.current()?.language ?? "en";
     const prepared = feature.prepare(raw, language);
     if (!prepared.ok) return jsonError(400, prepared.error, prepared.field);
+    const turn = prepared.value;
+
+    // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
+    const session = turn.clientHistory ? undefined : await sessions.ensure();
+    let context: ChatMessage[] = turn.clientHistory ?? [];
+    if (session && turn.continues) {
+      const stored = await history.list(session.id, turn.conversationKey, CONTEXT_MESSAGES + 2);
+      // Asking again what the last answer did not finish is a retry: it replaces that turn.
+      const retried = unfinishedTurn(stored, turn.user);
+      if (retried > 0) await history.dropLast(session.id, turn.conversationKey, retried);
+      context = stored.slice(0, stored.length - retried).map(({ role, content }) => ({ role, content }));
+    }
+    if (turn.needsEarlierAnswer && context.length === 0) {
+      return jsonError(400, turn.needsEarlierAnswer.error, turn.needsEarlierAnswer.field);
+    }
+    if (session) {
+      if (!turn.continues) await history.clear(session.id, turn.conversationKey);
+      await history.append(session.id, turn.conversationKey, { role: "user", content: turn.user });
+    }
+    const saveAnswer = async (content: string, incomplete: boolean) => {
+      if (!session || !content) return;
+      try {
+        await history.append(session.id, turn.conversationKey, {
+          role: "assistant",
+          content,
+          ...(incomplete ? { incomplete } : {}),
+        });
+      } catch (error) {
+        log("error", "could not save an answer", { error: String(error) });
+      }
+    };
 
     const request: GenerationRequest = {
-      messages: prepared.value.messages,
+      messages: upstreamMessages(turn, context),
       settings: feature.settings,
-      hints: { feature: feature.name, language, inputs: prepared.value.demoInputs },
+      hints: { feature: feature.name, language, inputs: turn.demoInputs },
       signal: c.req.raw.signal,
     };
     const requestId = c.get("requestId");
@@ -71,6 +100,7 @@ export function featureApi({ config, llm, log }: FeatureApiDeps): Hono<AppEnv> {
     if (!wantsStream) {
       try {
         const content = await llm.complete(request);
+        await saveAnswer(content, false);
         log("info", "answer complete", {
           requestId,
           feature: feature.name,
@@ -84,16 +114,9 @@ export function featureApi({ config, llm, log }: FeatureApiDeps): Hono<AppEnv> {
     }
 
     const source = config.streaming.enabled ? llm.stream(request) : completeAsStream(llm, request);
-    const deltas = observeDeltas(source, (report) => {
-      log(report.outcome === "error" ? "warn" : "info", "stream ended", {
-        requestId,
-        feature: feature.name,
-        outcome: report.outcome,
-        characters: report.characters,
-        firstChunkMs: report.firstChunkMs && Math.round(report.firstChunkMs),
-        durationMs: Math.round(report.durationMs),
-        code: report.error instanceof LlmError ? report.error.code : undefined,
-      });
+    const deltas = observeDeltas(source, async (report) => {
+      logStreamEnd(log, report, { requestId, feature: feature.name });
+      await saveAnswer(report.text, report.outcome !== "done");
     });
     const events = relayDeltas(deltas, {
       keepAliveMs: config.streaming.keepAliveMs,
@@ -103,6 +126,42 @@ export function featureApi({ config, llm, log }: FeatureApiDeps): Hono<AppEnv> {
   });
 
   return api;
+}
+
+/**
+ * How many stored messages a new user turn replaces: the same question again right after an
+ * unfinished (stopped or failed) answer, or after no answer at all, is a retry of that turn.
+ */
+function unfinishedTurn(context: StoredMessage[], question: string): number {
+  const last = context.at(-1);
+  if (last?.role === "user" && last.content === question) return 1;
+  const before = context.at(-2);
+  if (
+    last?.role === "assistant" && last.incomplete && before?.role === "user" && before.content === question
+  ) return 2;
+  return 0;
+}
+
+/** The request's inputs: the query string for GET, the JSON object body for POST. */
+async function readInputs(c: Context<AppEnv>): Promise<Record<string, unknown> | Response> {
+  if (c.req.method === "GET") {
+    const raw: Record<string, unknown> = Object.fromEntries(new URL(c.req.url).searchParams);
+    delete raw.stream;
+    return raw;
+  }
+  const body = await readJsonObject(c.req.raw);
+  return body.ok ? body.value : body.response;
+}
+
+function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, unknown>): void {
+  log(report.outcome === "error" ? "warn" : "info", "stream ended", {
+    ...fields,
+    outcome: report.outcome,
+    characters: report.characters,
+    firstChunkMs: report.firstChunkMs && Math.round(report.firstChunkMs),
+    durationMs: Math.round(report.durationMs),
+    code: report.error instanceof LlmError ? report.error.code : undefined,
+  });
 }
 
 /** With streaming switched off, `-stream` endpoints still answer: the whole text as one event. */

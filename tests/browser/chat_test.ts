@@ -220,7 +220,7 @@ browserTest(
       equal(await page.textContent("#chat-submit"), "Send");
       await page.selectOption("#language-select", "ja");
       equal(await page.textContent("#chat-submit"), "送信");
-      equal(await page.textContent('[data-feature="spell-generator"]'), "呪文");
+      ok((await page.textContent('[data-feature="spell-generator"]'))?.includes("呪文"));
       await send(page, "こんにちは");
       await page.waitForFunction(() =>
         document.querySelector("#streaming-bubble")?.textContent === "こんばんは。"

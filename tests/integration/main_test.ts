@@ -1,4 +1,4 @@
-/** `main.ts` as the start task runs it: a real process with only net, env and read permissions. */
+/** `main.ts` as the start task runs it: a real process with net, env, read and write (for the KV file). */
 import { equal, match, ok } from "node:assert/strict";
 import { readSse } from "../support/sse_client.ts";
 import { buildAssets } from "../../lib/build/assets.ts";
@@ -14,9 +14,9 @@ interface Started {
 async function startMain(env: Record<string, string>): Promise<Started> {
   await buildAssets();
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", "main.ts"],
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "main.ts"],
     cwd: ROOT,
-    env: { PORT: "0", ...env },
+    env: { PORT: "0", KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }), ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -45,7 +45,7 @@ async function stop(started: Started): Promise<void> {
   await started.process.stderr.cancel().catch(() => {});
 }
 
-Deno.test("main.ts serves the page, its hashed assets and a demo stream with net, env and read only", async () => {
+Deno.test("main.ts serves the page, its hashed assets and a demo stream", async () => {
   const started = await startMain({
     DEMO_FIRST_TOKEN_MS: "10",
     DEMO_TOKENS_PER_SECOND: "500",
@@ -72,14 +72,37 @@ Deno.test("main.ts serves the page, its hashed assets and a demo stream with net
   }
 });
 
-Deno.test("a bad setting stops main.ts at once with a message naming it", async () => {
+async function failedStart(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", "main.ts"],
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "main.ts"],
     cwd: ROOT,
-    env: { PORT: "not-a-port" },
+    env: { PORT: "0", ...env },
     stdout: "null",
     stderr: "piped",
   }).output();
+  return { code, stderr: new TextDecoder().decode(stderr) };
+}
+
+Deno.test("a bad setting stops main.ts at once with a message naming it", async () => {
+  const { code, stderr } = await failedStart({ PORT: "not-a-port" });
   equal(code, 1);
-  match(new TextDecoder().decode(stderr), /PORT must be a whole number/);
+  match(stderr, /PORT must be a whole number/);
+});
+
+Deno.test("a KV_PATH in a missing or unwritable place stops main.ts with a clear message", async () => {
+  const missing = await failedStart({ KV_PATH: "/nonexistent-dir/kabotan.kv" });
+  equal(missing.code, 1);
+  match(
+    missing.stderr,
+    /KV_PATH \/nonexistent-dir\/kabotan\.kv: the directory \/nonexistent-dir does not exist/,
+  );
+  const file = await Deno.makeTempFile();
+  const notADir = await failedStart({ KV_PATH: `${file}/kabotan.kv` });
+  equal(notADir.code, 1);
+  match(notADir.stderr, /is not a directory/);
+  const readOnly = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${readOnly}/kabotan.kv`, "this is not a database");
+  const corrupt = await failedStart({ KV_PATH: `${readOnly}/kabotan.kv` });
+  equal(corrupt.code, 1);
+  match(corrupt.stderr, /KV_PATH .*cannot open the store there/);
 });

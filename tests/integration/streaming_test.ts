@@ -14,7 +14,7 @@ async function withApp(
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
 ): Promise<void> {
   const upstream = new FakeUpstream();
-  const app = startApp({ OPENAI_BASE_URL: upstream.baseURL, OPENAI_API_KEY: KEY, ...env });
+  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, OPENAI_API_KEY: KEY, ...env });
   try {
     await body(app, upstream);
   } finally {

@@ -3,26 +3,36 @@ import type { Assets } from "../../components/page.tsx";
 import { loadConfig } from "../../lib/config.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
 import { createLogger } from "../../lib/log.ts";
+import { openKv } from "../../lib/session/kv.ts";
 
 export interface RunningApp {
   url: string;
   logs: string[];
+  kv: Deno.Kv;
   close(): Promise<void>;
 }
 
 const TEST_ASSETS: Assets = { script: "/static/build/none.js", style: "/static/build/none.css" };
 
-/** Starts the app in process on a loopback port, configured by `env` alone. */
-export function startApp(env: Record<string, string>, assets: Assets = TEST_ASSETS): RunningApp {
+/** Starts the app in process on a loopback port, configured by `env` alone (KV in memory unless KV_PATH). */
+export async function startApp(
+  env: Record<string, string>,
+  assets: Assets = TEST_ASSETS,
+): Promise<RunningApp> {
   const config = loadConfig({ LOG_LEVEL: "debug", ...env });
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line));
-  const app = createApp({ config, llm: createLlm(config, log), log, assets });
+  const kv = await openKv(config.kvPath ?? ":memory:");
+  const app = createApp({ config, llm: createLlm(config, log), log, assets, kv });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     logs,
-    close: () => server.shutdown(),
+    kv,
+    close: async () => {
+      await server.shutdown();
+      kv.close();
+    },
   };
 }
 

@@ -23,7 +23,7 @@ export function launchBrowser(): Promise<Browser> {
 /** Starts the app with the real, built island bundle. */
 export async function startAppWithAssets(env: Record<string, string>): Promise<RunningApp> {
   const { manifest } = await buildAssets();
-  return startApp(env, assetsOf(manifest));
+  return await startApp(env, assetsOf(manifest));
 }
 
 /** Opens the app and waits until the island has hydrated. */

@@ -1,0 +1,87 @@
+import { Component, type ComponentChildren } from "preact";
+import type { Bubble, ConversationBook } from "../../lib/client/conversation.ts";
+import { StreamStatus } from "./stream_status.tsx";
+import type { Translate } from "./translate.ts";
+
+interface Props {
+  book: ConversationBook;
+  conversation: string;
+  t: Translate;
+  /** Only the visible panel's live answer carries `#streaming-bubble`. */
+  selected: boolean;
+  speaker: (role: Bubble["role"]) => ComponentChildren;
+  /** How an answer's text is shown; plain text (bound straight to the signal) by default. */
+  renderText?: (text: string) => ComponentChildren;
+  /** Settled messages to leave out at the start (shown elsewhere, like a diagnosis card). */
+  skip?: number;
+  empty?: string;
+  /** Whether the live answer belongs in this list (a diagnosis streaming shows in its card). */
+  showLive?: boolean;
+  id?: string;
+}
+
+/** A conversation: settled bubbles that never re-render, the live answer, its status. */
+export function ConversationView(
+  { book, conversation, t, selected, speaker, renderText, skip = 0, empty, showLive = true, id }: Props,
+) {
+  const bubbles = book.bubbles(conversation).slice(skip);
+  const live = showLive && book.isLive(conversation);
+  const { controller } = book;
+  return (
+    <>
+      <ol id={id} class="conversation">
+        {bubbles.length === 0 && !live && empty && <li class="empty">{empty}</li>}
+        {bubbles.map((bubble) => (
+          <SettledBubble
+            key={bubble.id}
+            bubble={bubble}
+            speaker={speaker(bubble.role)}
+            t={t}
+            renderText={renderText}
+          />
+        ))}
+        {live && (
+          <li class="bubble assistant">
+            <span class="speaker">{speaker("assistant")}</span>
+            <div
+              id={selected ? "streaming-bubble" : undefined}
+              class="text"
+              aria-busy={controller.active.value ? "true" : "false"}
+            >
+              {renderText ? renderText(controller.text.value) : controller.text}
+            </div>
+          </li>
+        )}
+      </ol>
+      {live && <StreamStatus controller={controller} t={t} onRetry={() => book.again()} />}
+      <p class="sr-only" aria-live="polite">{book.announcement}</p>
+    </>
+  );
+}
+
+interface BubbleProps {
+  bubble: Bubble;
+  speaker: ComponentChildren;
+  t: Translate;
+  renderText?: (text: string) => ComponentChildren;
+}
+
+/** A finished bubble: renders once, and again only when the bubble or the language changes. */
+class SettledBubble extends Component<BubbleProps> {
+  override shouldComponentUpdate(next: BubbleProps): boolean {
+    return next.bubble !== this.props.bubble || next.t !== this.props.t;
+  }
+
+  override render() {
+    const { bubble, speaker, t, renderText } = this.props;
+    return (
+      <li class={`bubble ${bubble.role}`}>
+        <span class="speaker">{speaker}</span>
+        <div class="text">
+          {bubble.role === "assistant" && renderText ? renderText(bubble.content) : bubble.content}
+        </div>
+        {bubble.incomplete && <span class="note">{t("stream.incomplete")}</span>}
+      </li>
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import { useSignal } from "@preact/signals";
+import { parseLabelled } from "../../lib/client/labelled_text.ts";
+import { MONSTER_LABELS } from "../../lib/features/labels.ts";
+import { ConversationView } from "./conversation_view.tsx";
+import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
+import type { PanelProps } from "./chat_panel.tsx";
+import { StreamStatus } from "./stream_status.tsx";
+import type { Translate } from "./translate.ts";
+
+const CONVERSATION = "monster-diagnostic";
+const FIELDS = ["favorite_food", "sleep_schedule", "hobby", "fear"] as const;
+const LABELS = {
+  type: Object.values(MONSTER_LABELS).map((l) => l.type),
+  analysis: Object.values(MONSTER_LABELS).map((l) => l.analysis),
+  fact: Object.values(MONSTER_LABELS).map((l) => l.fact),
+};
+
+/** The diagnosis as a card titled with the monster's name. */
+export function MonsterCard({ text, t }: { text: string; t: Translate }) {
+  const parts = parseLabelled(text, LABELS);
+  if (parts.type === undefined) return <p class="monster-raw">{text}</p>;
+  return (
+    <article class="monster-card">
+      <h2 class="monster-name">🦇 {parts.type || t("monster.unknown")}</h2>
+      {parts.analysis !== undefined && (
+        <section>
+          <h3>{t("monster.analysis")}</h3>
+          <p>{parts.analysis}</p>
+        </section>
+      )}
+      {parts.fact !== undefined && (
+        <section class="fun-fact">
+          <h3>{t("monster.fun_fact")}</h3>
+          <p>{parts.fact}</p>
+        </section>
+      )}
+    </article>
+  );
+}
+
+export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) {
+  const answers = {
+    favorite_food: useSignal(""),
+    sleep_schedule: useSignal(""),
+    hobby: useSignal(""),
+    fear: useSignal(""),
+  };
+  const question = useSignal("");
+  const problem = useSignal<string | null>(null);
+  const bubbles = book.bubbles(CONVERSATION);
+  const live = book.isLive(CONVERSATION);
+  // The first answer of the conversation is the diagnosis; later ones answer follow-up questions.
+  const diagnosisIsLive = live && bubbles.length === 1;
+  const diagnosis = diagnosisIsLive ? book.controller.text.value : bubbles[1]?.content ?? "";
+  const canFollowUp = bubbles.length >= 2 || (diagnosisIsLive && book.controller.status.value === "done");
+
+  function diagnose(event: Event) {
+    event.preventDefault();
+    problem.value = firstProblem(
+      FIELDS.map((field) => ({
+        label: t(`monster.${field}`),
+        value: answers[field].value,
+        max: 200,
+        required: true,
+      })),
+      t,
+    );
+    if (problem.value) return;
+    const body = Object.fromEntries(FIELDS.map((field) => [field, answers[field].value.trim()]));
+    void book.ask(CONVERSATION, FIELDS.map((f) => body[f]).join(" / "), { language, ...body }, {
+      fresh: true,
+    });
+  }
+
+  function followUp(event: Event) {
+    event.preventDefault();
+    problem.value = firstProblem(
+      [{ label: t("monster.follow_up_label"), value: question.value, max: 2000, required: true }],
+      t,
+    );
+    if (problem.value) return;
+    const text = question.value.trim();
+    question.value = "";
+    void book.ask(CONVERSATION, text, { language, question: text });
+  }
+
+  return (
+    <section>
+      <form id="monster-diagnostic-form" class="form-grid" onSubmit={diagnose} noValidate>
+        {FIELDS.map((field) => (
+          <TextField
+            key={field}
+            id={`monster-${field}`}
+            label={t(`monster.${field}`)}
+            value={answers[field]}
+            max={200}
+            required
+            t={t}
+          />
+        ))}
+        <button id="monster-diagnostic-submit" type="submit" class="btn btn-primary" disabled={busy}>
+          {t("monster.submit")}
+        </button>
+      </form>
+      <FieldError message={problem.value} />
+      <div id="monster-diagnostic-result" class="result">
+        {diagnosis
+          ? (
+            <div id={selected && diagnosisIsLive ? "streaming-bubble" : undefined} class="result-body">
+              <MonsterCard text={diagnosis} t={t} />
+            </div>
+          )
+          : !live && <p class="empty">{t("monster.empty")}</p>}
+        {diagnosisIsLive && <StreamStatus controller={book.controller} t={t} onRetry={() => book.again()} />}
+      </div>
+      {canFollowUp && (
+        <>
+          <ConversationView
+            book={book}
+            conversation={CONVERSATION}
+            t={t}
+            selected={selected}
+            skip={2}
+            showLive={!diagnosisIsLive}
+            speaker={(role) => (role === "user" ? t("chat.you") : `🔮 ${t("monster.diagnostician")}`)}
+          />
+          <form id="monster-diagnostic-follow-up" class="composer" onSubmit={followUp} noValidate>
+            <label class="field grow">
+              <span class="sr-only">{t("monster.follow_up_label")}</span>
+              <input
+                id="monster-question"
+                type="text"
+                maxLength={2000}
+                placeholder={t("monster.follow_up_placeholder")}
+                value={question.value}
+                onInput={(e) => (question.value = (e.currentTarget as HTMLInputElement).value)}
+              />
+            </label>
+            <button id="monster-diagnostic-ask" type="submit" class="btn" disabled={busy}>
+              {t("monster.ask")}
+            </button>
+          </form>
+        </>
+      )}
+      {diagnosisIsLive && <p class="sr-only" aria-live="polite">{book.announcement}</p>}
+    </section>
+  );
+}

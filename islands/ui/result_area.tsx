@@ -1,0 +1,37 @@
+import type { ComponentChildren } from "preact";
+import type { ConversationBook } from "../../lib/client/conversation.ts";
+import { StreamStatus } from "./stream_status.tsx";
+import type { Translate } from "./translate.ts";
+
+/**
+ * The answer of a one-shot feature: the one streaming now, or the last one kept by the session.
+ * Only the visible panel's answer carries `#streaming-bubble`.
+ */
+export function ResultArea({ book, conversation, id, selected, empty, t, children }: {
+  book: ConversationBook;
+  conversation: string;
+  id: string;
+  selected: boolean;
+  empty: string;
+  t: Translate;
+  children: (text: string) => ComponentChildren;
+}) {
+  const live = book.isLive(conversation);
+  const { controller } = book;
+  const stored = book.bubbles(conversation).findLast((bubble) => bubble.role === "assistant");
+  const text = live ? controller.text.value : stored?.content ?? "";
+  return (
+    <div id={id} class="result" aria-busy={live && controller.active.value ? "true" : "false"}>
+      {text
+        ? (
+          <div id={selected && live ? "streaming-bubble" : undefined} class="result-body">
+            {children(text)}
+          </div>
+        )
+        : !live && <p class="empty">{empty}</p>}
+      {!live && stored?.incomplete && <span class="note">{t("stream.incomplete")}</span>}
+      {live && <StreamStatus controller={controller} t={t} onRetry={() => book.again()} />}
+      <p class="sr-only" aria-live="polite">{book.announcement}</p>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { useSignal } from "@preact/signals";
+import { parseLabelled } from "../../lib/client/labelled_text.ts";
+import { SPELL_LABELS } from "../../lib/features/labels.ts";
+import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
+import { ResultArea } from "./result_area.tsx";
+import type { PanelProps } from "./chat_panel.tsx";
+
+const CONVERSATION = "spell-generator";
+const LABELS = {
+  spell: Object.values(SPELL_LABELS).map((l) => l.spell),
+  meaning: Object.values(SPELL_LABELS).map((l) => l.meaning),
+};
+
+export function SpellView({ text }: { text: string }) {
+  const parts = parseLabelled(text, LABELS);
+  if (parts.spell === undefined) return <p class="spell-raw">{text}</p>;
+  return (
+    <div class="spell">
+      <p class="spell-phrase">✨ {parts.spell}</p>
+      {parts.meaning !== undefined && <p class="spell-meaning">{parts.meaning}</p>}
+    </div>
+  );
+}
+
+export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
+  const purpose = useSignal("");
+  const problem = useSignal<string | null>(null);
+  const cast = useSignal<{ purpose?: string } | null>(null);
+  const hasSpell = book.isLive(CONVERSATION) ||
+    book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
+
+  function castSpell(forPurpose: string) {
+    const body = { language, ...(forPurpose ? { purpose: forPurpose } : {}) };
+    cast.value = { purpose: forPurpose };
+    void book.ask(CONVERSATION, forPurpose || "✨", body, { fresh: true });
+  }
+
+  function submit(event: Event) {
+    event.preventDefault();
+    problem.value = firstProblem([{ label: t("spell.purpose_label"), value: purpose.value, max: 200 }], t);
+    if (!problem.value) castSpell(purpose.value.trim());
+  }
+
+  return (
+    <section>
+      <form id="spell-generator-form" class="form-grid" onSubmit={submit} noValidate>
+        <TextField
+          id="spell-purpose"
+          label={t("spell.purpose_label")}
+          value={purpose}
+          max={200}
+          placeholder={t("spell.placeholder")}
+          t={t}
+        />
+        <button id="spell-generator-submit" type="submit" class="btn btn-primary" disabled={busy}>
+          {t("spell.submit")}
+        </button>
+      </form>
+      <FieldError message={problem.value} />
+      <ResultArea
+        book={book}
+        conversation={CONVERSATION}
+        id="spell-generator-result"
+        selected={selected}
+        empty={t("spell.empty")}
+        t={t}
+      >
+        {(text) => <SpellView text={text} />}
+      </ResultArea>
+      {hasSpell && (
+        <div class="actions">
+          <button
+            id="spell-cast-again"
+            type="button"
+            class="btn"
+            disabled={busy}
+            onClick={() => castSpell(cast.value?.purpose ?? purpose.value.trim())}
+          >
+            {t("spell.cast_again")}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

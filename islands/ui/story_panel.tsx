@@ -1,0 +1,61 @@
+import { useSignal } from "@preact/signals";
+import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
+import { Markdown } from "./markdown.tsx";
+import { ResultArea } from "./result_area.tsx";
+import type { PanelProps } from "./chat_panel.tsx";
+
+const STYLES = ["gothic", "parody", "classic"] as const;
+const CONVERSATION = "story-generator";
+
+export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
+  const name = useSignal("");
+  const theme = useSignal("");
+  const style = useSignal<typeof STYLES[number]>("classic");
+  const problem = useSignal<string | null>(null);
+
+  function submit(event: Event) {
+    event.preventDefault();
+    problem.value = firstProblem([
+      { label: t("story.name_label"), value: name.value, max: 200, required: true },
+      { label: t("story.theme_label"), value: theme.value, max: 200, required: true },
+    ], t);
+    if (problem.value) return;
+    const body = { language, name: name.value.trim(), theme: theme.value.trim(), style: style.value };
+    void book.ask(CONVERSATION, `${body.name} / ${body.theme}`, body, { fresh: true });
+  }
+
+  return (
+    <section>
+      <form id="story-generator-form" class="form-grid" onSubmit={submit} noValidate>
+        <TextField id="story-name" label={t("story.name_label")} value={name} max={200} required t={t} />
+        <TextField id="story-theme" label={t("story.theme_label")} value={theme} max={200} required t={t} />
+        <label class="field">
+          <span>{t("story.style_label")}</span>
+          <select
+            id="story-style"
+            value={style.value}
+            onChange={(
+              e,
+            ) => (style.value = (e.currentTarget as HTMLSelectElement).value as typeof STYLES[number])}
+          >
+            {STYLES.map((s) => <option key={s} value={s}>{t(`story.style.${s}`)}</option>)}
+          </select>
+        </label>
+        <button id="story-generator-submit" type="submit" class="btn btn-primary" disabled={busy}>
+          {t("story.submit")}
+        </button>
+      </form>
+      <FieldError message={problem.value} />
+      <ResultArea
+        book={book}
+        conversation={CONVERSATION}
+        id="story-generator-result"
+        selected={selected}
+        empty={t("story.empty")}
+        t={t}
+      >
+        {(text) => <Markdown text={text} />}
+      </ResultArea>
+    </section>
+  );
+}

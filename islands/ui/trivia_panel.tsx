@@ -1,0 +1,95 @@
+import { useSignal } from "@preact/signals";
+import { FACT_LABEL } from "../../lib/features/labels.ts";
+import { ConversationView } from "./conversation_view.tsx";
+import { FieldError, firstProblem } from "./form_fields.tsx";
+import type { PanelProps } from "./chat_panel.tsx";
+
+const QUESTION_MAX = 2000;
+const CONVERSATION = "trivia-bot";
+const FACT_LINE = new RegExp(
+  `^\\s*(?:[-*•🎃]\\s*)?(?:${Object.values(FACT_LABEL).map((l) => l.replace(":", "")).join("|")})\\s*[:：]`,
+);
+
+/** Shows each "Fact:" line of an answer apart from the rest of the reply. */
+export function FactText({ text }: { text: string }) {
+  return (
+    <>
+      {text.split("\n").map((line, index) => (
+        <span key={index} class={FACT_LINE.test(line) ? "line fact" : "line"}>{line}</span>
+      ))}
+    </>
+  );
+}
+
+/** The trivia bot: questions, facts and quizzes in one conversation. */
+export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
+  const draft = useSignal("");
+  const problem = useSignal<string | null>(null);
+  const hasAnswer = book.bubbles(CONVERSATION).some((b) => b.role === "assistant") ||
+    book.isLive(CONVERSATION);
+
+  function ask(question: string, shown = question) {
+    void book.ask(CONVERSATION, shown, { language, question });
+  }
+
+  function submit(event: Event) {
+    event.preventDefault();
+    problem.value = firstProblem([{
+      label: t("trivia.question_label"),
+      value: draft.value,
+      max: QUESTION_MAX,
+    }], t);
+    if (problem.value) return;
+    const question = draft.value.trim();
+    draft.value = "";
+    ask(question, question || t("trivia.you_asked_nothing"));
+  }
+
+  return (
+    <section>
+      <ConversationView
+        book={book}
+        conversation={CONVERSATION}
+        id="trivia-bot-result"
+        t={t}
+        selected={selected}
+        empty={t("trivia.empty")}
+        speaker={(role) => (role === "user" ? t("chat.you") : `🦉 ${t("trivia.bot_name")}`)}
+        renderText={(text) => <FactText text={text} />}
+      />
+      <form id="trivia-bot-form" class="composer" onSubmit={submit} noValidate>
+        <label class="field grow">
+          <span class="sr-only">{t("trivia.question_label")}</span>
+          <input
+            id="trivia-bot-question"
+            type="text"
+            maxLength={QUESTION_MAX}
+            placeholder={t("trivia.placeholder")}
+            value={draft.value}
+            onInput={(e) => (draft.value = (e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <button id="trivia-bot-submit" type="submit" class="btn btn-primary" disabled={busy}>
+          {t("trivia.ask")}
+        </button>
+      </form>
+      <div class="actions">
+        <button type="button" class="btn" disabled={busy} onClick={() => ask(t("trivia.quiz_me_question"))}>
+          {t("trivia.quiz_me")}
+        </button>
+        <button
+          type="button"
+          class="btn"
+          disabled={busy || !hasAnswer}
+          onClick={() => ask(t("trivia.tell_me_more_question"))}
+        >
+          {t("trivia.tell_me_more")}
+        </button>
+        <button type="button" class="btn btn-ghost" disabled={busy} onClick={() => void book.clear()}>
+          {t("chat.clear")}
+        </button>
+      </div>
+      <FieldError message={problem.value} />
+    </section>
+  );
+}

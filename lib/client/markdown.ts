@@ -1,0 +1,56 @@
+/**
+ * Model-written markdown to safe HTML: raw HTML in the text is escaped (never rendered), then
+ * DOMPurify keeps only plain formatting and http(s)/mailto links. Incomplete markdown mid-stream
+ * (an unclosed `**`) simply renders as text until it closes.
+ */
+import { Marked } from "marked";
+import DOMPurify from "dompurify";
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const marked = new Marked({ async: false, gfm: true });
+marked.use({ renderer: { html: (token) => escapeHtml(token.text) } });
+
+const ALLOWED_TAGS = [
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "p",
+  "br",
+  "hr",
+  "em",
+  "strong",
+  "del",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "code",
+  "pre",
+  "a",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+];
+
+let hooked = false;
+
+export function renderMarkdown(text: string): string {
+  if (!hooked) {
+    DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+      if (node.tagName === "A") node.setAttribute("rel", "noopener noreferrer nofollow");
+    });
+    hooked = true;
+  }
+  return DOMPurify.sanitize(marked.parse(text) as string, {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR: ["href", "title"],
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+  });
+}

@@ -1,0 +1,80 @@
+import type { ChatMessage } from "../llm/types.ts";
+import { SESSION_TTL_MS } from "./sessions.ts";
+
+export interface StoredMessage extends ChatMessage {
+  role: "user" | "assistant";
+  /** A stopped or failed answer: the text as far as it got. */
+  incomplete?: boolean;
+  at: number;
+}
+
+/** Messages kept per conversation; older ones are dropped. */
+export const HISTORY_LIMIT = 200;
+
+const messages = (session: string, conversation: string) => ["history", session, conversation];
+const counter = (session: string, conversation: string) => ["history_seq", session, conversation];
+
+/**
+ * Conversations, one KV entry per message (a KV value is capped at 64 KiB). Messages are
+ * numbered per conversation; writing message n drops message n - HISTORY_LIMIT in the same
+ * atomic commit, so trimming costs no reads. Entries expire with the session.
+ */
+export class HistoryStore {
+  constructor(private readonly kv: Deno.Kv, private readonly now: () => number = Date.now) {}
+
+  async list(session: string, conversation: string, limit = HISTORY_LIMIT): Promise<StoredMessage[]> {
+    const entries = await Array.fromAsync(
+      this.kv.list<StoredMessage>({ prefix: messages(session, conversation) }, { reverse: true, limit }),
+    );
+    return entries.reverse().map((entry) => entry.value);
+  }
+
+  /** Every conversation of a session, each with at most its last `perConversation` messages. */
+  async listAll(session: string, perConversation: number): Promise<Record<string, StoredMessage[]>> {
+    const all: Record<string, StoredMessage[]> = {};
+    for await (const entry of this.kv.list<StoredMessage>({ prefix: ["history", session] })) {
+      (all[String(entry.key[2])] ??= []).push(entry.value);
+    }
+    for (const key of Object.keys(all)) all[key] = all[key].slice(-perConversation);
+    return all;
+  }
+
+  async append(session: string, conversation: string, message: Omit<StoredMessage, "at">): Promise<void> {
+    const stored: StoredMessage = { ...message, at: this.now() };
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const last = await this.kv.get<number>(counter(session, conversation));
+      const next = (last.value ?? 0) + 1;
+      const result = await this.kv.atomic()
+        .check(last)
+        .set(counter(session, conversation), next, { expireIn: SESSION_TTL_MS })
+        .set([...messages(session, conversation), next], stored, { expireIn: SESSION_TTL_MS })
+        .delete([...messages(session, conversation), next - HISTORY_LIMIT])
+        .commit();
+      if (result.ok) return;
+    }
+    throw new Error("history: too many concurrent writes to one conversation");
+  }
+
+  /** Removes the last `count` messages of a conversation. */
+  async dropLast(session: string, conversation: string, count: number): Promise<void> {
+    const last = this.kv.list({ prefix: messages(session, conversation) }, { reverse: true, limit: count });
+    for await (const entry of last) await this.kv.delete(entry.key);
+  }
+
+  async clear(session: string, conversation: string): Promise<void> {
+    for await (const entry of this.kv.list({ prefix: messages(session, conversation) })) {
+      await this.kv.delete(entry.key);
+    }
+    await this.kv.delete(counter(session, conversation));
+  }
+
+  /** Clears the feature's conversations: `feature` itself and `feature/…` (each chat character). */
+  async clearFeature(session: string, feature: string): Promise<void> {
+    const conversations = new Set<string>();
+    for await (const entry of this.kv.list({ prefix: ["history_seq", session] })) {
+      const conversation = String(entry.key[2]);
+      if (conversation === feature || conversation.startsWith(`${feature}/`)) conversations.add(conversation);
+    }
+    for (const conversation of conversations) await this.clear(session, conversation);
+  }
+}

@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { choice, parseWith } from "../../lib/features/fields.ts";
+import { findFeature } from "../../lib/features/registry.ts";
+import type { AppEnv } from "../../lib/http/env.ts";
+import { jsonError } from "../../lib/http/json_error.ts";
+import { readJsonObject } from "../../lib/http/read_json.ts";
+import type { HistoryStore } from "../../lib/session/history.ts";
+
+const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
+
+/** `POST /api/set-language` and `DELETE /api/history/{feature}`: the session's own state. */
+export function sessionApi({ history }: { history: HistoryStore }): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+
+  api.post("/set-language", async (c) => {
+    const body = await readJsonObject(c.req.raw);
+    if (!body.ok) return body.response;
+    const parsed = parseWith(languageSchema, body.value);
+    if (!parsed.ok) return jsonError(400, parsed.error, parsed.field);
+    await c.get("session").update({ language: parsed.value.language });
+    return c.json({ language: parsed.value.language });
+  });
+
+  api.delete("/history/:feature", async (c) => {
+    const feature = findFeature(c.req.param("feature"));
+    if (!feature) return jsonError(404, `no such feature: ${c.req.param("feature")}`);
+    const session = c.get("session").current();
+    if (session) await history.clearFeature(session.id, feature.name);
+    return c.json({ cleared: feature.name });
+  });
+
+  return api;
+}

@@ -1,0 +1,337 @@
+/**
+ * All five features over HTTP against the scripted upstream: both languages, streaming and not,
+ * with the session keeping conversations and language in Deno KV.
+ */
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { FEATURE_NAMES } from "../../lib/features/feature.ts";
+import { type RunningApp, startApp } from "../support/app_server.ts";
+import { CookieJar } from "../support/cookie_jar.ts";
+import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
+import { readSse } from "../support/sse_client.ts";
+
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+const INPUTS: Record<string, Record<string, unknown>> = {
+  "character-chat": { character: "witch", message: "What do the stars say?" },
+  "trivia-bot": { question: "Where did Halloween begin?" },
+  "story-generator": { name: "Mina", theme: "a locked attic", style: "parody" },
+  "spell-generator": { purpose: "finding lost keys" },
+  "monster-diagnostic": {
+    favorite_food: "garlic bread",
+    sleep_schedule: "noon to dusk",
+    hobby: "organ music",
+    fear: "mirrors",
+  },
+};
+
+async function withApp(
+  env: Record<string, string>,
+  body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
+): Promise<void> {
+  const upstream = new FakeUpstream();
+  upstream.script = (request) => ({
+    chunks: [`Answer to: `, request.body.messages!.at(-1)!.content.slice(0, 40)],
+  });
+  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, ...env });
+  try {
+    await body(app, upstream);
+  } finally {
+    await app.close();
+    await upstream.close();
+  }
+}
+
+Deno.test("every feature answers in both languages, streaming and not", async () => {
+  await withApp({}, async (app, upstream) => {
+    for (const feature of FEATURE_NAMES) {
+      for (const language of ["en", "ja"] as const) {
+        const jar = new CookieJar();
+        const body = { ...INPUTS[feature], language };
+        const streamed = await readSse(await jar.post(`${app.url}/api/${feature}-stream`, body));
+        equal(streamed.status, 200, `${feature} ${language}`);
+        match(streamed.text, /^Answer to: /);
+        equal(streamed.events.at(-1)?.payload.type, "done");
+        const system = upstream.requests.at(-1)!.body.messages![0].content;
+        equal(JAPANESE.test(system), language === "ja", `${feature} ${language} system prompt`);
+
+        const json = await jar.post(`${app.url}/api/${feature}`, body);
+        equal(json.status, 200, `${feature} ${language} json`);
+        match((await json.json()).content, /^Answer to: /);
+        equal(upstream.requests.at(-1)!.body.stream, undefined);
+      }
+    }
+    equal(upstream.requests.length, FEATURE_NAMES.length * 4);
+  });
+});
+
+Deno.test("GET -stream works for every feature from the query string", async () => {
+  await withApp({}, async (app) => {
+    for (const feature of FEATURE_NAMES) {
+      const query = new URLSearchParams(INPUTS[feature] as Record<string, string>);
+      const result = await readSse(await fetch(`${app.url}/api/${feature}-stream?${query}`));
+      equal(result.status, 200, feature);
+      match(result.text, /^Answer to: /, feature);
+    }
+  });
+});
+
+Deno.test("a conversation's earlier turns come from the session, and only that session's", async () => {
+  await withApp({}, async (app, upstream) => {
+    const alice = new CookieJar();
+    const bob = new CookieJar();
+    await readSse(
+      await alice.post(`${app.url}/api/character-chat`, {
+        character: "ghost",
+        message: "I am Alice",
+        stream: true,
+      }),
+    );
+    await readSse(
+      await bob.post(`${app.url}/api/character-chat`, {
+        character: "ghost",
+        message: "I am Bob",
+        stream: true,
+      }),
+    );
+    await readSse(
+      await alice.post(`${app.url}/api/character-chat`, {
+        character: "ghost",
+        message: "Who am I?",
+        stream: true,
+      }),
+    );
+    const sent = upstream.requests.at(-1)!.body.messages!.slice(1);
+    deepEqual(sent, [
+      { role: "user", content: "I am Alice" },
+      { role: "assistant", content: "Answer to: I am Alice" },
+      { role: "user", content: "Who am I?" },
+    ]);
+    ok(!JSON.stringify(sent).includes("Bob"), "Bob's turn never reaches Alice's context");
+    // Another character is another conversation.
+    await readSse(
+      await alice.post(`${app.url}/api/character-chat`, { character: "dracula", message: "Hello" }, {
+        accept: "text/event-stream",
+      }),
+    );
+    equal(upstream.requests.at(-1)!.body.messages!.length, 2);
+  });
+});
+
+Deno.test("the session cookie is HttpOnly, SameSite=Lax, and Secure behind https", async () => {
+  await withApp({}, async (app) => {
+    const plain = new CookieJar();
+    await plain.post(`${app.url}/api/set-language`, { language: "ja" });
+    match(
+      plain.raw[0],
+      /^kabotan_session=[A-Za-z0-9_-]{43}; Max-Age=86400; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
+    const https = new CookieJar();
+    await https.post(`${app.url}/api/set-language`, { language: "ja" }, { "x-forwarded-proto": "https" });
+    match(https.raw[0], /; Secure/);
+  });
+});
+
+Deno.test("a forged or unknown session cookie gets a new session, not someone else's", async () => {
+  await withApp({}, async (app) => {
+    const jar = new CookieJar();
+    jar.cookies.set("kabotan_session", "forged");
+    await jar.post(`${app.url}/api/set-language`, { language: "ja" });
+    ok(jar.cookies.get("kabotan_session") !== "forged");
+  });
+});
+
+Deno.test("the language is kept by the session and the page follows it; a first visit follows Accept-Language", async () => {
+  await withApp({}, async (app, upstream) => {
+    const first = await (await fetch(app.url, { headers: { "accept-language": "ja-JP,ja;q=0.9" } })).text();
+    match(first, /<html lang="ja"/);
+    match(first, /送信/);
+    const jar = new CookieJar();
+    deepEqual(await (await jar.post(`${app.url}/api/set-language`, { language: "ja" })).json(), {
+      language: "ja",
+    });
+    const page = await (await jar.fetch(app.url, { headers: { "accept-language": "en" } })).text();
+    match(page, /<html lang="ja"/);
+    await readSse(await jar.post(`${app.url}/api/spell-generator-stream`, {}));
+    ok(
+      JAPANESE.test(upstream.requests.at(-1)!.body.messages![0].content),
+      "no language in the request: the session's",
+    );
+    const bad = await jar.post(`${app.url}/api/set-language`, { language: "fr" });
+    equal(bad.status, 400);
+    equal((await bad.json()).field, "language");
+  });
+});
+
+Deno.test("the page shows the session's history again after a reload", async () => {
+  await withApp({}, async (app) => {
+    const jar = new CookieJar();
+    await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, {
+        character: "jack",
+        message: "Trick or treat?",
+      }),
+    );
+    const page = await (await jar.fetch(app.url)).text();
+    const props = JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1]));
+    deepEqual(props.history["character-chat/jack"], [
+      { role: "user", content: "Trick or treat?" },
+      { role: "assistant", content: "Answer to: Trick or treat?" },
+    ]);
+    const stranger = await (await fetch(app.url)).text();
+    ok(!stranger.includes("Trick or treat?"));
+  });
+});
+
+Deno.test("a stopped answer is kept in the history, marked incomplete", async () => {
+  await withApp({}, async (app, upstream) => {
+    upstream.script = () => ({ chunks: Array.from({ length: 50 }, (_, i) => `w${i} `), delayMs: 30 });
+    const jar = new CookieJar();
+    const client = new AbortController();
+    const response = await jar.fetch(`${app.url}/api/trivia-bot-stream`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ question: "Tell me everything" }),
+      signal: client.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await sleep(200);
+    client.abort();
+    await reader.read().catch(() => {});
+    await upstream.nextClose();
+    await sleep(100);
+    const page = await (await jar.fetch(app.url)).text();
+    const trivia = JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1])).history["trivia-bot"];
+    equal(trivia.length, 2);
+    equal(trivia[1].incomplete, true);
+    match(trivia[1].content, /^w0 w1 /);
+    ok(trivia[1].content.length < 50 * 4);
+  });
+});
+
+Deno.test("a failed answer is kept as incomplete too", async () => {
+  await withApp({}, async (app, upstream) => {
+    upstream.script = () => ({ chunks: ["half ", "of ", "it"], dropAfter: 2 });
+    const jar = new CookieJar();
+    const result = await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, { character: "ghost", message: "Hi" }),
+    );
+    equal(result.text, "half of ");
+    await sleep(50);
+    upstream.script = () => ({ chunks: ["ok"] });
+    await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, { character: "ghost", message: "Again" }),
+    );
+    deepEqual(upstream.requests.at(-1)!.body.messages!.slice(1).map((m) => m.content), [
+      "Hi",
+      "half of ",
+      "Again",
+    ]);
+  });
+});
+
+Deno.test("asking the same again after an unfinished answer retries that turn instead of repeating it", async () => {
+  await withApp({}, async (app, upstream) => {
+    upstream.script = () => ({ chunks: ["cut ", "short"], dropAfter: 1 });
+    const jar = new CookieJar();
+    const first = await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", message: "Hello" }),
+    );
+    equal(first.text, "cut ");
+    upstream.script = () => ({ chunks: ["whole answer"] });
+    await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", message: "Hello" }),
+    );
+    deepEqual(
+      upstream.requests[1].body.messages,
+      upstream.requests[0].body.messages,
+      "the retry is the same request",
+    );
+    const page = await (await jar.fetch(app.url)).text();
+    const kept =
+      JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1])).history["character-chat/witch"];
+    deepEqual(kept, [{ role: "user", content: "Hello" }, { role: "assistant", content: "whole answer" }]);
+    // After a finished answer, the same words are a new turn.
+    await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", message: "Hello" }),
+    );
+    equal(upstream.requests[2].body.messages!.length, 4);
+  });
+});
+
+Deno.test("stories and spells start afresh; a diagnosis takes follow-up questions", async () => {
+  await withApp({}, async (app, upstream) => {
+    const jar = new CookieJar();
+    await jar.post(`${app.url}/api/story-generator`, INPUTS["story-generator"]);
+    await jar.post(`${app.url}/api/story-generator`, INPUTS["story-generator"]);
+    equal(
+      upstream.requests.at(-1)!.body.messages!.length,
+      2,
+      "the second story has no earlier story as context",
+    );
+
+    const early = await jar.post(`${app.url}/api/monster-diagnostic`, { question: "Can I go out by day?" });
+    equal(early.status, 400);
+    deepEqual(await early.json(), { error: "ask for a diagnosis before asking about it", field: "question" });
+
+    await jar.post(`${app.url}/api/monster-diagnostic`, INPUTS["monster-diagnostic"]);
+    await jar.post(`${app.url}/api/monster-diagnostic`, { question: "Can I go out by day?" });
+    const sent = upstream.requests.at(-1)!.body.messages!;
+    equal(sent.length, 4);
+    match(sent[1].content, /garlic bread/);
+    equal(sent[3].content, "Can I go out by day?");
+  });
+});
+
+Deno.test("DELETE /api/history/{feature} clears that feature's conversations only", async () => {
+  await withApp({}, async (app, upstream) => {
+    const jar = new CookieJar();
+    await jar.post(`${app.url}/api/character-chat`, { character: "witch", message: "one" });
+    await jar.post(`${app.url}/api/trivia-bot`, { question: "two" });
+    const cleared = await jar.fetch(`${app.url}/api/history/character-chat`, { method: "DELETE" });
+    deepEqual(await cleared.json(), { cleared: "character-chat" });
+    await jar.post(`${app.url}/api/character-chat`, { character: "witch", message: "three" });
+    equal(upstream.requests.at(-1)!.body.messages!.length, 2);
+    await jar.post(`${app.url}/api/trivia-bot`, { question: "four" });
+    equal(upstream.requests.at(-1)!.body.messages!.length, 4);
+    equal((await jar.fetch(`${app.url}/api/history/nope`, { method: "DELETE" })).status, 404);
+  });
+});
+
+Deno.test("history and language survive a restart on the same KV file", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  const jar = new CookieJar();
+  await withApp({ KV_PATH: path }, async (app) => {
+    await jar.post(`${app.url}/api/set-language`, { language: "ja" });
+    await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, {
+        character: "frankenstein",
+        message: "Are you lonely?",
+      }),
+    );
+  });
+  await withApp({ KV_PATH: path }, async (app, upstream) => {
+    const page = await (await jar.fetch(app.url)).text();
+    match(page, /<html lang="ja"/);
+    match(page, /Are you lonely\?/);
+    await readSse(
+      await jar.post(`${app.url}/api/character-chat-stream`, {
+        character: "frankenstein",
+        message: "Still?",
+      }),
+    );
+    deepEqual(upstream.requests[0].body.messages!.slice(1).map((m) => m.content), [
+      "Are you lonely?",
+      "Answer to: Are you lonely?",
+      "Still?",
+    ]);
+  });
+});
+
+function decodeHtml(text: string): string {
+  return text.replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll(
+    "&#39;",
+    "'",
+  )
+    .replaceAll("&amp;", "&");
+}

@@ -13,9 +13,12 @@ import type { Logger } from "./lib/log.ts";
 import { HistoryStore } from "./lib/session/history.ts";
 import { sessionMiddleware } from "./lib/session/middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
-import { featureApi } from "./routes/api/features.ts";
+import { StreamHub } from "./lib/streams/hub.ts";
+import { StreamLog } from "./lib/streams/stream_log.ts";
+import { describeFailure, featureApi } from "./routes/api/features.ts";
 import { healthApi } from "./routes/api/health.ts";
 import { sessionApi } from "./routes/api/session.ts";
+import { streamsApi } from "./routes/api/streams.ts";
 import { pageRoutes } from "./routes/page.tsx";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -30,6 +33,14 @@ export interface AppDeps {
 
 export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEnv> {
   const history = new HistoryStore(kv);
+  const streams = new StreamHub(
+    new StreamLog(kv, config.streaming.timeoutMs + config.streaming.resumeGraceMs),
+    {
+      graceMs: config.streaming.resumeGraceMs,
+      pollMs: config.streaming.pollMs,
+      describeError: (error) => describeFailure(error, log),
+    },
+  );
   const withSession = sessionMiddleware(new SessionStore(kv));
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -44,11 +55,12 @@ export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEn
   app.route("/api/health", healthApi({ config, llm }));
   app.use("/api/*", withSession);
   app.route("/api", sessionApi({ history }));
-  app.route("/api", featureApi({ config, llm, log, history }));
+  app.route("/api/streams", streamsApi({ config, streams }));
+  app.route("/api", featureApi({ config, llm, log, history, streams }));
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
 
   app.use("/", withSession);
-  app.route("/", pageRoutes({ config, assets, history }));
+  app.route("/", pageRoutes({ config, assets, history, streams: streams.log }));
   app.use(`${ASSET_PREFIX}*`, async (c, next) => {
     await next();
     if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");

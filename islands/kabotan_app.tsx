@@ -1,8 +1,8 @@
 import { useComputed, useSignal } from "@preact/signals";
-import { useMemo } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
-import { FEATURE_NAMES, type FeatureName } from "../lib/features/feature.ts";
+import { FEATURE_NAMES, type FeatureName, isFeatureName } from "../lib/features/feature.ts";
 import { isLanguage, type Language } from "../lib/i18n/mod.ts";
 import { ChatPanel, type PanelProps } from "./ui/chat_panel.tsx";
 import { MonsterPanel } from "./ui/monster_panel.tsx";
@@ -21,6 +21,8 @@ export interface KabotanAppProps {
   demo: boolean;
   /** The session's conversations, by conversation key. */
   history: HistoryProps;
+  /** Answers still being generated for this session (after a reload): re-attached at once. */
+  active: Array<{ requestId: string; feature: string; conversation: string }>;
 }
 
 const PANELS: Record<FeatureName, (props: PanelProps) => preact.JSX.Element> = {
@@ -49,6 +51,11 @@ export default function KabotanApp(props: KabotanAppProps) {
       const controller = new StreamController({ streaming, updateIntervalMs: props.updateIntervalMs });
       return [name, new ConversationBook(name, controller, props.history)];
     })) as Record<FeatureName, ConversationBook>;
+  }, []);
+  useEffect(() => {
+    for (const { requestId, feature, conversation } of props.active) {
+      if (isFeatureName(feature)) void books[feature].resume(conversation, requestId);
+    }
   }, []);
   const busy = useComputed(() => FEATURE_NAMES.some((name) => books[name].controller.active.value));
   const t = translator(language.value);

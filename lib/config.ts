@@ -24,6 +24,10 @@ export interface Config {
     updateIntervalMs: number;
     /** Idle time before a `: keep-alive` comment, in milliseconds. */
     keepAliveMs: number;
+    /** How long a resumable answer goes on with no reader before it is stopped, in milliseconds. */
+    resumeGraceMs: number;
+    /** How often an instance looks in KV for another instance's events or a Stop, in milliseconds. */
+    pollMs: number;
   };
   demo: { firstTokenMs: number; tokensPerSecond: number };
   kvPath?: string;
@@ -58,6 +62,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
       updateIntervalMs: integer(env, "STREAMING_UPDATE_INTERVAL", 100, 0, 10_000),
       keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000,
+      resumeGraceMs: integer(env, "STREAM_RESUME_GRACE", 30, 0, 3600) * 1000,
+      pollMs: integer(env, "STREAM_POLL_MS", 100, 10, 10_000),
     },
     demo: {
       firstTokenMs: integer(env, "DEMO_FIRST_TOKEN_MS", 300, 0, 60_000),

@@ -7,15 +7,17 @@ import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
 import type { HistoryStore } from "../lib/session/history.ts";
+import type { StreamLog } from "../lib/streams/stream_log.ts";
 
 /** Messages per conversation that the page shows again after a reload. */
 const PAGE_HISTORY = 100;
 
 /** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
-export function pageRoutes({ config, assets, history }: {
+export function pageRoutes({ config, assets, history, streams }: {
   config: Config;
   assets: Assets;
   history: HistoryStore;
+  streams: StreamLog;
 }): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
     const session = c.get("session").current();
@@ -34,6 +36,7 @@ export function pageRoutes({ config, assets, history }: {
       updateIntervalMs: config.streaming.updateIntervalMs,
       demo: config.llm.provider === "demo",
       history: conversations,
+      active: session ? await streams.active(session.id) : [],
     };
     const html = render(
       <Page language={language} title={translate(language, "app.title")} assets={assets}>

@@ -19,7 +19,9 @@ export function StreamStatus({ controller, t, onRetry }: {
           <i />
           <i />
         </span>
-        <span>{t("stream.generating")}</span>
+        <span class={controller.reconnecting.value ? "reconnecting" : undefined}>
+          {t(controller.reconnecting.value ? "stream.reconnecting" : "stream.generating")}
+        </span>
         <button type="button" class="btn btn-stop" onClick={() => controller.stop()}>
           {t("stream.stop")}
         </button>
@@ -29,9 +31,11 @@ export function StreamStatus({ controller, t, onRetry }: {
         <div class="alert alert-error" role="alert">
           <span>{failureText(failure, t)}</span>
           <span class="alert-actions">
-            <button type="button" class="btn" onClick={() => (onRetry ? onRetry() : controller.retry())}>
-              {t("stream.retry")}
-            </button>
+            {controller.canRetry && (
+              <button type="button" class="btn" onClick={() => (onRetry ? onRetry() : controller.retry())}>
+                {t("stream.retry")}
+              </button>
+            )}
             {controller.streaming && (
               <button
                 type="button"

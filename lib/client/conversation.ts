@@ -80,6 +80,13 @@ export class ConversationBook {
     return this.#announce(this.controller.run(this.feature, body));
   }
 
+  /** Shows an answer still being generated (started before a reload) as this conversation's live one. */
+  resume(key: string, requestId: string): Promise<StreamStatus> {
+    this.settle();
+    this.live.value = key;
+    return this.#announce(this.controller.resume(requestId));
+  }
+
   /** Runs the live answer's last request again (Retry, Cast again). */
   again(): Promise<StreamStatus> {
     return this.#announce(this.controller.retry());

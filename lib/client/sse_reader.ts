@@ -1,15 +1,24 @@
 import { createParser } from "eventsource-parser";
 import type { StreamEvent } from "../sse/events.ts";
 
+export interface ReceivedEvent {
+  /** The event's number in its stream (resume after it with Last-Event-ID). */
+  id?: number;
+  event: StreamEvent;
+}
+
 /** Reads a `text/event-stream` body as Kabotan stream events, ending after `done`. */
-export async function* readStreamEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
+export async function* readStreamEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ReceivedEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const queue: StreamEvent[] = [];
+  const queue: ReceivedEvent[] = [];
   const parser = createParser({
     onEvent(message) {
       try {
-        queue.push(JSON.parse(message.data) as StreamEvent);
+        queue.push({
+          id: message.id ? Number(message.id) : undefined,
+          event: JSON.parse(message.data) as StreamEvent,
+        });
       } catch {
         // not one of ours: ignore it, as EventSource would
       }
@@ -21,9 +30,9 @@ export async function* readStreamEvents(body: ReadableStream<Uint8Array>): Async
       if (done) return;
       parser.feed(decoder.decode(value, { stream: true }));
       while (queue.length > 0) {
-        const event = queue.shift()!;
-        yield event;
-        if (event.type === "done") return;
+        const received = queue.shift()!;
+        yield received;
+        if (received.event.type === "done") return;
       }
     }
   } finally {

@@ -2,6 +2,10 @@
  * The one streaming controller every view uses. It owns a request's lifecycle and exposes it as
  * signals: `text` grows as the answer streams (at most one update per `updateIntervalMs`, and
  * per animation frame), `status` and `failure` drive the indicator, Stop, Retry and errors.
+ *
+ * Every streamed request carries a fresh `request_id`, so the server runs the answer once
+ * whatever happens to the connection: when it drops, the controller reconnects with the id of
+ * the last event it has (showing `reconnecting`), and Stop asks the server to stop the model.
  */
 import { computed, signal } from "@preact/signals";
 import { readStreamEvents } from "./sse_reader.ts";
@@ -32,12 +36,15 @@ export class StreamController {
   readonly status = signal<StreamStatus>("idle");
   readonly failure = signal<StreamFailure | null>(null);
   readonly active = computed(() => this.status.value === "streaming");
+  /** The connection dropped and the controller is getting it back. */
+  readonly reconnecting = signal(false);
   /** How many times `text` changed during the last answer (for tests and benchmarks). */
   updates = 0;
 
   #options: StreamControllerOptions;
   #abort: AbortController | undefined;
   #last: StreamRequest | undefined;
+  #requestId: string | undefined;
   #pending = "";
   #lastFlush = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +68,17 @@ export class StreamController {
     return this.#run(this.#last, stream);
   }
 
+  /** Whether there is a request to send again (not after re-attaching to another page's answer). */
+  get canRetry(): boolean {
+    return this.#last !== undefined;
+  }
+
+  /** Re-attaches to an answer this session started before a reload, from its first event. */
+  resume(requestId: string): Promise<StreamStatus> {
+    this.#last = undefined;
+    return this.#start((signal) => this.#follow(requestId, signal, { resumeFrom: 0 }));
+  }
+
   /** Sends the last request again, streaming. */
   retry(): Promise<StreamStatus> {
     return this.#last ? this.#run(this.#last, this.#options.streaming) : Promise.resolve(this.status.value);
@@ -75,7 +93,15 @@ export class StreamController {
   stop(): void {
     if (this.status.value !== "streaming") return;
     this.#abort?.abort();
+    if (this.#requestId) {
+      // The server would stop it after a grace period anyway; asking stops the model now.
+      const fetcher = this.#options.fetch ?? fetch;
+      void fetcher(`/api/streams/${this.#requestId}/stop`, { method: "POST", keepalive: true }).catch(
+        () => {},
+      );
+    }
     this.#flush();
+    this.reconnecting.value = false;
     this.status.value = "stopped";
   }
 
@@ -89,8 +115,15 @@ export class StreamController {
     this.status.value = "idle";
   }
 
-  async #run(request: StreamRequest, stream: boolean): Promise<StreamStatus> {
+  #run(request: StreamRequest, stream: boolean): Promise<StreamStatus> {
+    return this.#start((
+      signal,
+    ) => (stream ? this.#stream(request, signal) : this.#complete(request, signal)));
+  }
+
+  async #start(body: (signal: AbortSignal) => Promise<void>): Promise<StreamStatus> {
     this.stop();
+    this.#requestId = undefined;
     const abort = new AbortController();
     this.#abort = abort;
     this.#pending = "";
@@ -100,8 +133,7 @@ export class StreamController {
     this.failure.value = null;
     this.status.value = "streaming";
     try {
-      if (stream) await this.#stream(request, abort.signal);
-      else await this.#complete(request, abort.signal);
+      await body(abort.signal);
       if (abort.signal.aborted) return this.status.value;
       this.#flush();
       this.status.value = "done";
@@ -112,26 +144,74 @@ export class StreamController {
       this.status.value = "error";
     } finally {
       if (this.#abort === abort) this.#abort = undefined;
+      this.reconnecting.value = false;
     }
     return this.status.value;
   }
 
-  async #stream(request: StreamRequest, signal: AbortSignal): Promise<void> {
-    const fetcher = this.#options.fetch ?? fetch;
-    const response = await fetcher(`/api/${request.feature}-stream`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify(request.body),
-      signal,
+  #stream(request: StreamRequest, signal: AbortSignal): Promise<void> {
+    const requestId = crypto.randomUUID();
+    return this.#follow(requestId, signal, {
+      first: { ...request, body: { ...request.body, request_id: requestId } },
     });
-    if (!response.ok || !response.body) throw await requestFailure(response);
-    for await (const event of readStreamEvents(response.body)) {
-      if (event.type === "content") this.#append(event.chunk);
-      else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
-      else return;
+  }
+
+  /**
+   * Reads an answer to its `done`: from the first request, or by resuming; after a dropped
+   * connection, resumes after the last event received, backing off, for up to RECONNECT_FOR_MS.
+   */
+  async #follow(
+    requestId: string,
+    signal: AbortSignal,
+    { first, resumeFrom }: { first?: StreamRequest; resumeFrom?: number },
+  ): Promise<void> {
+    const fetcher = this.#options.fetch ?? fetch;
+    this.#requestId = requestId;
+    let lastEventId = resumeFrom ?? 0;
+    let attempt = 0;
+    const giveUpAt = Date.now() + RECONNECT_FOR_MS;
+    while (true) {
+      let response: Response | undefined;
+      try {
+        response = first && attempt === 0
+          ? await fetcher(`/api/${first.feature}-stream`, {
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "text/event-stream" },
+            body: JSON.stringify(first.body),
+            signal,
+          })
+          : await fetcher(`/api/streams/${requestId}`, {
+            headers: { accept: "text/event-stream", "last-event-id": String(lastEventId) },
+            signal,
+          });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // A stream that cannot be opened at all is an error to show; one that broke is resumed.
+        if (attempt === 0) throw { code: "network" } satisfies StreamFailure;
+      }
+      if (response) {
+        if (response.status === 204) return; // finished, and we have it all
+        if (!response.ok || !response.body) {
+          // A request refused outright is an error; a stream that has gone away cannot come back.
+          throw await requestFailure(response);
+        }
+        this.reconnecting.value = false;
+        try {
+          for await (const { id, event } of readStreamEvents(response.body)) {
+            if (id !== undefined) lastEventId = id;
+            if (event.type === "content") this.#append(event.chunk);
+            else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
+            else return;
+          }
+        } catch (error) {
+          if (signal.aborted || isFailure(error)) throw error;
+        }
+      }
+      // The connection dropped before `done`: come back for the rest.
+      if (Date.now() > giveUpAt) throw { code: "network" } satisfies StreamFailure;
+      this.reconnecting.value = true;
+      await sleep(Math.min(250 * 2 ** attempt++, 2000), signal);
     }
-    // The connection ended without `done`: the answer is incomplete.
-    throw { code: "network" } satisfies StreamFailure;
   }
 
   async #complete(request: StreamRequest, signal: AbortSignal): Promise<void> {
@@ -178,6 +258,23 @@ export class StreamController {
   }
 }
 
+/** How long a dropped stream is retried: within the server's grace period for readerless answers. */
+const RECONNECT_FOR_MS = 25_000;
+
+function isFailure(error: unknown): error is StreamFailure {
+  return typeof error === "object" && error !== null && "code" in error;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
 async function requestFailure(response: Response): Promise<StreamFailure> {
   let message: string | undefined;
   try {
@@ -196,8 +293,7 @@ async function requestFailure(response: Response): Promise<StreamFailure> {
 }
 
 function toFailure(error: unknown): StreamFailure {
-  if (error && typeof error === "object" && "code" in error) return error as StreamFailure;
-  return { code: "network" };
+  return isFailure(error) ? error : { code: "network" };
 }
 
 /** True where the browser can read a response body as it arrives. */

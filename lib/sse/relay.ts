@@ -1,60 +1,77 @@
 import type { SseMessage } from "./encoder.ts";
 import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "./events.ts";
 
-export interface RelayOptions {
-  /** Silence after which a `: keep-alive` comment is sent. */
-  keepAliveMs: number;
-  /** The id of the first event; later ones count up from it. */
-  firstId?: number;
-  /** Turns a failure of the source into a message that is safe to show. */
-  describeError: (error: unknown) => { message: string; code?: string };
+export type DescribeError = (error: unknown) => { message: string; code?: string };
+
+/** An event of an answer with its number in that answer's stream. */
+export interface NumberedEvent {
+  id: number;
+  event: StreamEvent;
+}
+
+export const toSseMessage = ({ id, event }: NumberedEvent): SseMessage => ({
+  id,
+  data: JSON.stringify(event),
+});
+
+/**
+ * Turns text deltas into numbered contract events: one `content` event per delta, then `done`;
+ * on failure an `error` event, then `done`. Pull-based: the source is read only as fast as the
+ * events are taken, and cancelling the result cancels the source.
+ */
+export function deltasToEvents(
+  deltas: ReadableStream<string>,
+  { firstId = 1, describeError }: { firstId?: number; describeError: DescribeError },
+): ReadableStream<NumberedEvent> {
+  const reader = deltas.getReader();
+  let nextId = firstId;
+  const numbered = (event: StreamEvent): NumberedEvent => ({ id: nextId++, event });
+  return new ReadableStream<NumberedEvent>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (!done) return controller.enqueue(numbered(contentEvent(value)));
+      } catch (error) {
+        const { message, code } = describeError(error);
+        controller.enqueue(numbered(errorEvent(message, code)));
+      }
+      controller.enqueue(numbered(doneEvent()));
+      controller.close();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 const IDLE = Symbol("idle");
 
-/**
- * Relays text deltas as numbered contract events: one `content` event per delta, then `done`;
- * on failure an `error` event, then `done`. Reads the source only as fast as the client takes
- * events (backpressure), and cancelling the result cancels the source.
- */
-export function relayDeltas(
-  deltas: ReadableStream<string>,
-  options: RelayOptions,
-): ReadableStream<SseMessage> {
-  const reader = deltas.getReader();
-  let nextId = options.firstId ?? 1;
-  let pending: Promise<ReadableStreamReadResult<string>> | undefined;
-  const message = (event: StreamEvent): SseMessage => ({ id: nextId++, data: JSON.stringify(event) });
-
+/** Passes SSE messages through, adding a `: keep-alive` comment after `ms` of silence. */
+export function withKeepAlive(messages: ReadableStream<SseMessage>, ms: number): ReadableStream<SseMessage> {
+  const reader = messages.getReader();
+  let pending: Promise<ReadableStreamReadResult<SseMessage>> | undefined;
   return new ReadableStream<SseMessage>({
     async pull(controller) {
       pending ??= reader.read();
-      let result: ReadableStreamReadResult<string> | typeof IDLE;
-      try {
-        result = await withinIdle(pending, options.keepAliveMs);
-      } catch (error) {
-        const { message: text, code } = options.describeError(error);
-        controller.enqueue(message(errorEvent(text, code)));
-        controller.enqueue(message(doneEvent()));
-        controller.close();
-        return;
-      }
-      if (result === IDLE) {
-        controller.enqueue({ comment: "keep-alive" });
-        return;
-      }
+      const result = await withinIdle(pending, ms);
+      if (result === IDLE) return controller.enqueue({ comment: "keep-alive" });
       pending = undefined;
-      if (result.done) {
-        controller.enqueue(message(doneEvent()));
-        controller.close();
-        return;
-      }
-      controller.enqueue(message(contentEvent(result.value)));
+      if (result.done) controller.close();
+      else controller.enqueue(result.value);
     },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
+    cancel: (reason) => reader.cancel(reason),
   }, { highWaterMark: 0 });
+}
+
+/** The relay for an answer nobody will resume: deltas → numbered events → SSE messages. */
+export function relayDeltas(
+  deltas: ReadableStream<string>,
+  options: { keepAliveMs: number; firstId?: number; describeError: DescribeError },
+): ReadableStream<SseMessage> {
+  const messages = deltasToEvents(deltas, options).pipeThrough(
+    new TransformStream<NumberedEvent, SseMessage>({
+      transform: (event, c) => c.enqueue(toSseMessage(event)),
+    }),
+  );
+  return withKeepAlive(messages, options.keepAliveMs);
 }
 
 async function withinIdle<T>(promise: Promise<T>, ms: number): Promise<T | typeof IDLE> {

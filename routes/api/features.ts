@@ -22,20 +22,26 @@ import type { Logger } from "../../lib/log.ts";
 import type { HistoryStore, StoredMessage } from "../../lib/session/history.ts";
 import { SSE_HEADERS, SseEncoderStream } from "../../lib/sse/encoder.ts";
 import { relayDeltas } from "../../lib/sse/relay.ts";
+import { sseResponse } from "../../lib/sse/response.ts";
+import type { StreamHub } from "../../lib/streams/hub.ts";
+import { lastEventIdOf, requestFingerprint } from "../../lib/streams/request_key.ts";
+import type { StreamMeta } from "../../lib/streams/stream_log.ts";
 
 export interface FeatureApiDeps {
   config: Config;
   llm: LlmClient;
   log: Logger;
   history: HistoryStore;
+  streams: StreamHub;
 }
 
 const requestOptionsSchema = z.object({
   language: choice("language", ["en", "ja"]).optional(),
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
+  request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
 });
 
-export function featureApi({ config, llm, log, history }: FeatureApiDeps): Hono<AppEnv> {
+export function featureApi({ config, llm, log, history, streams }: FeatureApiDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
   api.on(["GET", "POST"], "/:endpoint", async (c) => {
@@ -56,6 +62,54 @@ export function featureApi({ config, llm, log, history }: FeatureApiDeps): Hono<
     const prepared = feature.prepare(raw, language);
     if (!prepared.ok) return jsonError(400, prepared.error, prepared.field);
     const turn = prepared.value;
+    const requestId = c.get("requestId");
+    const wantsStream = wantsStreamEndpoint || options.value.stream === true ||
+      (c.req.header("accept") ?? "").includes("text/event-stream");
+
+    // A request_id makes the answer resumable: it runs once, whoever is connected.
+    const resumableId = wantsStream && config.streaming.enabled ? options.value.request_id : undefined;
+    let fingerprint = "";
+    if (resumableId) {
+      const lastEventId = lastEventIdOf(c.req.header("last-event-id"), raw.last_event_id);
+      if (lastEventId === "invalid") {
+        return jsonError(400, "Last-Event-ID must be a whole number", "last_event_id");
+      }
+      const owner = (await sessions.ensure()).id;
+      fingerprint = await requestFingerprint(feature.name, raw);
+      const existing = await streams.find(resumableId);
+      if (existing) {
+        return resume(streams, resumableId, existing, {
+          owner,
+          fingerprint,
+          lastEventId,
+          keepAliveMs: config.streaming.keepAliveMs,
+        });
+      }
+      if (lastEventId > 0) {
+        return jsonError(
+          404,
+          "no such stream to resume (it ended over 10 minutes ago, or never began)",
+          "request_id",
+        );
+      }
+      const claimed = await streams.claim(resumableId, {
+        session: owner,
+        fingerprint,
+        feature: feature.name,
+        conversation: turn.conversationKey,
+      });
+      if (!claimed) {
+        const winner = await streams.find(resumableId);
+        if (winner) {
+          return resume(streams, resumableId, winner, {
+            owner,
+            fingerprint,
+            lastEventId: 0,
+            keepAliveMs: config.streaming.keepAliveMs,
+          });
+        }
+      }
+    }
 
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
     const session = turn.clientHistory ? undefined : await sessions.ensure();
@@ -91,11 +145,9 @@ export function featureApi({ config, llm, log, history }: FeatureApiDeps): Hono<
       messages: upstreamMessages(turn, context),
       settings: feature.settings,
       hints: { feature: feature.name, language, inputs: turn.demoInputs },
-      signal: c.req.raw.signal,
+      // A resumable answer outlives its first connection; any other ends with it.
+      signal: resumableId ? undefined : c.req.raw.signal,
     };
-    const requestId = c.get("requestId");
-    const wantsStream = wantsStreamEndpoint || options.value.stream === true ||
-      (c.req.header("accept") ?? "").includes("text/event-stream");
 
     if (!wantsStream) {
       try {
@@ -118,6 +170,10 @@ export function featureApi({ config, llm, log, history }: FeatureApiDeps): Hono<
       logStreamEnd(log, report, { requestId, feature: feature.name });
       await saveAnswer(report.text, report.outcome !== "done");
     });
+    if (resumableId) {
+      await streams.launch(resumableId, deltas);
+      return sseResponse(streams.read(resumableId, 0), config.streaming.keepAliveMs);
+    }
     const events = relayDeltas(deltas, {
       keepAliveMs: config.streaming.keepAliveMs,
       describeError: (error) => describeFailure(error, log, requestId),
@@ -164,6 +220,30 @@ function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, 
   });
 }
 
+/**
+ * Serves a reader of an answer that already exists: its owner's session only, with the same
+ * parameters only. A finished answer with nothing after `lastEventId` is a 204, which tells an
+ * EventSource to stop reconnecting.
+ */
+export async function resume(
+  streams: StreamHub,
+  id: string,
+  meta: StreamMeta,
+  { owner, fingerprint, lastEventId, keepAliveMs }: {
+    owner: string;
+    fingerprint?: string;
+    lastEventId: number;
+    keepAliveMs: number;
+  },
+): Promise<Response> {
+  if (meta.session !== owner) return jsonError(404, "no such stream to resume", "request_id");
+  if (fingerprint !== undefined && meta.fingerprint !== fingerprint) {
+    return jsonError(409, "this request_id belongs to a request with other parameters", "request_id");
+  }
+  if (meta.status === "finished" && lastEventId >= meta.lastId) return new Response(null, { status: 204 });
+  return sseResponse(streams.read(id, lastEventId), keepAliveMs);
+}
+
 /** With streaming switched off, `-stream` endpoints still answer: the whole text as one event. */
 function completeAsStream(llm: LlmClient, request: GenerationRequest): ReadableStream<string> {
   const abort = new AbortController();
@@ -179,7 +259,11 @@ function completeAsStream(llm: LlmClient, request: GenerationRequest): ReadableS
   }, { highWaterMark: 0 });
 }
 
-function describeFailure(error: unknown, log: Logger, requestId?: string): { message: string; code: string } {
+export function describeFailure(
+  error: unknown,
+  log: Logger,
+  requestId?: string,
+): { message: string; code: string } {
   if (error instanceof LlmError) return { message: error.message, code: error.code };
   log("error", "unexpected stream failure", { requestId, error: String(error) });
   return { message: "The answer failed unexpectedly.", code: "internal" };

@@ -1,0 +1,184 @@
+/**
+ * One resumable answer. It reads the model once, whoever is listening: every event is numbered,
+ * kept in memory for this instance's readers and written to the StreamLog in batches for
+ * readers elsewhere. It ends by itself, on Stop (here, or asked through KV by another
+ * instance), or after `graceMs` with no reader anywhere.
+ */
+import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "../sse/events.ts";
+import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
+import type { StreamLog, StreamMeta } from "./stream_log.ts";
+
+export interface GenerationOptions {
+  id: string;
+  meta: StreamMeta;
+  log: StreamLog;
+  graceMs: number;
+  pollMs: number;
+  describeError: DescribeError;
+  /** Called once everything is written. */
+  onFinished?: () => void;
+}
+
+/** Batches are written at least this often while events arrive. */
+const FLUSH_MS = 150;
+/** A batch (a KV value, capped at 64 KiB) holds at most about this many characters. */
+const BATCH_CHARACTERS = 24_000;
+/** A longer delta is split over several events. */
+const EVENT_CHARACTERS = 8_000;
+
+export class Generation {
+  readonly events: NumberedEvent[] = [];
+  finished = false;
+  #options: GenerationOptions;
+  #meta: StreamMeta;
+  #source: ReadableStreamDefaultReader<string> | undefined;
+  #stopping = false;
+  #readers = 0;
+  #wake: Array<() => void> = [];
+  #written = 0;
+  #pendingCharacters = 0;
+  #flushing: Promise<void> = Promise.resolve();
+  #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
+
+  constructor(deltas: ReadableStream<string>, options: GenerationOptions) {
+    this.#options = options;
+    this.#meta = options.meta;
+    this.#source = deltas.getReader();
+    this.#timers.flush = setInterval(() => void this.#tick(), Math.min(FLUSH_MS, options.pollMs));
+    void this.#pump();
+  }
+
+  get id(): string {
+    return this.#options.id;
+  }
+
+  get meta(): StreamMeta {
+    return this.#meta;
+  }
+
+  /** Stops the answer at once: the model's request is aborted, readers get `done`. */
+  stop(): void {
+    if (this.#stopping || this.finished) return;
+    this.#stopping = true;
+    void this.#source?.cancel("stopped").catch(() => {});
+  }
+
+  /** This instance's view of the answer from event `afterId` on: logged events, then live ones. */
+  read(afterId: number): ReadableStream<NumberedEvent> {
+    let cursor = afterId;
+    let attached = true;
+    this.#attach();
+    const detach = () => {
+      if (!attached) return;
+      attached = false;
+      this.#detach();
+    };
+    return new ReadableStream<NumberedEvent>({
+      pull: async (controller) => {
+        while (true) {
+          const next = this.events.find((event) => event.id > cursor);
+          if (next) {
+            cursor = next.id;
+            controller.enqueue(next);
+            return;
+          }
+          if (this.finished) {
+            detach();
+            controller.close();
+            return;
+          }
+          await new Promise<void>((resolve) => this.#wake.push(resolve));
+        }
+      },
+      cancel: detach,
+    }, { highWaterMark: 0 });
+  }
+
+  async #pump(): Promise<void> {
+    const source = this.#source!;
+    try {
+      while (true) {
+        const { done, value } = await source.read();
+        if (done) break;
+        for (const piece of splitText(value, EVENT_CHARACTERS)) this.#push(contentEvent(piece));
+      }
+    } catch (error) {
+      const { message, code } = this.#options.describeError(error);
+      this.#push(errorEvent(message, code));
+    }
+    this.#push(doneEvent());
+    this.finished = true;
+    clearInterval(this.#timers.flush);
+    clearTimeout(this.#timers.grace);
+    await this.#flush();
+    this.#wakeReaders();
+    this.#options.onFinished?.();
+  }
+
+  #push(event: StreamEvent): void {
+    const numbered = { id: this.events.length + 1, event };
+    this.events.push(numbered);
+    this.#pendingCharacters += JSON.stringify(event).length;
+    if (this.#pendingCharacters >= BATCH_CHARACTERS) void this.#flush();
+    this.#wakeReaders();
+  }
+
+  #wakeReaders(): void {
+    for (const wake of this.#wake.splice(0)) wake();
+  }
+
+  /** Writes what is not yet in the log, one batch at a time and in order. */
+  #flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      const batch = this.events.slice(this.#written);
+      const finished = this.finished && this.events.length === this.#written + batch.length;
+      if (batch.length === 0 && !(finished && this.#meta.status !== "finished")) return;
+      this.#written += batch.length;
+      this.#pendingCharacters = 0;
+      this.#meta = await this.#options.log.append(this.id, this.#meta, batch, finished);
+    }).catch(() => {});
+    return this.#flushing;
+  }
+
+  /** The periodic tick: write new events, and see whether another instance asked for a Stop. */
+  async #tick(): Promise<void> {
+    await this.#flush();
+    if (!this.finished && await this.#options.log.stopRequested(this.id).catch(() => false)) this.stop();
+  }
+
+  #attach(): void {
+    this.#readers++;
+    clearTimeout(this.#timers.grace);
+  }
+
+  #detach(): void {
+    this.#readers--;
+    if (this.#readers === 0 && !this.finished) this.#startGrace();
+  }
+
+  /** With nobody reading, the answer goes on for a while (a reload, a dropped network), then stops. */
+  #startGrace(): void {
+    clearTimeout(this.#timers.grace);
+    this.#timers.grace = setTimeout(async () => {
+      if (this.#readers > 0 || this.finished) return;
+      const heard = await this.#options.log.lastHeartbeat(this.id).catch(() => undefined);
+      if (heard !== undefined && Date.now() - heard < this.#options.graceMs) return this.#startGrace();
+      this.stop();
+    }, this.#options.graceMs);
+  }
+}
+
+/** Splits text into pieces of at most `size` UTF-16 units, never inside a surrogate pair. */
+export function splitText(text: string, size: number): string[] {
+  if (text.length <= size) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + size, text.length);
+    const code = text.charCodeAt(end - 1);
+    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end--;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}

@@ -1,0 +1,121 @@
+/**
+ * The durable side of a resumable answer, in Deno KV: who owns it, its events in batches, a Stop
+ * request and a heartbeat from readers on other instances. Any instance sharing the KV store can
+ * serve a reader from it.
+ */
+import type { NumberedEvent } from "../sse/relay.ts";
+
+export interface StreamMeta {
+  session: string;
+  /** A hash of the request's parameters: the same request_id with others is a conflict. */
+  fingerprint: string;
+  feature: string;
+  conversation: string;
+  status: "running" | "finished";
+  /** The id of the last event written to the log. */
+  lastId: number;
+  createdAt: number;
+}
+
+export interface ActiveStream {
+  requestId: string;
+  feature: string;
+  conversation: string;
+}
+
+/** A finished log is kept this long. */
+export const FINISHED_TTL_MS = 10 * 60 * 1000;
+
+const metaKey = (id: string) => ["stream", id];
+const batchPrefix = (id: string) => ["stream_events", id];
+const stopKey = (id: string) => ["stream_stop", id];
+const readerKey = (id: string) => ["stream_reader", id];
+const activeKey = (session: string, id: string) => ["session_stream", session, id];
+
+export class StreamLog {
+  /** How many batches were written (for tests and benchmarks). */
+  batchesWritten = 0;
+
+  constructor(private readonly kv: Deno.Kv, private readonly runningTtlMs: number) {}
+
+  async meta(id: string): Promise<StreamMeta | undefined> {
+    return (await this.kv.get<StreamMeta>(metaKey(id))).value ?? undefined;
+  }
+
+  /** Registers a new answer; false when the id is already taken (someone started it first). */
+  async create(id: string, meta: Omit<StreamMeta, "status" | "lastId" | "createdAt">): Promise<boolean> {
+    const entry: StreamMeta = { ...meta, status: "running", lastId: 0, createdAt: Date.now() };
+    const result = await this.kv.atomic()
+      .check({ key: metaKey(id), versionstamp: null })
+      .set(metaKey(id), entry, { expireIn: this.runningTtlMs })
+      .set(activeKey(meta.session, id), {
+        requestId: id,
+        feature: meta.feature,
+        conversation: meta.conversation,
+      }, {
+        expireIn: this.runningTtlMs,
+      })
+      .commit();
+    return result.ok;
+  }
+
+  /** Appends events (in order, after those already written) and records the last id. */
+  async append(
+    id: string,
+    meta: StreamMeta,
+    events: NumberedEvent[],
+    finished: boolean,
+  ): Promise<StreamMeta> {
+    const lastId = events.at(-1)?.id ?? meta.lastId;
+    const next: StreamMeta = { ...meta, lastId, status: finished ? "finished" : "running" };
+    const ttl = finished ? FINISHED_TTL_MS : this.runningTtlMs;
+    const op = this.kv.atomic();
+    if (events.length > 0) {
+      // Keyed by the batch's last id, so the batches holding events after n start at key n + 1.
+      op.set([...batchPrefix(id), lastId], events, { expireIn: this.runningTtlMs + FINISHED_TTL_MS });
+      this.batchesWritten++;
+    }
+    op.set(metaKey(id), next, { expireIn: ttl });
+    if (finished) op.delete(activeKey(meta.session, id));
+    await op.commit();
+    return next;
+  }
+
+  /** Every logged event after `afterId`, in order. */
+  async eventsAfter(id: string, afterId: number): Promise<NumberedEvent[]> {
+    const events: NumberedEvent[] = [];
+    const batches = this.kv.list<NumberedEvent[]>({
+      prefix: batchPrefix(id),
+      start: [...batchPrefix(id), afterId + 1],
+    });
+    for await (const batch of batches) {
+      for (const event of batch.value) if (event.id > afterId) events.push(event);
+    }
+    return events;
+  }
+
+  async requestStop(id: string): Promise<void> {
+    await this.kv.set(stopKey(id), true, { expireIn: FINISHED_TTL_MS });
+  }
+
+  async stopRequested(id: string): Promise<boolean> {
+    return (await this.kv.get<boolean>(stopKey(id))).value === true;
+  }
+
+  /** A reader on another instance says it is still there. */
+  async heartbeat(id: string): Promise<void> {
+    await this.kv.set(readerKey(id), Date.now(), { expireIn: 60_000 });
+  }
+
+  async lastHeartbeat(id: string): Promise<number | undefined> {
+    return (await this.kv.get<number>(readerKey(id))).value ?? undefined;
+  }
+
+  /** The answers of a session still being generated (to re-attach after a reload). */
+  async active(session: string): Promise<ActiveStream[]> {
+    const entries = await Array.fromAsync(
+      this.kv.list<ActiveStream>({ prefix: ["session_stream", session] }),
+    );
+    return entries.map((entry) => entry.value);
+  }
+}

@@ -225,7 +225,7 @@ function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, 
  * parameters only. A finished answer with nothing after `lastEventId` is a 204, which tells an
  * EventSource to stop reconnecting.
  */
-export async function resume(
+export function resume(
   streams: StreamHub,
   id: string,
   meta: StreamMeta,
@@ -235,7 +235,7 @@ export async function resume(
     lastEventId: number;
     keepAliveMs: number;
   },
-): Promise<Response> {
+): Response {
   if (meta.session !== owner) return jsonError(404, "no such stream to resume", "request_id");
   if (fingerprint !== undefined && meta.fingerprint !== fingerprint) {
     return jsonError(409, "this request_id belongs to a request with other parameters", "request_id");

@@ -1,55 +1,13 @@
 /** `main.ts` as the start task runs it: a real process with net, env, read and write (for the KV file). */
 import { equal, match, ok } from "node:assert/strict";
 import { readSse } from "../support/sse_client.ts";
-import { buildAssets } from "../../lib/build/assets.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-interface Started {
-  url: string;
-  process: Deno.ChildProcess;
-  output: string[];
-}
-
-async function startMain(env: Record<string, string>): Promise<Started> {
-  await buildAssets();
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "main.ts"],
-    cwd: ROOT,
-    env: { PORT: "0", KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }), ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output: string[] = [];
-  const lines = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  const deadline = setTimeout(() => process.kill("SIGKILL"), 20_000);
-  while (true) {
-    const { done, value } = await lines.read();
-    if (done) clearTimeout(deadline);
-    if (done) throw new Error(`main.ts exited before listening: ${buffer}`);
-    buffer += value;
-    const match = buffer.match(/"url":"(http:\/\/[^"]+)\/"/);
-    if (match) {
-      clearTimeout(deadline);
-      output.push(buffer);
-      void lines.cancel().catch(() => {});
-      return { url: match[1].replace("localhost", "127.0.0.1"), process, output };
-    }
-  }
-}
-
-async function stop(started: Started): Promise<void> {
-  started.process.kill("SIGTERM");
-  await started.process.status;
-  await started.process.stderr.cancel().catch(() => {});
-}
+import { failedStart, startMain } from "../support/main_process.ts";
 
 Deno.test("main.ts serves the page, its hashed assets and a demo stream", async () => {
   const started = await startMain({
     DEMO_FIRST_TOKEN_MS: "10",
     DEMO_TOKENS_PER_SECOND: "500",
-    LOG_LEVEL: "info",
+    KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
   });
   try {
     const health = await (await fetch(`${started.url}/api/health`)).json();
@@ -68,20 +26,9 @@ Deno.test("main.ts serves the page, its hashed assets and a demo stream", async 
     ok(result.text.length > 20);
     equal(result.events.at(-1)?.payload.type, "done");
   } finally {
-    await stop(started);
+    await started.stop();
   }
 });
-
-async function failedStart(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "main.ts"],
-    cwd: ROOT,
-    env: { PORT: "0", ...env },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  return { code, stderr: new TextDecoder().decode(stderr) };
-}
 
 Deno.test("a bad setting stops main.ts at once with a message naming it", async () => {
   const { code, stderr } = await failedStart({ PORT: "not-a-port" });

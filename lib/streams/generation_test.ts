@@ -1,0 +1,155 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import type { NumberedEvent } from "../sse/relay.ts";
+import { Generation, splitText } from "./generation.ts";
+import { StreamLog, type StreamMeta } from "./stream_log.ts";
+
+const describeError = (error: unknown) => ({ message: String(error), code: "test" });
+
+/** A source that sends `count` deltas, one per `gapMs`, and records whether it was cancelled. */
+function source(count: number, gapMs = 0) {
+  const state = { cancelled: false, sent: 0 };
+  const stream = new ReadableStream<string>({
+    async pull(controller) {
+      if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      if (state.sent === count) return controller.close();
+      controller.enqueue(`d${state.sent++} `);
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  return { stream, state };
+}
+
+async function withGeneration(
+  deltas: ReadableStream<string>,
+  options: { graceMs?: number; pollMs?: number },
+  body: (generation: Generation, log: StreamLog, kv: Deno.Kv) => Promise<void>,
+) {
+  const kv = await Deno.openKv(":memory:");
+  const log = new StreamLog(kv, 60_000);
+  const meta = { session: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
+  await log.create("g1", meta);
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const generation = new Generation(deltas, {
+    id: "g1",
+    meta: (await log.meta("g1")) as StreamMeta,
+    log,
+    graceMs: options.graceMs ?? 5000,
+    pollMs: options.pollMs ?? 20,
+    describeError,
+    onFinished: finished,
+  });
+  try {
+    await body(generation, log, kv);
+  } finally {
+    generation.stop();
+    await done;
+    kv.close();
+  }
+}
+
+const texts = (events: NumberedEvent[]) =>
+  events.map((e) => (e.event.type === "content" ? e.event.chunk : e.event.type));
+
+Deno.test("every reader sees the same numbered events, and a late reader the tail", async () => {
+  const { stream } = source(20, 2);
+  await withGeneration(stream, {}, async (generation) => {
+    const [a, b] = await Promise.all([
+      Array.fromAsync(generation.read(0)),
+      Array.fromAsync(generation.read(0)),
+    ]);
+    deepEqual(a, b);
+    equal(a.length, 21);
+    deepEqual(a.map((e) => e.id), Array.from({ length: 21 }, (_, i) => i + 1));
+    equal(texts(a).at(-1), "done");
+    const tail = await Array.fromAsync(generation.read(15));
+    deepEqual(tail.map((e) => e.id), [16, 17, 18, 19, 20, 21]);
+  });
+});
+
+Deno.test("the log holds every event, written in far fewer batches than events", async () => {
+  const { stream } = source(500);
+  await withGeneration(stream, {}, async (generation, log) => {
+    await Array.fromAsync(generation.read(0));
+    await new Promise((r) => setTimeout(r, 50));
+    const logged = await log.eventsAfter("g1", 0);
+    deepEqual(logged, generation.events);
+    equal((await log.meta("g1"))?.status, "finished");
+    ok(log.batchesWritten * 20 < logged.length, `${log.batchesWritten} batches for ${logged.length} events`);
+    deepEqual((await log.eventsAfter("g1", 495)).map((e) => e.id), [496, 497, 498, 499, 500, 501]);
+  });
+});
+
+Deno.test("stop ends the answer with done and cancels the model's stream", async () => {
+  const { stream, state } = source(1000, 5);
+  await withGeneration(stream, {}, async (generation) => {
+    const reader = generation.read(0).getReader();
+    await reader.read();
+    generation.stop();
+    const rest: NumberedEvent[] = [];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(r.value);
+    equal(texts(rest).at(-1), "done");
+    ok(state.cancelled);
+    ok(state.sent < 1000);
+  });
+});
+
+Deno.test("another instance's Stop arrives through the log", async () => {
+  const { stream, state } = source(1000, 5);
+  await withGeneration(stream, { pollMs: 20 }, async (generation, log) => {
+    const reader = generation.read(0).getReader();
+    await reader.read();
+    const asked = performance.now();
+    await log.requestStop("g1");
+    while (!generation.finished) await new Promise((r) => setTimeout(r, 5));
+    ok(state.cancelled);
+    ok(performance.now() - asked < 200, `stopped after ${performance.now() - asked} ms`);
+    await reader.cancel();
+  });
+});
+
+Deno.test("with no reader the answer goes on for the grace period, then stops", async () => {
+  const { stream, state } = source(10_000, 5);
+  await withGeneration(stream, { graceMs: 150 }, async (generation) => {
+    const reader = generation.read(0).getReader();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((r) => setTimeout(r, 80));
+    ok(!state.cancelled, "still going within the grace period");
+    const back = generation.read(generation.events.length).getReader();
+    await new Promise((r) => setTimeout(r, 200));
+    ok(!state.cancelled, "a reader came back in time");
+    await back.cancel();
+    await new Promise((r) => setTimeout(r, 300));
+    ok(state.cancelled, "stopped once nobody came back");
+    ok(generation.finished);
+  });
+});
+
+Deno.test("a reader on another instance keeps the answer alive with its heartbeat", async () => {
+  const { stream, state } = source(10_000, 5);
+  await withGeneration(stream, { graceMs: 150 }, async (generation, log) => {
+    const reader = generation.read(0).getReader();
+    await reader.read();
+    await reader.cancel();
+    for (let i = 0; i < 4; i++) {
+      await log.heartbeat("g1");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    ok(!state.cancelled);
+  });
+});
+
+Deno.test("long text is split without breaking a surrogate pair", () => {
+  const text = "ab🦇cd🦇".repeat(3);
+  for (let size = 2; size <= 8; size++) {
+    const pieces = splitText(text, size);
+    equal(pieces.join(""), text);
+    ok(
+      pieces.every((p) => p.length <= size && !/[\uD800-\uDBFF]$/.test(p) && !/^[\uDC00-\uDFFF]/.test(p)),
+      `${size}`,
+    );
+  }
+});

@@ -1,0 +1,59 @@
+import { buildAssets } from "../../lib/build/assets.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read", "--allow-write"];
+
+export interface MainProcess {
+  url: string;
+  process: Deno.ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `main.ts` as the start task does, on a free port; resolves once it listens. */
+export async function startMain(env: Record<string, string>): Promise<MainProcess> {
+  await buildAssets();
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, "main.ts"],
+    cwd: ROOT,
+    env: { PORT: "0", LOG_LEVEL: "info", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  const deadline = setTimeout(() => process.kill("SIGKILL"), 20_000);
+  try {
+    while (true) {
+      const { done, value } = await lines.read();
+      if (done) throw new Error(`main.ts exited before listening: ${buffer}`);
+      buffer += value;
+      const match = buffer.match(/"url":"(http:\/\/[^"]+)\/"/);
+      if (match) {
+        void lines.cancel().catch(() => {});
+        return {
+          url: match[1].replace("localhost", "127.0.0.1"),
+          process,
+          async stop() {
+            process.kill("SIGTERM");
+            await process.status;
+            await process.stderr.cancel().catch(() => {});
+          },
+        };
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/** Runs `main.ts` expecting it to fail at start; gives its exit code and error output. */
+export async function failedStart(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, "main.ts"],
+    cwd: ROOT,
+    env: { PORT: "0", ...env },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code, stderr: new TextDecoder().decode(stderr) };
+}

@@ -2,12 +2,14 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "hono/deno";
 import type { Assets } from "./components/page.tsx";
 import { ASSET_PREFIX } from "./lib/build/assets.ts";
 import type { Config } from "./lib/config.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
+import { sameOrigin } from "./lib/http/same_origin.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
 import { HistoryStore } from "./lib/session/history.ts";
@@ -44,6 +46,25 @@ export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEn
   const withSession = sessionMiddleware(new SessionStore(kv));
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(
+    secureHeaders({
+      // No inline script anywhere: islands get their props from a data attribute.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: "strict-origin-when-cross-origin",
+      xFrameOptions: "DENY",
+    }),
+  );
+  app.use("/api/*", sameOrigin());
   app.use(
     "/api/*",
     bodyLimit({

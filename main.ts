@@ -18,7 +18,7 @@ try {
   if (error instanceof ConfigError) fail(error.message);
   throw error;
 }
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, undefined, [config.llm.apiKey]);
 const manifest = await readManifest() ??
   fail("the browser assets are not built: run `deno task build` first");
 

@@ -21,7 +21,7 @@ export async function startApp(
 ): Promise<RunningApp> {
   const config = loadConfig({ LOG_LEVEL: "debug", ...env });
   const logs: string[] = [];
-  const log = createLogger(config.logLevel, (line) => logs.push(line));
+  const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");
   const app = createApp({ config, llm: createLlm(config, log), log, assets, kv });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);

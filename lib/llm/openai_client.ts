@@ -79,6 +79,16 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
         { signal: abort.signal, headers: requestHeaders(request) },
       ).asResponse();
       if (!response.body) throw new LlmError("bad_response", "The language model sent no body.");
+      const type = response.headers.get("content-type") ?? "";
+      if (type.includes("application/json")) return (await completionAsEvents(response)).getReader();
+      if (type && !type.includes("text/event-stream")) {
+        void response.body.cancel().catch(() => {});
+        throw new LlmError(
+          "bad_response",
+          "The language model did not answer with a stream.",
+          `content-type ${type}`,
+        );
+      }
       return response.body.getReader();
     }
 
@@ -207,6 +217,30 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
   }
 
   return { provider: options.provider, model: options.model, stream, complete };
+}
+
+/**
+ * A server that ignores `stream: true` and answers with one JSON completion: its text becomes a
+ * one-event stream, so nothing is lost and the same parsing path runs.
+ */
+async function completionAsEvents(response: Response): Promise<ReadableStream<Uint8Array>> {
+  let body: { choices?: Array<{ message?: { content?: unknown } }>; error?: unknown };
+  try {
+    body = await response.json();
+  } catch {
+    throw new LlmError("bad_response", "The language model sent an unreadable answer.");
+  }
+  if (body?.error) {
+    throw new LlmError("upstream", "The language model reported an error.", JSON.stringify(body.error));
+  }
+  const text = body?.choices?.[0]?.message?.content;
+  if (typeof text !== "string") {
+    throw new LlmError("bad_response", "The language model sent an answer without text.");
+  }
+  const frames =
+    `data: ${JSON.stringify({ choices: [{ delta: { content: text }, finish_reason: "stop" }] })}\n\n` +
+    "data: [DONE]\n\n";
+  return ReadableStream.from([new TextEncoder().encode(frames)]);
 }
 
 /** One read that fails with `stalled` after `ms` of silence, or at once when `abort` fires. */

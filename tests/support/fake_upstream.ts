@@ -66,9 +66,10 @@ export class FakeUpstream {
     return `http://127.0.0.1:${this.#server.addr.port}/v1`;
   }
 
-  /** Uses one script for every request, or one per request in order (the last repeats). */
+  /** Uses one script for every request from now on, or one per request in order (the last repeats). */
   use(...scripts: UpstreamScript[]): void {
-    this.script = (_, index) => scripts[Math.min(index, scripts.length - 1)];
+    const from = this.requests.length;
+    this.script = (_, index) => scripts[Math.min(index - from, scripts.length - 1)];
   }
 
   /** Resolves when some response's connection has been closed by the client. */

@@ -1,0 +1,147 @@
+/**
+ * The upstream fault table: each fault ends in either the full answer or an error event then
+ * `done`, with the text so far kept, the upstream connection closed and nothing left running
+ * (the app runs in this process, under Deno's op and resource sanitizers).
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { startApp } from "../support/app_server.ts";
+import { CookieJar } from "../support/cookie_jar.ts";
+import { FakeUpstream, sleep, type UpstreamScript } from "../support/fake_upstream.ts";
+import { eventTypes, readSse } from "../support/sse_client.ts";
+
+const WORDS = ["Once ", "upon ", "a ", "midnight ", "dreary."];
+const HUGE = "🎃".repeat(150_000) + "x".repeat(700_000);
+
+interface Fault {
+  name: string;
+  scripts?: UpstreamScript[];
+  baseURL?: string;
+  env?: Record<string, string>;
+  /** The text the client ends up with. */
+  text: string;
+  /** The error code, or undefined for a full answer. */
+  code?: string;
+  upstreamCalls?: number;
+  logged?: RegExp;
+}
+
+const FAULTS: Fault[] = [
+  { name: "connection refused", baseURL: "http://127.0.0.1:9/v1", text: "", code: "unreachable" },
+  { name: "DNS failure", baseURL: "http://kabotan-no-such-host.invalid/v1", text: "", code: "unreachable" },
+  { name: "401", scripts: [{ status: 401 }], text: "", code: "auth", upstreamCalls: 1 },
+  {
+    name: "429 with Retry-After, then an answer",
+    scripts: [{ status: 429, headers: { "retry-after": "1" } }, { chunks: WORDS }],
+    text: WORDS.join(""),
+    upstreamCalls: 2,
+  },
+  {
+    name: "503, then an answer",
+    scripts: [{ status: 503 }, { chunks: WORDS }],
+    text: WORDS.join(""),
+    upstreamCalls: 2,
+  },
+  { name: "5xx every time", scripts: [{ status: 500 }], text: "", code: "upstream", upstreamCalls: 3 },
+  {
+    name: "drop mid-stream",
+    scripts: [{ chunks: WORDS, dropAfter: 2 }],
+    text: "Once upon ",
+    code: "truncated",
+    upstreamCalls: 1,
+  },
+  {
+    name: "connection broken mid-stream",
+    scripts: [{ chunks: WORDS, dropAfter: 3, dropMode: "error" }],
+    text: "Once upon a ",
+    code: "truncated",
+  },
+  {
+    name: "error inside a 200 stream",
+    scripts: [{ chunks: WORDS, errorAfter: 2 }],
+    text: "Once upon ",
+    code: "upstream",
+  },
+  {
+    name: "malformed JSON line",
+    scripts: [{ chunks: WORDS, rawBefore: { 2: "data: {this is not json\n\n" } }],
+    text: WORDS.join(""),
+    logged: /skipped a malformed upstream chunk/,
+  },
+  {
+    name: "stall",
+    scripts: [{ chunks: WORDS, stallAfter: 3 }],
+    env: { STREAMING_IDLE_TIMEOUT: "1" },
+    text: "Once upon a ",
+    code: "stalled",
+  },
+  {
+    name: "a body that is not SSE",
+    scripts: [{ body: "<html><body>Bad gateway</body></html>", headers: { "content-type": "text/html" } }],
+    text: "",
+    code: "bad_response",
+  },
+  {
+    name: "a JSON answer despite stream: true",
+    scripts: [{
+      body: JSON.stringify({
+        choices: [{ message: { role: "assistant", content: "All at once." }, finish_reason: "stop" }],
+      }),
+      headers: { "content-type": "application/json" },
+    }],
+    text: "All at once.",
+  },
+  { name: "a huge single delta", scripts: [{ chunks: ["start ", HUGE, " end"] }], text: `start ${HUGE} end` },
+];
+
+for (const fault of FAULTS) {
+  Deno.test(`fault: ${fault.name}`, async () => {
+    const upstream = new FakeUpstream();
+    const app = await startApp({ OPENAI_BASE_URL: fault.baseURL ?? upstream.baseURL, ...fault.env });
+    try {
+      for (const resumable of [false, true]) {
+        if (fault.scripts) upstream.use(...fault.scripts);
+        const calls = upstream.requests.length;
+        const jar = new CookieJar();
+        const body = { character: "ghost", message: `${fault.name} ${resumable}` };
+        const result = await readSse(
+          await jar.post(
+            `${app.url}/api/character-chat-stream`,
+            resumable ? { ...body, request_id: crypto.randomUUID() } : body,
+          ),
+        );
+        const what = `${fault.name} (${resumable ? "resumable" : "plain"})`;
+        equal(result.status, 200, what);
+        equal(result.text, fault.text, what);
+        const types = eventTypes(result);
+        equal(types.at(-1), "done", what);
+        if (fault.code) {
+          equal(types.at(-2), "error", what);
+          const error = result.events.at(-2)!.payload;
+          equal(error.type === "error" && error.code, fault.code, what);
+          equal(types.filter((t) => t === "error").length, 1, what);
+        } else {
+          ok(!types.includes("error"), what);
+        }
+        if (fault.upstreamCalls) equal(upstream.requests.length - calls, fault.upstreamCalls, what);
+        // The text so far is kept: the next question carries it (marked incomplete if it was cut).
+        await sleep(20);
+        const page = await (await jar.fetch(app.url)).text();
+        if (fault.text && fault.text.length < 1000) {
+          ok(page.includes(fault.text.trim().slice(0, 20)), `${what}: kept`);
+        }
+        if (fault.text) equal(page.includes("&quot;incomplete&quot;:true"), !!fault.code, `${what}: marked`);
+        for (let i = 0; i < 100 && upstream.open > 0; i++) await sleep(10);
+        equal(upstream.open, 0, `${what}: the upstream connection is closed`);
+      }
+      if (fault.logged) ok(app.logs.some((line) => fault.logged!.test(line)));
+      deepEqual(
+        (await (await fetch(`${app.url}/api/health`)).json()).status,
+        "ok",
+        "the server stays healthy",
+      );
+    } finally {
+      await app.close();
+      await upstream.close();
+    }
+  });
+}

@@ -10,6 +10,7 @@ import type { Config } from "./lib/config.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
 import { sameOrigin } from "./lib/http/same_origin.ts";
+import { GenerationLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
 import { HistoryStore } from "./lib/session/history.ts";
@@ -77,7 +78,10 @@ export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEn
   app.use("/api/*", withSession);
   app.route("/api", sessionApi({ history }));
   app.route("/api/streams", streamsApi({ config, streams }));
-  app.route("/api", featureApi({ config, llm, log, history, streams }));
+  app.route(
+    "/api",
+    featureApi({ config, llm, log, history, streams, limits: new GenerationLimits(config.limits) }),
+  );
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
 
   app.use("/", withSession);

@@ -30,6 +30,8 @@ export interface Config {
     pollMs: number;
   };
   demo: { firstTokenMs: number; tokensPerSecond: number };
+  /** Limits on starting answers (0: none). */
+  limits: { perSessionPerMinute: number; perIpPerMinute: number; concurrentPerSession: number };
   kvPath?: string;
   logLevel: LogLevel;
 }
@@ -68,6 +70,11 @@ export function loadConfig(env: Env = readEnv()): Config {
     demo: {
       firstTokenMs: integer(env, "DEMO_FIRST_TOKEN_MS", 300, 0, 60_000),
       tokensPerSecond: integer(env, "DEMO_TOKENS_PER_SECOND", 30, 1, 100_000),
+    },
+    limits: {
+      perSessionPerMinute: integer(env, "RATE_LIMIT_SESSION", 20, 0, 100_000),
+      perIpPerMinute: integer(env, "RATE_LIMIT_IP", 60, 0, 1_000_000),
+      concurrentPerSession: integer(env, "MAX_CONCURRENT_STREAMS", 3, 0, 10_000),
     },
     kvPath: nonEmpty(env.KV_PATH),
     logLevel: logLevel(env.LOG_LEVEL),

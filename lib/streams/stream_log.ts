@@ -94,6 +94,12 @@ export class StreamLog {
     return events;
   }
 
+  /** Releases an id claimed for an answer that was then refused before it began. */
+  async forget(id: string): Promise<void> {
+    const meta = await this.meta(id);
+    await this.kv.atomic().delete(metaKey(id)).delete(activeKey(meta?.session ?? "", id)).commit();
+  }
+
   async requestStop(id: string): Promise<void> {
     await this.kv.set(stopKey(id), true, { expireIn: FINISHED_TTL_MS });
   }

@@ -12,6 +12,8 @@ import { CONTEXT_MESSAGES, upstreamMessages } from "../../lib/features/feature.t
 import { choice, parseWith } from "../../lib/features/fields.ts";
 import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
+import type { GenerationLimits } from "../../lib/http/rate_limit.ts";
+import { getConnInfo } from "hono/deno";
 import { jsonError } from "../../lib/http/json_error.ts";
 import { readJsonObject } from "../../lib/http/read_json.ts";
 import type { Language } from "../../lib/i18n/mod.ts";
@@ -33,6 +35,7 @@ export interface FeatureApiDeps {
   log: Logger;
   history: HistoryStore;
   streams: StreamHub;
+  limits: GenerationLimits;
 }
 
 const requestOptionsSchema = z.object({
@@ -41,7 +44,7 @@ const requestOptionsSchema = z.object({
   request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
 });
 
-export function featureApi({ config, llm, log, history, streams }: FeatureApiDeps): Hono<AppEnv> {
+export function featureApi({ config, llm, log, history, streams, limits }: FeatureApiDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
   api.on(["GET", "POST"], "/:endpoint", async (c) => {
@@ -113,6 +116,11 @@ export function featureApi({ config, llm, log, history, streams }: FeatureApiDep
 
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
     const session = turn.clientHistory ? undefined : await sessions.ensure();
+    const slot = limits.enter(sessions.current()?.id, clientAddress(c));
+    if ("refused" in slot) {
+      if (resumableId) await streams.log.forget(resumableId);
+      return slot.refused;
+    }
     let context: ChatMessage[] = turn.clientHistory ?? [];
     if (session && turn.continues) {
       const stored = await history.list(session.id, turn.conversationKey, CONTEXT_MESSAGES + 2);
@@ -151,6 +159,7 @@ export function featureApi({ config, llm, log, history, streams }: FeatureApiDep
 
     if (!wantsStream) {
       try {
+        using _slot = { [Symbol.dispose]: slot.release };
         const content = await llm.complete(request);
         await saveAnswer(content, false);
         log("info", "answer complete", {
@@ -167,6 +176,7 @@ export function featureApi({ config, llm, log, history, streams }: FeatureApiDep
 
     const source = config.streaming.enabled ? llm.stream(request) : completeAsStream(llm, request);
     const deltas = observeDeltas(source, async (report) => {
+      slot.release();
       logStreamEnd(log, report, { requestId, feature: feature.name });
       await saveAnswer(report.text, report.outcome !== "done");
     });
@@ -196,6 +206,15 @@ function unfinishedTurn(context: StoredMessage[], question: string): number {
     last?.role === "assistant" && last.incomplete && before?.role === "user" && before.content === question
   ) return 2;
   return 0;
+}
+
+/** The client's address, for per-IP limits. */
+function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** The request's inputs: the query string for GET, the JSON object body for POST. */

@@ -19,7 +19,14 @@ export async function startApp(
   env: Record<string, string>,
   assets: Assets = TEST_ASSETS,
 ): Promise<RunningApp> {
-  const config = loadConfig({ LOG_LEVEL: "debug", ...env });
+  // Tests make many answers from one address; the limits are tested where they are asked for.
+  const config = loadConfig({
+    LOG_LEVEL: "debug",
+    RATE_LIMIT_SESSION: "0",
+    RATE_LIMIT_IP: "0",
+    MAX_CONCURRENT_STREAMS: "0",
+    ...env,
+  });
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");

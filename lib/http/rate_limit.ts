@@ -1,0 +1,102 @@
+/**
+ * Token buckets in memory, one per key (a session, an IP): `perMinute` requests a minute, in
+ * bursts of up to that many. Each instance counts its own requests.
+ */
+export class RateLimiter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+
+  /** Takes one token; when none is left, says how many seconds until one is. */
+  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    if (this.perMinute <= 0) return { ok: true };
+    const now = this.now();
+    const perMs = this.perMinute / 60_000;
+    const bucket = this.#buckets.get(key) ?? { tokens: this.perMinute, at: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.#buckets.set(key, bucket);
+    if (this.#buckets.size > 10_000) this.#prune(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
+  }
+
+  /** Forgets buckets that have filled up again: they behave like new ones. */
+  #prune(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.tokens + (now - bucket.at) * (this.perMinute / 60_000) >= this.perMinute) {
+        this.#buckets.delete(key);
+      }
+    }
+  }
+}
+
+/** Counts what is running per key, with a cap. */
+export class ConcurrencyLimit {
+  readonly #running = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Takes a slot, or returns undefined when the key is at its cap; call the result to give it back. */
+  enter(key: string): (() => void) | undefined {
+    const running = this.#running.get(key) ?? 0;
+    if (this.max > 0 && running >= this.max) return undefined;
+    this.#running.set(key, running + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const now = (this.#running.get(key) ?? 1) - 1;
+      if (now <= 0) this.#running.delete(key);
+      else this.#running.set(key, now);
+    };
+  }
+}
+
+export interface GenerationLimitOptions {
+  perSessionPerMinute: number;
+  perIpPerMinute: number;
+  concurrentPerSession: number;
+}
+
+/** The limits on starting answers: per session and per IP rates, and answers at once per session. */
+export class GenerationLimits {
+  readonly #session: RateLimiter;
+  readonly #ip: RateLimiter;
+  readonly #running: ConcurrencyLimit;
+
+  constructor(options: GenerationLimitOptions) {
+    this.#session = new RateLimiter(options.perSessionPerMinute);
+    this.#ip = new RateLimiter(options.perIpPerMinute);
+    this.#running = new ConcurrencyLimit(options.concurrentPerSession);
+  }
+
+  /** A slot for a new answer (call it back when the answer ends), or the 429 to send instead. */
+  enter(session: string | undefined, ip: string): { release: () => void } | { refused: Response } {
+    for (const [limiter, key] of [[this.#ip, ip], [this.#session, session]] as const) {
+      if (key === undefined) continue;
+      const taken = limiter.take(key);
+      if (!taken.ok) {
+        return {
+          refused: Response.json(
+            { error: `too many requests: try again in ${taken.retryAfterSeconds} s` },
+            { status: 429, headers: { "retry-after": String(taken.retryAfterSeconds) } },
+          ),
+        };
+      }
+    }
+    const release = this.#running.enter(session ?? `ip:${ip}`);
+    if (!release) {
+      return {
+        refused: Response.json(
+          { error: "too many answers at once: wait for one to finish, or stop it" },
+          { status: 429, headers: { "retry-after": "5" } },
+        ),
+      };
+    }
+    return { release };
+  }
+}

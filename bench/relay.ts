@@ -28,7 +28,7 @@ async function timeStream(url: string, init: RequestInit, textOf: (data: string)
     },
   });
   const response = await fetch(url, init);
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   for await (const bytes of response.body!) parser.feed(decoder.decode(bytes, { stream: true }));
   return { totalMs: performance.now() - started, firstMs: first, length };
 }

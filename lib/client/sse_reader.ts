@@ -10,7 +10,7 @@ export interface ReceivedEvent {
 /** Reads a `text/event-stream` body as Kabotan stream events, ending after `done`. */
 export async function* readStreamEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ReceivedEvent> {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const queue: ReceivedEvent[] = [];
   const parser = createParser({
     onEvent(message) {

@@ -57,7 +57,9 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }
 
     let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    const decoder = new TextDecoder();
+    // Keep U+FEFF wherever it falls: the SSE parser strips a leading BOM itself, and a streaming
+    // decoder must not drop one that starts a later network chunk.
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
     const parsed: UpstreamChunk[] = [];
     const parser = createParser({ onEvent: (event) => parsed.push(parseUpstreamChunk(event.data)) });
     let finishReason: string | undefined;

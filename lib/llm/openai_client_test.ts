@@ -290,3 +290,10 @@ Deno.test("hints travel upstream only when asked to (the demo model)", async () 
   await read(client(demo, { sendHints: true }).stream(request({ hints })));
   deepEqual(JSON.parse(decodeURIComponent(demo.calls[0].headers.get("x-kabotan-hints")!)), hints);
 });
+
+Deno.test("a U+FEFF that starts a network read is part of the text, not dropped as a BOM", async () => {
+  const wire = encoder.encode(delta("\uFEFFbom") + FINISH + DONE);
+  const cut = encoder.encode('data: {"choices":[{"index":0,"delta":{"content":"').length;
+  const fake = fakeFetch(() => sse(ReadableStream.from([wire.slice(0, cut), wire.slice(cut)])));
+  equal((await read(client(fake).stream(request()))).join(""), "\uFEFFbom");
+});

@@ -30,7 +30,7 @@ export async function readSse(
     },
     onComment: (comment) => comments.push(comment.trim()),
   });
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   if (response.body) {
     for await (const bytes of response.body) parser.feed(decoder.decode(bytes, { stream: true }));
   }

@@ -32,9 +32,11 @@ export interface AppDeps {
   log: Logger;
   assets: Assets;
   kv: Deno.Kv;
+  /** Aborted (with the reason to tell readers) when the server ends every running answer. */
+  stopAll?: AbortSignal;
 }
 
-export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, llm, log, assets, kv, stopAll }: AppDeps): Hono<AppEnv> {
   const history = new HistoryStore(kv);
   const streams = new StreamHub(
     new StreamLog(kv, config.streaming.timeoutMs + config.streaming.resumeGraceMs),
@@ -74,13 +76,21 @@ export function createApp({ config, llm, log, assets, kv }: AppDeps): Hono<AppEn
     }),
   );
 
-  app.route("/api/health", healthApi({ config, llm }));
+  app.route("/api/health", healthApi({ config, llm, kv }));
   app.use("/api/*", withSession);
   app.route("/api", sessionApi({ history }));
   app.route("/api/streams", streamsApi({ config, streams }));
   app.route(
     "/api",
-    featureApi({ config, llm, log, history, streams, limits: new GenerationLimits(config.limits) }),
+    featureApi({
+      config,
+      llm,
+      log,
+      history,
+      streams,
+      limits: new GenerationLimits(config.limits),
+      stopAll: stopAll ?? new AbortController().signal,
+    }),
   );
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
 

@@ -1,7 +1,8 @@
 /** Production entry: read the configuration, open KV, then serve. Assets come from `deno task build`. */
 import { createApp } from "./app.ts";
 import { assetsOf, readManifest } from "./lib/build/assets.ts";
-import { ConfigError, loadConfig } from "./lib/config.ts";
+import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
+import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
 import { createLogger } from "./lib/log.ts";
 import { defaultKvPath, KvOpenError, openKv } from "./lib/session/kv.ts";
@@ -11,7 +12,7 @@ function fail(message: string): never {
   Deno.exit(1);
 }
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
@@ -31,9 +32,10 @@ const kv = await openKv(kvPath, { createDefaultDir: config.kvPath === undefined 
 });
 
 const llm = createLlm(config, log);
-const app = createApp({ config, llm, log, assets: assetsOf(manifest), kv });
+const stopping = new AbortController();
+const app = createApp({ config, llm, log, assets: assetsOf(manifest), kv, stopAll: stopping.signal });
 
-Deno.serve({
+const server = Deno.serve({
   port: config.port,
   onListen: ({ hostname, port }) =>
     log("info", "listening", {
@@ -44,3 +46,32 @@ Deno.serve({
       kv: kvPath ?? "deploy",
     }),
 }, app.fetch);
+
+/**
+ * SIGTERM (or SIGINT): stop accepting, let running answers finish for up to SHUTDOWN_GRACE
+ * seconds, then end the rest with an error event (their text so far is kept), and exit.
+ */
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  log("info", "shutting down", { signal, graceMs: config.shutdownGraceMs });
+  const endAnswers = () => {
+    if (!stopping.signal.aborted) stopping.abort(shutdownError());
+  };
+  const deadline = setTimeout(() => {
+    log("warn", "ending the answers still running");
+    endAnswers();
+  }, config.shutdownGraceMs);
+  await server.shutdown();
+  clearTimeout(deadline);
+  // Answers nobody was reading (waiting for a reconnect) cannot go on elsewhere: end and keep them.
+  endAnswers();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  kv.close();
+  log("info", "stopped");
+  Deno.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(signal, () => void shutdown(signal));
+}

@@ -33,6 +33,8 @@ export interface Config {
   /** Limits on starting answers (0: none). */
   limits: { perSessionPerMinute: number; perIpPerMinute: number; concurrentPerSession: number };
   kvPath?: string;
+  /** On SIGTERM, how long running answers may go on before they are ended. */
+  shutdownGraceMs: number;
   logLevel: LogLevel;
 }
 
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       concurrentPerSession: integer(env, "MAX_CONCURRENT_STREAMS", 3, 0, 10_000),
     },
     kvPath: nonEmpty(env.KV_PATH),
+    shutdownGraceMs: integer(env, "SHUTDOWN_GRACE", 10, 0, 3600) * 1000,
     logLevel: logLevel(env.LOG_LEVEL),
   };
 }

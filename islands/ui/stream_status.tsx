@@ -62,6 +62,7 @@ const KNOWN_CODES = new Set([
   "timeout",
   "stalled",
   "network",
+  "shutdown",
 ]);
 
 function failureText(failure: { code: string; message?: string }, t: Translate): string {

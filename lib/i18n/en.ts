@@ -76,6 +76,7 @@ export const en = {
   "error.timeout": "The answer took too long and was ended.",
   "error.stalled": "The language model stopped sending.",
   "error.network": "The connection was lost.",
+  "error.shutdown": "The server is restarting. Ask again in a moment.",
   "error.request": "The request was refused: {message}",
   "error.unknown": "Something went wrong.",
   "validation.required": "{field} is required.",

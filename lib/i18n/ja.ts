@@ -78,6 +78,7 @@ export const ja: Dictionary = {
   "error.timeout": "回答に時間がかかりすぎたため終了しました。",
   "error.stalled": "言語モデルからの送信が止まりました。",
   "error.network": "接続が切れました。",
+  "error.shutdown": "サーバーを再起動しています。少し待ってからもう一度お試しください。",
   "error.request": "リクエストが拒否されました: {message}",
   "error.unknown": "問題が発生しました。",
   "validation.required": "{field}を入力してください。",

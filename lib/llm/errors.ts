@@ -8,7 +8,8 @@ export type LlmErrorCode =
   | "bad_response"
   | "truncated"
   | "timeout"
-  | "stalled";
+  | "stalled"
+  | "shutdown";
 
 /** A failure of the language model, with a message that is safe to show to anyone. */
 export class LlmError extends Error {
@@ -28,6 +29,10 @@ export function timeoutError(ms: number): LlmError {
 
 export function stalledError(ms: number): LlmError {
   return new LlmError("stalled", `The language model sent nothing for ${ms / 1000} s.`);
+}
+
+export function shutdownError(): LlmError {
+  return new LlmError("shutdown", "The server is restarting: ask again in a moment.");
 }
 
 export function truncatedError(detail?: string): LlmError {

@@ -24,7 +24,7 @@ import type { Logger } from "../../lib/log.ts";
 import type { HistoryStore, StoredMessage } from "../../lib/session/history.ts";
 import { SSE_HEADERS, SseEncoderStream } from "../../lib/sse/encoder.ts";
 import { relayDeltas } from "../../lib/sse/relay.ts";
-import { sseResponse } from "../../lib/sse/response.ts";
+import { sseBody } from "../../lib/sse/response.ts";
 import type { StreamHub } from "../../lib/streams/hub.ts";
 import { lastEventIdOf, requestFingerprint } from "../../lib/streams/request_key.ts";
 import type { StreamMeta } from "../../lib/streams/stream_log.ts";
@@ -36,6 +36,8 @@ export interface FeatureApiDeps {
   history: HistoryStore;
   streams: StreamHub;
   limits: GenerationLimits;
+  /** Ends every running answer (shutdown), with its reason as the error readers see. */
+  stopAll: AbortSignal;
 }
 
 const requestOptionsSchema = z.object({
@@ -44,7 +46,9 @@ const requestOptionsSchema = z.object({
   request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
 });
 
-export function featureApi({ config, llm, log, history, streams, limits }: FeatureApiDeps): Hono<AppEnv> {
+export function featureApi(
+  { config, llm, log, history, streams, limits, stopAll }: FeatureApiDeps,
+): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
   api.on(["GET", "POST"], "/:endpoint", async (c) => {
@@ -81,7 +85,7 @@ export function featureApi({ config, llm, log, history, streams, limits }: Featu
       fingerprint = await requestFingerprint(feature.name, raw);
       const existing = await streams.find(resumableId);
       if (existing) {
-        return resume(streams, resumableId, existing, {
+        return resume(c, streams, resumableId, existing, {
           owner,
           fingerprint,
           lastEventId,
@@ -104,7 +108,7 @@ export function featureApi({ config, llm, log, history, streams, limits }: Featu
       if (!claimed) {
         const winner = await streams.find(resumableId);
         if (winner) {
-          return resume(streams, resumableId, winner, {
+          return resume(c, streams, resumableId, winner, {
             owner,
             fingerprint,
             lastEventId: 0,
@@ -154,7 +158,7 @@ export function featureApi({ config, llm, log, history, streams, limits }: Featu
       settings: feature.settings,
       hints: { feature: feature.name, language, inputs: turn.demoInputs },
       // A resumable answer outlives its first connection; any other ends with it.
-      signal: resumableId ? undefined : c.req.raw.signal,
+      signal: resumableId ? stopAll : AbortSignal.any([c.req.raw.signal, stopAll]),
     };
 
     if (!wantsStream) {
@@ -182,13 +186,13 @@ export function featureApi({ config, llm, log, history, streams, limits }: Featu
     });
     if (resumableId) {
       await streams.launch(resumableId, deltas);
-      return sseResponse(streams.read(resumableId, 0), config.streaming.keepAliveMs);
+      return c.body(sseBody(streams.read(resumableId, 0), config.streaming.keepAliveMs), 200, SSE_HEADERS);
     }
     const events = relayDeltas(deltas, {
       keepAliveMs: config.streaming.keepAliveMs,
       describeError: (error) => describeFailure(error, log, requestId),
     });
-    return new Response(events.pipeThrough(new SseEncoderStream()), { headers: SSE_HEADERS });
+    return c.body(events.pipeThrough(new SseEncoderStream()), 200, SSE_HEADERS);
   });
 
   return api;
@@ -245,6 +249,7 @@ function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, 
  * EventSource to stop reconnecting.
  */
 export function resume(
+  c: Context<AppEnv>,
   streams: StreamHub,
   id: string,
   meta: StreamMeta,
@@ -259,8 +264,8 @@ export function resume(
   if (fingerprint !== undefined && meta.fingerprint !== fingerprint) {
     return jsonError(409, "this request_id belongs to a request with other parameters", "request_id");
   }
-  if (meta.status === "finished" && lastEventId >= meta.lastId) return new Response(null, { status: 204 });
-  return sseResponse(streams.read(id, lastEventId), keepAliveMs);
+  if (meta.status === "finished" && lastEventId >= meta.lastId) return c.body(null, 204);
+  return c.body(sseBody(streams.read(id, lastEventId), keepAliveMs), 200, SSE_HEADERS);
 }
 
 /** With streaming switched off, `-stream` endpoints still answer: the whole text as one event. */

@@ -25,7 +25,7 @@ export function streamsApi({ config, streams }: { config: Config; streams: Strea
     const session = c.get("session").current();
     const meta = await streams.find(id);
     if (!meta || !session) return jsonError(404, "no such stream to resume", "request_id");
-    return resume(streams, id, meta, {
+    return resume(c, streams, id, meta, {
       owner: session.id,
       lastEventId,
       keepAliveMs: config.streaming.keepAliveMs,

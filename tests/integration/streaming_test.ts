@@ -211,7 +211,8 @@ Deno.test("health reports the provider and model, never the key", async () => {
     deepEqual(JSON.parse(text), {
       status: "ok",
       streaming: true,
-      llm: { provider: "openai", model: "llama-3" },
+      llm: { provider: "openai", model: "llama-3", reachable: true },
+      kv: "ok",
     });
     ok(!text.includes(KEY));
   });

@@ -13,6 +13,7 @@ import { sameOrigin } from "./lib/http/same_origin.ts";
 import { GenerationLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
+import { Metrics } from "./lib/metrics.ts";
 import { HistoryStore } from "./lib/session/history.ts";
 import { sessionMiddleware } from "./lib/session/middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
@@ -34,9 +35,12 @@ export interface AppDeps {
   kv: Deno.Kv;
   /** Aborted (with the reason to tell readers) when the server ends every running answer. */
   stopAll?: AbortSignal;
+  metrics?: Metrics;
 }
 
-export function createApp({ config, llm, log, assets, kv, stopAll }: AppDeps): Hono<AppEnv> {
+export function createApp(
+  { config, llm, log, assets, kv, stopAll, metrics = new Metrics() }: AppDeps,
+): Hono<AppEnv> {
   const history = new HistoryStore(kv);
   const streams = new StreamHub(
     new StreamLog(kv, config.streaming.timeoutMs + config.streaming.resumeGraceMs),
@@ -90,9 +94,18 @@ export function createApp({ config, llm, log, assets, kv, stopAll }: AppDeps): H
       streams,
       limits: new GenerationLimits(config.limits),
       stopAll: stopAll ?? new AbortController().signal,
+      metrics,
     }),
   );
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
+
+  app.get("/metrics", async (c) => {
+    const token = config.metricsToken;
+    if (token && c.req.header("authorization") !== `Bearer ${token}`) {
+      return jsonError(401, "a metrics token is required");
+    }
+    return c.text(await metrics.render(), 200, { "content-type": metrics.registry.contentType });
+  });
 
   app.use("/", withSession);
   app.route("/", pageRoutes({ config, assets, history, streams: streams.log }));

@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
 import { createLogger } from "./lib/log.ts";
+import { Metrics } from "./lib/metrics.ts";
 import { defaultKvPath, KvOpenError, openKv } from "./lib/session/kv.ts";
 
 function fail(message: string): never {
@@ -23,17 +24,28 @@ const log = createLogger(config.logLevel, undefined, [config.llm.apiKey]);
 const manifest = await readManifest() ??
   fail("the browser assets are not built: run `deno task build` first");
 
-// On Deno Deploy, KV needs no path: it is the platform's distributed store.
+// Without KV_PATH: on Deno Deploy, or wherever this process may not write files, KV needs no
+// path (Deploy's distributed store; locally, Deno's own); otherwise a file under the temp dir.
 const onDeploy = Deno.env.get("DENO_DEPLOYMENT_ID") !== undefined;
-const kvPath = config.kvPath ?? (onDeploy ? undefined : defaultKvPath());
+const mayWrite = (await Deno.permissions.query({ name: "write" })).state === "granted";
+const kvPath = config.kvPath ?? (onDeploy || !mayWrite ? undefined : defaultKvPath());
 const kv = await openKv(kvPath, { createDefaultDir: config.kvPath === undefined }).catch((error) => {
   if (error instanceof KvOpenError) fail(error.message);
   throw error;
 });
 
-const llm = createLlm(config, log);
+const metrics = new Metrics();
+const llm = createLlm(config, log, (status, ms) => metrics.upstreamAttempt(status, ms));
 const stopping = new AbortController();
-const app = createApp({ config, llm, log, assets: assetsOf(manifest), kv, stopAll: stopping.signal });
+const app = createApp({
+  config,
+  llm,
+  log,
+  assets: assetsOf(manifest),
+  kv,
+  stopAll: stopping.signal,
+  metrics,
+});
 
 const server = Deno.serve({
   port: config.port,

@@ -13,7 +13,10 @@ export interface Config {
     model: string;
   };
   streaming: {
+    /** Streaming is on for someone: the rollout is above 0 %. */
     enabled: boolean;
+    /** The share of sessions that stream, 0 to 100 (ENABLE_STREAMING: true, false or "25%"). */
+    rolloutPercent: number;
     /** Whole-answer limit, in milliseconds. */
     timeoutMs: number;
     /** Longest silence from the upstream before the answer is ended, in milliseconds. */
@@ -35,6 +38,8 @@ export interface Config {
   kvPath?: string;
   /** On SIGTERM, how long running answers may go on before they are ended. */
   shutdownGraceMs: number;
+  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   logLevel: LogLevel;
 }
 
@@ -60,7 +65,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       model: nonEmpty(env.OPENAI_MODEL) ?? (provider === "demo" ? "kabotan-demo" : "gpt-4o-mini"),
     },
     streaming: {
-      enabled: boolean(env, "ENABLE_STREAMING", true),
+      enabled: rollout(env) > 0,
+      rolloutPercent: rollout(env),
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
@@ -80,6 +86,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     kvPath: nonEmpty(env.KV_PATH),
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE", 10, 0, 3600) * 1000,
+    metricsToken: nonEmpty(env.METRICS_TOKEN),
     logLevel: logLevel(env.LOG_LEVEL),
   };
 }
@@ -113,6 +120,18 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   }
   return value;
+}
+
+/** ENABLE_STREAMING: true, false, or the percentage of sessions that stream ("25%"). */
+function rollout(env: Env): number {
+  const raw = nonEmpty(env.ENABLE_STREAMING);
+  const percent = raw?.match(/^(\d{1,3})\s*%$/);
+  if (percent) {
+    const value = Number(percent[1]);
+    if (value <= 100) return value;
+    throw new ConfigError(`ENABLE_STREAMING must be true, false or a percentage up to 100%, not "${raw}"`);
+  }
+  return boolean(env, "ENABLE_STREAMING", true) ? 100 : 0;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

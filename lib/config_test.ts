@@ -47,3 +47,12 @@ Deno.test("bad values fail with a message naming the variable", () => {
 Deno.test("ENABLE_STREAMING=false switches streaming off", () => {
   equal(loadConfig({ ENABLE_STREAMING: "false" }).streaming.enabled, false);
 });
+
+Deno.test("ENABLE_STREAMING takes a percentage for a gradual rollout", () => {
+  equal(loadConfig({ ENABLE_STREAMING: "25%" }).streaming.rolloutPercent, 25);
+  equal(loadConfig({ ENABLE_STREAMING: "25%" }).streaming.enabled, true);
+  equal(loadConfig({ ENABLE_STREAMING: "0%" }).streaming.enabled, false);
+  equal(loadConfig({ ENABLE_STREAMING: "true" }).streaming.rolloutPercent, 100);
+  equal(loadConfig({ ENABLE_STREAMING: "false" }).streaming.rolloutPercent, 0);
+  throws(() => loadConfig({ ENABLE_STREAMING: "150%" }), /ENABLE_STREAMING/);
+});

@@ -8,6 +8,8 @@ import type { AppEnv } from "../lib/http/env.ts";
 import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
 import type { HistoryStore } from "../lib/session/history.ts";
 import type { StreamLog } from "../lib/streams/stream_log.ts";
+import { getCookie, setCookie } from "hono/cookie";
+import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
 
 /** Messages per conversation that the page shows again after a reload. */
 const PAGE_HISTORY = 100;
@@ -20,7 +22,15 @@ export function pageRoutes({ config, assets, history, streams }: {
   streams: StreamLog;
 }): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
-    const session = c.get("session").current();
+    // A partial rollout decides by session: give a first visit its session now, so it is stable.
+    const percent = config.streaming.rolloutPercent;
+    const session = percent > 0 && percent < 100
+      ? await c.get("session").ensure()
+      : c.get("session").current();
+    const override = parseOverride(c.req.query("streaming")) ?? parseOverride(getCookie(c, STREAMING_COOKIE));
+    if (parseOverride(c.req.query("streaming"))) {
+      setCookie(c, STREAMING_COOKIE, override!, { path: "/", sameSite: "Lax", maxAge: 30 * 24 * 3600 });
+    }
     const query = c.req.query("lang");
     const language = isLanguage(query)
       ? query
@@ -32,7 +42,7 @@ export function pageRoutes({ config, assets, history, streams }: {
     }
     const props: KabotanAppProps = {
       language,
-      streaming: config.streaming.enabled,
+      streaming: streamsFor(percent, session?.id, override),
       updateIntervalMs: config.streaming.updateIntervalMs,
       demo: config.llm.provider === "demo",
       history: conversations,

@@ -1,5 +1,6 @@
 import type { StreamController } from "../../lib/client/stream_controller.ts";
 import type { MessageKey } from "../../lib/i18n/mod.ts";
+import type { AnswerStats } from "../../lib/metrics.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
@@ -27,6 +28,12 @@ export function StreamStatus({ controller, t, onRetry }: {
         </button>
       </div>
       {status === "stopped" && <p class="note">{t("stream.stopped")}</p>}
+      {status === "done" && controller.stats.value && (
+        <AnswerStatsLine
+          stats={controller.stats.value}
+          t={t}
+        />
+      )}
       {status === "error" && failure && (
         <div class="alert alert-error" role="alert">
           <span>{failureText(failure, t)}</span>
@@ -49,6 +56,20 @@ export function StreamStatus({ controller, t, onRetry }: {
         </div>
       )}
     </>
+  );
+}
+
+/** A quiet line under an answer: how soon it began, and how fast it came. */
+function AnswerStatsLine({ stats, t }: { stats: AnswerStats; t: Translate }) {
+  if (stats.first_chunk_ms === undefined) return null;
+  const first = (stats.first_chunk_ms / 1000).toFixed(2);
+  const rate = stats.tokens_per_second === undefined ? undefined : Math.round(stats.tokens_per_second);
+  return (
+    <p class="answer-stats">
+      {rate === undefined
+        ? t("stream.stats_first", { first })
+        : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
+    </p>
   );
 }
 

@@ -8,6 +8,7 @@
  * the last event it has (showing `reconnecting`), and Stop asks the server to stop the model.
  */
 import { computed, signal } from "@preact/signals";
+import type { AnswerStats } from "../metrics.ts";
 import { readStreamEvents } from "./sse_reader.ts";
 
 export type StreamStatus = "idle" | "streaming" | "done" | "stopped" | "error";
@@ -38,6 +39,8 @@ export class StreamController {
   readonly active = computed(() => this.status.value === "streaming");
   /** The connection dropped and the controller is getting it back. */
   readonly reconnecting = signal(false);
+  /** How fast the last answer came: time to first text and tokens per second. */
+  readonly stats = signal<AnswerStats | null>(null);
   /** How many times `text` changed during the last answer (for tests and benchmarks). */
   updates = 0;
 
@@ -131,6 +134,7 @@ export class StreamController {
     this.updates = 0;
     this.text.value = "";
     this.failure.value = null;
+    this.stats.value = null;
     this.status.value = "streaming";
     try {
       await body(abort.signal);
@@ -201,7 +205,10 @@ export class StreamController {
             if (id !== undefined) lastEventId = id;
             if (event.type === "content") this.#append(event.chunk);
             else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
-            else return;
+            else {
+              this.stats.value = event.stats ?? null;
+              return;
+            }
           }
         } catch (error) {
           if (signal.aborted || isFailure(error)) throw error;
@@ -223,7 +230,8 @@ export class StreamController {
       signal,
     });
     if (!response.ok) throw await requestFailure(response);
-    const { content } = await response.json() as { content: string };
+    const { content, stats } = await response.json() as { content: string; stats?: AnswerStats };
+    this.stats.value = stats ?? null;
     this.#append(content);
   }
 

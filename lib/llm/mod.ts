@@ -7,12 +7,17 @@ export type * from "./types.ts";
 export { LlmError } from "./errors.ts";
 
 /** The configured language model: a real OpenAI-compatible server, or the built-in demo. */
-export function createLlm(config: Config, log?: OpenAiClientOptions["log"]): LlmClient {
+export function createLlm(
+  config: Config,
+  log?: OpenAiClientOptions["log"],
+  onAttempt?: OpenAiClientOptions["onAttempt"],
+): LlmClient {
   const limits = {
     timeoutMs: config.streaming.timeoutMs,
     idleTimeoutMs: config.streaming.idleTimeoutMs,
     bufferSize: config.streaming.bufferSize,
     log,
+    onAttempt,
   };
   if (config.llm.provider === "demo") {
     return createOpenAiClient({

@@ -9,6 +9,8 @@ export interface StreamReport {
   firstChunkMs?: number;
   durationMs: number;
   error?: unknown;
+  /** Why the reader cancelled: "stopped" when a person pressed Stop. */
+  cancelReason?: unknown;
 }
 
 /**
@@ -25,16 +27,17 @@ export function observeDeltas(
   let text = "";
   let firstChunkMs: number | undefined;
   let reported = false;
-  const report = (outcome: StreamOutcome, error?: unknown) => {
+  const report = async (outcome: StreamOutcome, error?: unknown, cancelReason?: unknown): Promise<void> => {
     if (reported) return;
     reported = true;
-    onEnd({
+    await onEnd({
       outcome,
       text,
       characters: text.length,
       firstChunkMs,
       durationMs: performance.now() - started,
       error,
+      cancelReason,
     });
   };
   return new ReadableStream<string>({
@@ -56,7 +59,7 @@ export function observeDeltas(
     },
     async cancel(reason) {
       // Report first: cancelling the source settles a pending read as `done`.
-      const reporting = report("cancelled");
+      const reporting = report("cancelled", undefined, reason);
       await reader.cancel(reason);
       await reporting;
     },

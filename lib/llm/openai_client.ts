@@ -20,19 +20,33 @@ export interface OpenAiClientOptions {
   /** Send GenerationHints upstream (only the demo model reads them). */
   sendHints?: boolean;
   log?: (level: "debug" | "warn", message: string, fields?: Record<string, unknown>) => void;
+  /** Told of every request to the model server, retries included: its status and latency. */
+  onAttempt?: (status: number | "error", ms: number) => void;
 }
 
 /** Attempts before the first token: the SDK retries connection errors, 408, 409, 429 and 5xx. */
 const ATTEMPTS = 3;
 
 export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const countingFetch: typeof fetch = async (input, init) => {
+    const started = performance.now();
+    try {
+      const response = await baseFetch(input, init);
+      options.onAttempt?.(response.status, performance.now() - started);
+      return response;
+    } catch (error) {
+      options.onAttempt?.("error", performance.now() - started);
+      throw error;
+    }
+  };
   const sdk = new OpenAI({
     baseURL: options.baseURL ?? "https://api.openai.com/v1",
     // The SDK insists on a key; local servers (llama.cpp, vLLM, Ollama) ignore it.
     apiKey: options.apiKey ?? "no-key",
     maxRetries: ATTEMPTS - 1,
     timeout: Math.min(options.timeoutMs, options.idleTimeoutMs),
-    fetch: options.fetch,
+    fetch: countingFetch,
     logLevel: "off",
   });
   const log = options.log ?? (() => {});

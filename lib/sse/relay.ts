@@ -1,3 +1,4 @@
+import type { AnswerStats } from "../metrics.ts";
 import type { SseMessage } from "./encoder.ts";
 import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "./events.ts";
 
@@ -21,7 +22,12 @@ export const toSseMessage = ({ id, event }: NumberedEvent): SseMessage => ({
  */
 export function deltasToEvents(
   deltas: ReadableStream<string>,
-  { firstId = 1, describeError }: { firstId?: number; describeError: DescribeError },
+  { firstId = 1, describeError, stats }: {
+    firstId?: number;
+    describeError: DescribeError;
+    /** The answer's stats, read when `done` is sent. */
+    stats?: () => AnswerStats | undefined;
+  },
 ): ReadableStream<NumberedEvent> {
   const reader = deltas.getReader();
   let nextId = firstId;
@@ -35,7 +41,7 @@ export function deltasToEvents(
         const { message, code } = describeError(error);
         controller.enqueue(numbered(errorEvent(message, code)));
       }
-      controller.enqueue(numbered(doneEvent()));
+      controller.enqueue(numbered(doneEvent(stats?.())));
       controller.close();
     },
     cancel: (reason) => reader.cancel(reason),
@@ -64,7 +70,12 @@ export function withKeepAlive(messages: ReadableStream<SseMessage>, ms: number):
 /** The relay for an answer nobody will resume: deltas → numbered events → SSE messages. */
 export function relayDeltas(
   deltas: ReadableStream<string>,
-  options: { keepAliveMs: number; firstId?: number; describeError: DescribeError },
+  options: {
+    keepAliveMs: number;
+    firstId?: number;
+    describeError: DescribeError;
+    stats?: () => AnswerStats | undefined;
+  },
 ): ReadableStream<SseMessage> {
   const messages = deltasToEvents(deltas, options).pipeThrough(
     new TransformStream<NumberedEvent, SseMessage>({

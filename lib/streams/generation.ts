@@ -4,6 +4,7 @@
  * readers elsewhere. It ends by itself, on Stop (here, or asked through KV by another
  * instance), or after `graceMs` with no reader anywhere.
  */
+import type { AnswerStats } from "../metrics.ts";
 import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "../sse/events.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
@@ -17,6 +18,8 @@ export interface GenerationOptions {
   describeError: DescribeError;
   /** Called once everything is written. */
   onFinished?: () => void;
+  /** The answer's stats, read when `done` is sent. */
+  stats?: () => AnswerStats | undefined;
 }
 
 /** Batches are written at least this often while events arrive. */
@@ -56,11 +59,14 @@ export class Generation {
     return this.#meta;
   }
 
-  /** Stops the answer at once: the model's request is aborted, readers get `done`. */
-  stop(): void {
+  /**
+   * Stops the answer at once: the model's request is aborted, readers get `done`. The reason is
+   * "stopped" when a person asked, "abandoned" when nobody read it any more.
+   */
+  stop(reason: "stopped" | "abandoned" = "stopped"): void {
     if (this.#stopping || this.finished) return;
     this.#stopping = true;
-    void this.#source?.cancel("stopped").catch(() => {});
+    void this.#source?.cancel(reason).catch(() => {});
   }
 
   /** This instance's view of the answer from event `afterId` on: logged events, then live ones. */
@@ -106,7 +112,7 @@ export class Generation {
       const { message, code } = this.#options.describeError(error);
       this.#push(errorEvent(message, code));
     }
-    this.#push(doneEvent());
+    this.#push(doneEvent(this.#options.stats?.()));
     this.finished = true;
     clearInterval(this.#timers.flush);
     clearTimeout(this.#timers.grace);
@@ -163,7 +169,7 @@ export class Generation {
       if (this.#readers > 0 || this.finished) return;
       const heard = await this.#options.log.lastHeartbeat(this.id).catch(() => undefined);
       if (heard !== undefined && Date.now() - heard < this.#options.graceMs) return this.#startGrace();
-      this.stop();
+      this.stop("abandoned");
     }, this.#options.graceMs);
   }
 }

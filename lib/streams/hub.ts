@@ -2,6 +2,7 @@
  * This instance's resumable answers. An answer started here is read from memory; one started by
  * another instance sharing the KV store is read from its StreamLog, polling for new batches.
  */
+import type { AnswerStats } from "../metrics.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import { Generation } from "./generation.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
@@ -35,7 +36,11 @@ export class StreamHub {
   }
 
   /** Starts generating a claimed answer; it runs until done, stopped, or nobody reads it. */
-  async launch(id: string, deltas: ReadableStream<string>): Promise<void> {
+  async launch(
+    id: string,
+    deltas: ReadableStream<string>,
+    stats?: () => AnswerStats | undefined,
+  ): Promise<void> {
     const meta = await this.log.meta(id);
     if (!meta) throw new Error(`stream ${id} was not claimed`);
     const generation = new Generation(deltas, {
@@ -46,6 +51,7 @@ export class StreamHub {
       pollMs: this.options.pollMs,
       describeError: this.options.describeError,
       onFinished: () => this.#local.delete(id),
+      stats,
     });
     this.#local.set(id, generation);
   }

@@ -12,6 +12,8 @@ import { CONTEXT_MESSAGES, upstreamMessages } from "../../lib/features/feature.t
 import { choice, parseWith } from "../../lib/features/fields.ts";
 import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
+import { getCookie } from "hono/cookie";
+import { parseOverride, STREAMING_COOKIE, streamsFor } from "../../lib/rollout.ts";
 import type { GenerationLimits } from "../../lib/http/rate_limit.ts";
 import { getConnInfo } from "hono/deno";
 import { jsonError } from "../../lib/http/json_error.ts";
@@ -19,7 +21,8 @@ import { readJsonObject } from "../../lib/http/read_json.ts";
 import type { Language } from "../../lib/i18n/mod.ts";
 import { LlmError } from "../../lib/llm/errors.ts";
 import { observeDeltas, type StreamReport } from "../../lib/llm/observe.ts";
-import type { ChatMessage, GenerationRequest, LlmClient } from "../../lib/llm/types.ts";
+import type { ChatMessage, GenerationRequest, LlmClient, Usage } from "../../lib/llm/types.ts";
+import type { AnswerStats, Metrics } from "../../lib/metrics.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { HistoryStore, StoredMessage } from "../../lib/session/history.ts";
 import { SSE_HEADERS, SseEncoderStream } from "../../lib/sse/encoder.ts";
@@ -38,6 +41,7 @@ export interface FeatureApiDeps {
   limits: GenerationLimits;
   /** Ends every running answer (shutdown), with its reason as the error readers see. */
   stopAll: AbortSignal;
+  metrics: Metrics;
 }
 
 const requestOptionsSchema = z.object({
@@ -47,7 +51,7 @@ const requestOptionsSchema = z.object({
 });
 
 export function featureApi(
-  { config, llm, log, history, streams, limits, stopAll }: FeatureApiDeps,
+  { config, llm, log, history, streams, limits, stopAll, metrics }: FeatureApiDeps,
 ): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
@@ -73,8 +77,14 @@ export function featureApi(
     const wantsStream = wantsStreamEndpoint || options.value.stream === true ||
       (c.req.header("accept") ?? "").includes("text/event-stream");
 
+    // Whether this browser streams (the rollout, or its own override); if not, one event carries all.
+    const streaming = streamsFor(
+      config.streaming.rolloutPercent,
+      sessions.current()?.id,
+      parseOverride(getCookie(c, STREAMING_COOKIE)),
+    );
     // A request_id makes the answer resumable: it runs once, whoever is connected.
-    const resumableId = wantsStream && config.streaming.enabled ? options.value.request_id : undefined;
+    const resumableId = wantsStream && streaming ? options.value.request_id : undefined;
     let fingerprint = "";
     if (resumableId) {
       const lastEventId = lastEventIdOf(c.req.header("last-event-id"), raw.last_event_id);
@@ -153,44 +163,67 @@ export function featureApi(
       }
     };
 
+    let usage: Usage | undefined;
     const request: GenerationRequest = {
       messages: upstreamMessages(turn, context),
       settings: feature.settings,
       hints: { feature: feature.name, language, inputs: turn.demoInputs },
       // A resumable answer outlives its first connection; any other ends with it.
       signal: resumableId ? stopAll : AbortSignal.any([c.req.raw.signal, stopAll]),
+      onFinish: (info) => (usage = info.usage),
     };
 
     if (!wantsStream) {
+      const started = performance.now();
+      const report = (outcome: "done" | "error", text: string, error?: unknown) =>
+        metrics.answer(feature.name, "json", {
+          outcome,
+          text,
+          characters: text.length,
+          durationMs: performance.now() - started,
+          error,
+        }, usage);
       try {
         using _slot = { [Symbol.dispose]: slot.release };
         const content = await llm.complete(request);
         await saveAnswer(content, false);
+        const stats = report("done", content);
         log("info", "answer complete", {
           requestId,
           feature: feature.name,
           mode: "json",
           characters: content.length,
         });
-        return c.json({ content });
+        return c.json({ content, stats });
       } catch (error) {
+        report("error", "", error);
         return llmFailureResponse(error, log, requestId);
       }
     }
 
-    const source = config.streaming.enabled ? llm.stream(request) : completeAsStream(llm, request);
-    const deltas = observeDeltas(source, async (report) => {
+    const source = streaming ? llm.stream(request) : completeAsStream(llm, request);
+    metrics.streamOpened();
+    let stats: AnswerStats | undefined;
+    const deltas = observeDeltas(source, async (ended) => {
+      // The client's own abort can reach the model's stream first, as an error: it left.
+      const gone = !resumableId && ended.outcome === "error" && c.req.raw.signal.aborted && !stopAll.aborted;
+      const report: StreamReport = gone
+        ? { ...ended, outcome: "cancelled", cancelReason: "client_gone" }
+        : ended;
       slot.release();
+      metrics.streamClosed();
+      stats = metrics.answer(feature.name, "stream", report, usage);
       logStreamEnd(log, report, { requestId, feature: feature.name });
       await saveAnswer(report.text, report.outcome !== "done");
     });
     if (resumableId) {
-      await streams.launch(resumableId, deltas);
+      await streams.launch(resumableId, deltas, () => stats);
       return c.body(sseBody(streams.read(resumableId, 0), config.streaming.keepAliveMs), 200, SSE_HEADERS);
     }
     const events = relayDeltas(deltas, {
       keepAliveMs: config.streaming.keepAliveMs,
       describeError: (error) => describeFailure(error, log, requestId),
+      stats: () => stats,
     });
     return c.body(events.pipeThrough(new SseEncoderStream()), 200, SSE_HEADERS);
   });

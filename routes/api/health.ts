@@ -45,6 +45,7 @@ export function healthApi({ config, llm, kv }: { config: Config; llm: LlmClient;
     return c.json({
       status: kvOk && reachable ? "ok" : "degraded",
       streaming: config.streaming.enabled,
+      rollout: config.streaming.rolloutPercent,
       llm: { provider: llm.provider, model: llm.model, reachable },
       kv: kvOk ? "ok" : "error",
     }, kvOk ? 200 : 503);

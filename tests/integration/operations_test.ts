@@ -58,6 +58,7 @@ Deno.test("health reports KV and whether the model server can be reached, withou
     deepEqual(health, {
       status: "ok",
       streaming: true,
+      rollout: 100,
       llm: { provider: "openai", model: "m1", reachable: true },
       kv: "ok",
     });

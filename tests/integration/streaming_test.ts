@@ -70,7 +70,10 @@ Deno.test("POST /api/character-chat answers JSON from a non-streaming upstream c
     upstream.use({ chunks: CHUNKS });
     const response = await postJson(`${app.url}/api/character-chat`, { character: "ghost", message: "Boo" });
     equal(response.status, 200);
-    deepEqual(await response.json(), { content: CHUNKS.join("") });
+    const body = await response.json();
+    equal(body.content, CHUNKS.join(""));
+    equal(body.stats.estimated, true, "no usage from this upstream: tokens are estimated");
+    ok(body.stats.tokens > 0);
     equal(upstream.requests[0].body.stream, undefined);
   });
 });
@@ -211,6 +214,7 @@ Deno.test("health reports the provider and model, never the key", async () => {
     deepEqual(JSON.parse(text), {
       status: "ok",
       streaming: true,
+      rollout: 100,
       llm: { provider: "openai", model: "llama-3", reachable: true },
       kv: "ok",
     });

@@ -3,6 +3,7 @@ import type { Assets } from "../../components/page.tsx";
 import { loadConfig } from "../../lib/config.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
 import { createLogger } from "../../lib/log.ts";
+import { Metrics } from "../../lib/metrics.ts";
 import { openKv } from "../../lib/session/kv.ts";
 
 export interface RunningApp {
@@ -30,7 +31,9 @@ export async function startApp(
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");
-  const app = createApp({ config, llm: createLlm(config, log), log, assets, kv });
+  const metrics = new Metrics();
+  const llm = createLlm(config, log, (status, ms) => metrics.upstreamAttempt(status, ms));
+  const app = createApp({ config, llm, log, assets, kv, metrics });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     url: `http://127.0.0.1:${server.addr.port}`,

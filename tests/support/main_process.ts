@@ -10,10 +10,13 @@ export interface MainProcess {
 }
 
 /** Starts `main.ts` as the start task does, on a free port; resolves once it listens. */
-export async function startMain(env: Record<string, string>): Promise<MainProcess> {
+export async function startMain(
+  env: Record<string, string>,
+  permissions: string[] = PERMISSIONS,
+): Promise<MainProcess> {
   await buildAssets();
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "main.ts"],
+    args: ["run", ...permissions, "main.ts"],
     cwd: ROOT,
     env: { PORT: "0", LOG_LEVEL: "info", ...env },
     stdout: "piped",

@@ -1,21 +1,23 @@
 /**
- * Relay cost: the same fake upstream read directly (as an OpenAI SSE client would) and through
- * Kabotan's SSE endpoint, side by side in one run.
+ * Relay cost, side by side in one run: the same fake upstream (its own process) read directly,
+ * through Kabotan (its own process), and through the reference relay (Hono streamSSE + the
+ * openai SDK, its own process), as an SSE client reads them.
  */
 import { createParser } from "eventsource-parser";
-import { startApp } from "../tests/support/app_server.ts";
-import { FakeUpstream } from "../tests/support/fake_upstream.ts";
+import { kabotanProcess, referenceProcess, upstreamProcess } from "./processes.ts";
 
-export interface RelayResult {
-  chunks: number;
-  directMs: number;
-  relayMs: number;
-  directFirstMs: number;
-  relayFirstMs: number;
+export interface Timing {
+  totalMs: number;
+  firstMs: number;
+  length: number;
 }
 
-/** Reads an SSE body to the end; returns total and first-event times and the text length. */
-async function timeStream(url: string, init: RequestInit, textOf: (data: string) => string) {
+/** Reads an SSE body to the end: total time, time to the first text, length of the text. */
+export async function timeStream(
+  url: string,
+  init: RequestInit,
+  textOf: (data: string) => string,
+): Promise<Timing> {
   const started = performance.now();
   let first = -1;
   let length = 0;
@@ -33,96 +35,111 @@ async function timeStream(url: string, init: RequestInit, textOf: (data: string)
   return { totalMs: performance.now() - started, firstMs: first, length };
 }
 
-const directText = (data: string) => JSON.parse(data).choices?.[0]?.delta?.content ?? "";
-const relayText = (data: string) => {
+export const directText = (data: string) => JSON.parse(data).choices?.[0]?.delta?.content ?? "";
+export const relayText = (data: string) => {
   const event = JSON.parse(data);
   return event.type === "content" ? event.chunk : "";
 };
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-export async function benchRelay({ chunks = 5000, rounds = 7 } = {}): Promise<RelayResult> {
-  const upstream = new FakeUpstream();
-  const words = Array.from({ length: chunks }, (_, i) => `w${i} `);
-  upstream.use({ chunks: words });
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "error" });
-  const expected = words.join("").length;
-  const directBody = JSON.stringify({
-    model: "m",
-    stream: true,
-    messages: [{ role: "user", content: "hi" }],
-  });
-  const direct = () =>
-    timeStream(`${upstream.baseURL}/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: directBody,
-    }, directText);
-  const relay = () =>
-    timeStream(`${app.url}/api/character-chat-stream?character=dracula&message=hi`, {}, relayText);
-  const results = {
-    direct: [] as number[],
-    relay: [] as number[],
-    directFirst: [] as number[],
-    relayFirst: [] as number[],
+const DIRECT_BODY = JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hi" }] });
+
+export interface RelayComparison {
+  chunks: number;
+  rounds: number;
+  direct: { totalMs: number; firstMs: number };
+  kabotan: { totalMs: number; firstMs: number };
+  reference: { totalMs: number; firstMs: number };
+}
+
+/** Wall time and time to first chunk, median of `rounds`, the three paths taken in turn. */
+export async function benchRelay({ chunks = 5000, rounds = 9 } = {}): Promise<RelayComparison> {
+  const upstream = await upstreamProcess(chunks);
+  const baseURL = String(upstream.info.baseURL);
+  const kabotan = await kabotanProcess(baseURL);
+  const reference = await referenceProcess(baseURL);
+  const expected = Array.from({ length: chunks }, (_, i) => `w${i} `).join("").length;
+  const paths = {
+    direct: () =>
+      timeStream(`${baseURL}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: DIRECT_BODY,
+      }, directText),
+    kabotan: () =>
+      timeStream(`${kabotan.url}/api/character-chat-stream?character=dracula&message=hi`, {}, relayText),
+    reference: () => timeStream(`http://127.0.0.1:${reference.info.port}/stream?message=hi`, {}, relayText),
   };
+  const runs: Record<keyof typeof paths, Timing[]> = { direct: [], kabotan: [], reference: [] };
   try {
-    await direct();
-    await relay(); // warm up both paths
-    for (let round = 0; round < rounds; round++) {
-      const d = await direct();
-      const r = await relay();
-      if (d.length !== expected || r.length !== expected) throw new Error("text mismatch");
-      results.direct.push(d.totalMs);
-      results.relay.push(r.totalMs);
-      results.directFirst.push(d.firstMs);
-      results.relayFirst.push(r.firstMs);
+    for (let round = -2; round < rounds; round++) {
+      for (const name of Object.keys(paths) as Array<keyof typeof paths>) {
+        const timing = await paths[name]();
+        if (timing.length !== expected) {
+          throw new Error(`${name}: ${timing.length} characters, not ${expected}`);
+        }
+        if (round >= 0) runs[name].push(timing); // the first two rounds warm up
+      }
     }
   } finally {
-    await app.close();
-    await upstream.close();
+    await kabotan.stop();
+    await reference.stop();
+    await upstream.stop();
   }
+  const summary = (timings: Timing[]) => ({
+    totalMs: median(timings.map((t) => t.totalMs)),
+    firstMs: median(timings.map((t) => t.firstMs)),
+  });
   return {
     chunks,
-    directMs: median(results.direct),
-    relayMs: median(results.relay),
-    directFirstMs: median(results.directFirst),
-    relayFirstMs: median(results.relayFirst),
+    rounds,
+    direct: summary(runs.direct),
+    kabotan: summary(runs.kabotan),
+    reference: summary(runs.reference),
   };
 }
 
-/** Time to first chunk for a short answer, p50 over many requests. */
+/** Time to first chunk of a short answer, p50 over many requests, the three paths in turn. */
 export async function benchFirstChunk({ requests = 60 } = {}) {
-  const upstream = new FakeUpstream();
-  upstream.use({ chunks: ["Good ", "evening."] });
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "error" });
-  const directBody = JSON.stringify({
-    model: "m",
-    stream: true,
-    messages: [{ role: "user", content: "hi" }],
-  });
-  const direct: number[] = [];
-  const relay: number[] = [];
+  const upstream = await upstreamProcess(2);
+  const baseURL = String(upstream.info.baseURL);
+  const kabotan = await kabotanProcess(baseURL);
+  const reference = await referenceProcess(baseURL);
+  const first = { direct: [] as number[], kabotan: [] as number[], reference: [] as number[] };
   try {
     for (let i = 0; i < requests; i++) {
-      direct.push(
-        (await timeStream(`${upstream.baseURL}/chat/completions`, {
+      first.direct.push(
+        (await timeStream(`${baseURL}/chat/completions`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: directBody,
+          body: DIRECT_BODY,
         }, directText)).firstMs,
       );
-      relay.push(
-        (await timeStream(`${app.url}/api/character-chat-stream?character=dracula&message=hi`, {}, relayText))
+      first.kabotan.push(
+        (await timeStream(
+          `${kabotan.url}/api/character-chat-stream?character=dracula&message=hi`,
+          {},
+          relayText,
+        )).firstMs,
+      );
+      first.reference.push(
+        (await timeStream(`http://127.0.0.1:${reference.info.port}/stream?message=hi`, {}, relayText))
           .firstMs,
       );
     }
   } finally {
-    await app.close();
-    await upstream.close();
+    await kabotan.stop();
+    await reference.stop();
+    await upstream.stop();
   }
-  return { requests, directP50: median(direct.slice(5)), relayP50: median(relay.slice(5)) };
+  return {
+    requests: requests - 5,
+    direct: median(first.direct.slice(5)),
+    kabotan: median(first.kabotan.slice(5)),
+    reference: median(first.reference.slice(5)),
+  };
 }

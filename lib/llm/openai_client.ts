@@ -68,9 +68,10 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       clearTimeout(deadline);
       request.signal?.removeEventListener("abort", followCaller);
       if (!abort.signal.aborted) abort.abort(reason);
+      void body?.cancel();
     }
 
-    let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let body: ReturnType<typeof watchedReads> | undefined;
     // Keep U+FEFF wherever it falls: the SSE parser strips a leading BOM itself, and a streaming
     // decoder must not drop one that starts a later network chunk.
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -141,7 +142,6 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
 
     function finished(controller: ReadableStreamDefaultController<string>) {
       release("finished");
-      void body?.cancel().catch(() => {});
       request.onFinish?.({ finishReason: finishReason ?? "stop", usage });
       controller.close();
     }
@@ -150,9 +150,9 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       async pull(controller) {
         try {
           if (failure) throw failure;
-          body ??= await openBody();
+          body ??= watchedReads(await openBody(), options.idleTimeoutMs, abort.signal);
           while (true) {
-            const { done, value } = await readWithin(body, options.idleTimeoutMs, abort.signal);
+            const { done, value } = await body.read();
             if (done) {
               parser.feed(decoder.decode());
               parser.reset({ consume: true });
@@ -186,7 +186,6 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       },
       cancel(reason) {
         release(reason ?? "cancelled");
-        void body?.cancel().catch(() => {});
       },
     }, { highWaterMark: 0 });
   }
@@ -259,27 +258,47 @@ async function completionAsEvents(response: Response): Promise<ReadableStream<Ui
   return ReadableStream.from([new TextEncoder().encode(frames)]);
 }
 
-/** One read that fails with `stalled` after `ms` of silence, or at once when `abort` fires. */
-async function readWithin(
+/**
+ * Reads that fail with `stalled` after `ms` of silence, or at once when `abort` fires. One timer
+ * and one promise serve the whole stream (re-armed only when it fires early), so a fast stream
+ * pays nothing per read for its watchdog.
+ */
+export function watchedReads(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   ms: number,
   abort: AbortSignal,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
+): { read(): Promise<ReadableStreamReadResult<Uint8Array>>; cancel(): Promise<void> } {
+  let lastProgress = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(stalledError(ms)), ms);
-    onAbort = () => reject(abort.reason);
-    if (abort.aborted) onAbort();
-    else abort.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([reader.read(), interrupted]);
-  } catch (error) {
-    void reader.cancel().catch(() => {});
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    abort.removeEventListener("abort", onAbort!);
-  }
+  let fail!: (error: unknown) => void;
+  const interrupted = new Promise<never>((_, reject) => (fail = reject));
+  interrupted.catch(() => {});
+  const arm = (wait: number) => {
+    timer = setTimeout(() => {
+      const quiet = performance.now() - lastProgress;
+      if (quiet >= ms) fail(stalledError(ms));
+      else arm(ms - quiet);
+    }, wait);
+  };
+  const onAbort = () => fail(abort.reason);
+  if (abort.aborted) onAbort();
+  else abort.addEventListener("abort", onAbort, { once: true });
+  arm(ms);
+  return {
+    async read() {
+      try {
+        const result = await Promise.race([reader.read(), interrupted]);
+        lastProgress = performance.now();
+        return result;
+      } catch (error) {
+        void reader.cancel().catch(() => {});
+        throw error;
+      }
+    },
+    cancel() {
+      clearTimeout(timer);
+      abort.removeEventListener("abort", onAbort);
+      return reader.cancel().catch(() => {});
+    },
+  };
 }

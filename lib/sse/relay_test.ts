@@ -1,26 +1,28 @@
-import { deepEqual } from "node:assert/strict";
-import type { SseMessage } from "./encoder.ts";
+import { deepEqual, equal } from "node:assert/strict";
 import { relayDeltas } from "./relay.ts";
 
 const describeError = (error: unknown) => ({ message: `failed: ${(error as Error).message}`, code: "test" });
 
-async function collect(stream: ReadableStream<SseMessage>): Promise<SseMessage[]> {
-  return await Array.fromAsync(stream);
+async function wireText(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const bytes of stream) text += decoder.decode(bytes, { stream: true });
+  return text;
 }
 
 Deno.test("deltas become numbered content events, then done", async () => {
-  const messages = await collect(relayDeltas(ReadableStream.from(["Good ", "evening"]), {
-    keepAliveMs: 1000,
-    describeError,
-  }));
-  deepEqual(messages, [
-    { id: 1, data: '{"chunk":"Good ","type":"content"}' },
-    { id: 2, data: '{"chunk":"evening","type":"content"}' },
-    { id: 3, data: '{"chunk":"","type":"done"}' },
-  ]);
+  const text = await wireText(
+    relayDeltas(ReadableStream.from(["Good ", "evening"]), { keepAliveMs: 1000, describeError }),
+  );
+  equal(
+    text,
+    'id: 1\ndata: {"chunk":"Good ","type":"content"}\n\n' +
+      'id: 2\ndata: {"chunk":"evening","type":"content"}\n\n' +
+      'id: 3\ndata: {"chunk":"","type":"done"}\n\n',
+  );
 });
 
-Deno.test("a failing source ends with an error event and then done", async () => {
+Deno.test("a failing source ends with an error event and then done, after the text before it", async () => {
   let pulls = 0;
   const source = new ReadableStream<string>({
     pull(controller) {
@@ -28,12 +30,21 @@ Deno.test("a failing source ends with an error event and then done", async () =>
       else controller.error(new Error("boom"));
     },
   }, { highWaterMark: 0 });
-  const messages = await collect(relayDeltas(source, { keepAliveMs: 1000, describeError, firstId: 10 }));
-  deepEqual(messages, [
-    { id: 10, data: '{"chunk":"partial ","type":"content"}' },
-    { id: 11, data: '{"error":"failed: boom","type":"error","code":"test"}' },
-    { id: 12, data: '{"chunk":"","type":"done"}' },
-  ]);
+  const text = await wireText(relayDeltas(source, { keepAliveMs: 1000, describeError, firstId: 10 }));
+  equal(
+    text,
+    'id: 10\ndata: {"chunk":"partial ","type":"content"}\n\n' +
+      'id: 11\ndata: {"error":"failed: boom","type":"error","code":"test"}\n\n' +
+      'id: 12\ndata: {"chunk":"","type":"done"}\n\n',
+  );
+});
+
+Deno.test("the done event carries the answer's stats when there are some", async () => {
+  const stats = { first_chunk_ms: 12, tokens: 3, tokens_per_second: 40, estimated: false };
+  const text = await wireText(
+    relayDeltas(ReadableStream.from(["x"]), { keepAliveMs: 1000, describeError, stats: () => stats }),
+  );
+  deepEqual(JSON.parse(text.split("\n\n")[1].split("data: ")[1]), { chunk: "", type: "done", stats });
 });
 
 Deno.test("a quiet source gets keep-alive comments without losing its text", async () => {
@@ -47,12 +58,14 @@ Deno.test("a quiet source gets keep-alive comments without losing its text", asy
     },
   });
   const reader = relayDeltas(source, { keepAliveMs: 20, describeError }).getReader();
-  deepEqual((await reader.read()).value, { comment: "keep-alive" });
-  deepEqual((await reader.read()).value, { comment: "keep-alive" });
+  const decoder = new TextDecoder();
+  const next = async () => decoder.decode((await reader.read()).value);
+  equal(await next(), ": keep-alive\n\n");
+  equal(await next(), ": keep-alive\n\n");
   release();
-  deepEqual((await reader.read()).value, { id: 1, data: '{"chunk":"late","type":"content"}' });
-  deepEqual((await reader.read()).value, { id: 2, data: '{"chunk":"","type":"done"}' });
-  deepEqual((await reader.read()).done, true);
+  equal(await next(), 'id: 1\ndata: {"chunk":"late","type":"content"}\n\n');
+  equal(await next(), 'id: 2\ndata: {"chunk":"","type":"done"}\n\n');
+  equal((await reader.read()).done, true);
 });
 
 Deno.test("cancelling the relay cancels the source", async () => {
@@ -64,5 +77,5 @@ Deno.test("cancelling the relay cancels the source", async () => {
   const reader = relayDeltas(source, { keepAliveMs: 1000, describeError }).getReader();
   await reader.read();
   await reader.cancel("client gone");
-  deepEqual(cancelled, "client gone");
+  equal(cancelled, "client gone");
 });

@@ -1,17 +1,10 @@
-import { SSE_HEADERS, SseEncoderStream, type SseMessage } from "./encoder.ts";
-import { type NumberedEvent, toSseMessage, withKeepAlive } from "./relay.ts";
-
-export { SSE_HEADERS };
+import { sseByteStream } from "./byte_stream.ts";
+import { type NumberedEvent, sseFrame } from "./relay.ts";
 
 /** The bytes of a `text/event-stream` body of numbered events, with keep-alive comments when quiet. */
 export function sseBody(
   events: ReadableStream<NumberedEvent>,
   keepAliveMs: number,
 ): ReadableStream<Uint8Array> {
-  const messages = events.pipeThrough(
-    new TransformStream<NumberedEvent, SseMessage>({
-      transform: (event, c) => c.enqueue(toSseMessage(event)),
-    }),
-  );
-  return withKeepAlive(messages, keepAliveMs).pipeThrough(new SseEncoderStream());
+  return sseByteStream(events, keepAliveMs, { item: sseFrame });
 }

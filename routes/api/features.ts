@@ -25,7 +25,7 @@ import type { ChatMessage, GenerationRequest, LlmClient, Usage } from "../../lib
 import type { AnswerStats, Metrics } from "../../lib/metrics.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { HistoryStore, StoredMessage } from "../../lib/session/history.ts";
-import { SSE_HEADERS, SseEncoderStream } from "../../lib/sse/encoder.ts";
+import { SSE_HEADERS } from "../../lib/sse/encoder.ts";
 import { relayDeltas } from "../../lib/sse/relay.ts";
 import { sseBody } from "../../lib/sse/response.ts";
 import type { StreamHub } from "../../lib/streams/hub.ts";
@@ -225,7 +225,7 @@ export function featureApi(
       describeError: (error) => describeFailure(error, log, requestId),
       stats: () => stats,
     });
-    return c.body(events.pipeThrough(new SseEncoderStream()), 200, SSE_HEADERS);
+    return c.body(events, 200, SSE_HEADERS);
   });
 
   return api;

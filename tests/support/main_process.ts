@@ -32,7 +32,10 @@ export async function startMain(
       buffer += value;
       const match = buffer.match(/"url":"(http:\/\/[^"]+)\/"/);
       if (match) {
-        void lines.cancel().catch(() => {});
+        // Keep reading what it logs, so its writes never meet a closed pipe.
+        void (async () => {
+          while (!(await lines.read().catch(() => ({ done: true }))).done);
+        })();
         return {
           url: match[1].replace("localhost", "127.0.0.1"),
           process,

@@ -1,8 +1,11 @@
-/** `deno task bench`: every figure beside its baseline, measured in this one run. */
+/** `deno task bench`: every figure beside its baseline, measured in this one run. Reports; asserts nothing. */
+import { benchConcurrency } from "./concurrency.ts";
+import { coldStart, pageWeight } from "./page.ts";
 import { benchFirstChunk, benchRelay } from "./relay.ts";
 
-const ms = (n: number) => `${n.toFixed(2)} ms`;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 console.log(
   `Kabotan benchmarks — ${
@@ -10,6 +13,7 @@ console.log(
   }, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}\n`,
 );
 
+console.log("## Relay (upstream, Kabotan and the reference relay each in its own process)\n");
 const relay = await benchRelay();
 const first = await benchFirstChunk();
 console.log("| measure | direct | Kabotan | reference relay | Kabotan ÷ direct | reference ÷ direct |");
@@ -28,3 +32,28 @@ console.log(
     ms(first.reference - first.direct)
   } |`,
 );
+
+console.log("\n## Concurrent answers (60 chunks at 50 chunks/s each)\n");
+console.log(
+  "| streams | all exact | lone p50 | p50 | p50 ÷ lone | p95 | peak RSS growth per stream | open fds before → after |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const r of await benchConcurrency([100, 250, 500])) {
+  console.log(
+    `| ${r.streams} | ${r.allExact ? "yes" : "NO"} | ${ms(r.loneP50Ms)} | ${ms(r.p50Ms)} | ${
+      ratio(r.p50Ms, r.loneP50Ms)
+    } | ${ms(r.p95Ms)} | ${r.rssGrowthKiBPerStream.toFixed(0)} KiB | ${r.fdsBefore} → ${r.fdsAfter} |`,
+  );
+}
+
+console.log("\n## Page\n");
+const weight = await pageWeight();
+console.log("| measure | value | target |");
+console.log("| --- | --- | --- |");
+console.log(
+  `| island JavaScript, minified + gzip | ${kb(weight.script.gzip)} (${
+    kb(weight.script.raw)
+  } raw) | ≤ 30 KB |`,
+);
+console.log(`| stylesheet, gzip | ${kb(weight.style.gzip)} | — |`);
+console.log(`| cold start to first /api/health (median of 5) | ${ms(await coldStart())} | measured |`);

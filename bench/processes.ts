@@ -45,5 +45,5 @@ export async function kabotanProcess(
     MAX_CONCURRENT_STREAMS: "0",
     ...env,
   });
-  return { info: {}, url: main.url, stop: () => main.stop() };
+  return { info: { pid: main.process.pid }, url: main.url, stop: () => main.stop() };
 }

@@ -17,6 +17,8 @@ export interface Manifest {
   inputsHash: string;
   script: string;
   style: string;
+  /** Code-split chunks the script imports on demand (named by content already). */
+  chunks: string[];
 }
 
 export const ASSET_PREFIX = "/static/build/";
@@ -37,33 +39,51 @@ export async function readManifest(): Promise<Manifest | undefined> {
 export async function buildAssets({ force = false } = {}): Promise<{ manifest: Manifest; built: boolean }> {
   const inputsHash = await hashInputs();
   const existing = await readManifest();
-  if (!force && existing?.inputsHash === inputsHash && await outputsExist(existing)) {
+  if (!force && existing?.inputsHash === inputsHash && existing.chunks && await outputsExist(existing)) {
     return { manifest: existing, built: false };
   }
   await Deno.mkdir(BUILD_DIR, { recursive: true });
-  const bundled = await Deno.makeTempFile({ suffix: ".js" });
+  const outdir = await Deno.makeTempDir();
   try {
     const { success, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--platform", "browser", "--minify", "-o", bundled, ENTRY.pathname],
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform",
+        "browser",
+        "--minify",
+        "--code-splitting",
+        "--outdir",
+        outdir,
+        ENTRY.pathname,
+      ],
       cwd: ROOT.pathname,
       stdout: "null",
       stderr: "piped",
     }).output();
     if (!success) throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
-    const script = await Deno.readFile(bundled);
+    const files = [...Deno.readDirSync(outdir)].map((entry) => entry.name).filter((name) =>
+      name.endsWith(".js")
+    );
+    const entryName = files.find((name) => name.startsWith("hydrate"));
+    if (!entryName) throw new Error(`deno bundle wrote no entry: ${files.join(", ")}`);
+    const chunks = files.filter((name) => name !== entryName);
+    const script = await Deno.readFile(`${outdir}/${entryName}`);
     const style = await Deno.readFile(STYLES);
     const manifest: Manifest = {
       inputsHash,
       script: `client-${await shortHash(script)}.js`,
       style: `styles-${await shortHash(style)}.css`,
+      chunks,
     };
     await Deno.writeFile(new URL(manifest.script, BUILD_DIR), script);
     await Deno.writeFile(new URL(manifest.style, BUILD_DIR), style);
+    for (const chunk of chunks) await Deno.copyFile(`${outdir}/${chunk}`, new URL(chunk, BUILD_DIR));
     await removeStale(manifest);
     await Deno.writeTextFile(MANIFEST, JSON.stringify(manifest, null, 2) + "\n");
     return { manifest, built: true };
   } finally {
-    await Deno.remove(bundled).catch(() => {});
+    await Deno.remove(outdir, { recursive: true }).catch(() => {});
   }
 }
 
@@ -91,6 +111,7 @@ async function outputsExist(manifest: Manifest): Promise<boolean> {
   try {
     await Deno.stat(new URL(manifest.script, BUILD_DIR));
     await Deno.stat(new URL(manifest.style, BUILD_DIR));
+    for (const chunk of manifest.chunks) await Deno.stat(new URL(chunk, BUILD_DIR));
     return true;
   } catch {
     return false;
@@ -99,7 +120,8 @@ async function outputsExist(manifest: Manifest): Promise<boolean> {
 
 async function removeStale(manifest: Manifest): Promise<void> {
   for await (const entry of Deno.readDir(BUILD_DIR)) {
-    if (entry.name !== manifest.script && entry.name !== manifest.style && entry.name !== "manifest.json") {
+    const kept = [manifest.script, manifest.style, "manifest.json", ...manifest.chunks];
+    if (!kept.includes(entry.name)) {
       await Deno.remove(new URL(entry.name, BUILD_DIR));
     }
   }

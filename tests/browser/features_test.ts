@@ -236,3 +236,25 @@ browserTest("a form with a missing field is refused inline, naming it, in the pa
     equal(upstream.requests.length, 0);
   });
 });
+
+browserTest("the markdown renderer is fetched only when a story is first shown", async () => {
+  await withBrowser(async (browser, app) => {
+    const page = await browser.newPage();
+    const scripts: string[] = [];
+    page.on(
+      "request",
+      (request) => request.resourceType() === "script" && scripts.push(new URL(request.url()).pathname),
+    );
+    await open(page, app.url);
+    await page.fill("#chat-message-input", "hello");
+    await page.click("#chat-submit");
+    await finished(page);
+    equal(scripts.filter((s) => s.includes("markdown")).length, 0, scripts.join(" "));
+    await page.click('[data-feature="story-generator"]');
+    await page.fill("#story-name", "Mina");
+    await page.fill("#story-theme", "fog");
+    await page.click("#story-generator-submit");
+    await page.waitForSelector("#story-generator-result h1");
+    equal(scripts.filter((s) => s.includes("markdown")).length, 1, scripts.join(" "));
+  });
+});

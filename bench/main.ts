@@ -1,4 +1,5 @@
 /** `deno task bench`: every figure beside its baseline, measured in this one run. Reports; asserts nothing. */
+import { benchBrowser } from "./browser.ts";
 import { benchConcurrency } from "./concurrency.ts";
 import { coldStart, pageWeight } from "./page.ts";
 import { benchFirstChunk, benchRelay } from "./relay.ts";
@@ -57,3 +58,22 @@ console.log(
 );
 console.log(`| stylesheet, gzip | ${kb(weight.style.gzip)} | — |`);
 console.log(`| cold start to first /api/health (median of 5) | ${ms(await coldStart())} | measured |`);
+
+console.log("\n## Browser (Chromium, 500 chunks/s for 20 s of upstream pacing)\n");
+const smooth = await benchBrowser();
+console.log(
+  "| view | chunks | long tasks (> 50 ms) | longest | DOM updates | at most one per 100 ms would be | text exact |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
+for (const r of [smooth.chat, smooth.story]) {
+  console.log(
+    `| ${r.view} | ${r.chunks} | ${r.longTasks} | ${
+      ms(r.longestTaskMs)
+    } | ${r.domUpdates} | ${r.maxUpdates} | ${r.exact ? "yes" : "NO"} |`,
+  );
+}
+console.log(
+  `\nA ${smooth.conversation.messages}-message conversation: sending one more message changed ${smooth.conversation.settledTouched} settled bubbles; ${
+    ms(smooth.conversation.sendScriptingMs)
+  } of scripting for the send and its short answer.`,
+);

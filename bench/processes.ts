@@ -25,8 +25,12 @@ export async function spawnJson(args: string[], env: Record<string, string> = {}
   };
 }
 
-export function upstreamProcess(chunks: number, delayMs = 0): Promise<Proc> {
-  return spawnJson(["run", "-A", "bench/upstream_server.ts", String(chunks), String(delayMs)]);
+export function upstreamProcess(
+  chunks: number,
+  delayMs = 0,
+  shape: "words" | "markdown" = "words",
+): Promise<Proc> {
+  return spawnJson(["run", "-A", "bench/upstream_server.ts", String(chunks), String(delayMs), shape]);
 }
 
 export function referenceProcess(baseURL: string): Promise<Proc> {

@@ -1,8 +1,16 @@
 /** The scripted fake upstream in a process of its own: `deno run -A bench/upstream_server.ts CHUNKS DELAY_MS`. */
 import { FakeUpstream } from "../tests/support/fake_upstream.ts";
 
-const [chunks = "5000", delayMs = "0"] = Deno.args;
+const [chunks = "5000", delayMs = "0", shape = "words"] = Deno.args;
 const upstream = new FakeUpstream();
-const words = Array.from({ length: Number(chunks) }, (_, i) => `w${i} `);
+// "markdown": a title, paragraphs every 40 words and some emphasis, as a story would have.
+const words = Array.from(
+  { length: Number(chunks) },
+  (_, i) =>
+    shape === "markdown"
+      ? (i === 0 ? "# A long tale\n\n" : "") + (i % 7 === 3 ? `**w${i}** ` : `w${i} `) +
+        (i % 40 === 39 ? "\n\n" : "")
+      : `w${i} `,
+);
 upstream.use({ chunks: words, delayMs: Number(delayMs) });
 console.log(JSON.stringify({ baseURL: upstream.baseURL }));

@@ -6,13 +6,13 @@ import KabotanApp, { type HistoryProps, type KabotanAppProps } from "../islands/
 import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
-import type { HistoryStore } from "../lib/session/history.ts";
+import { HISTORY_LIMIT, type HistoryStore } from "../lib/session/history.ts";
 import type { StreamLog } from "../lib/streams/stream_log.ts";
 import { getCookie, setCookie } from "hono/cookie";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
 
-/** Messages per conversation that the page shows again after a reload. */
-const PAGE_HISTORY = 100;
+/** Messages per conversation that the page shows again after a reload: all that are kept. */
+const PAGE_HISTORY = HISTORY_LIMIT;
 
 /** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
 export function pageRoutes({ config, assets, history, streams }: {

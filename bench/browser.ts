@@ -1,0 +1,172 @@
+/**
+ * Smoothness in Chromium: a stream at 500 chunks/s for 20 s into the chat bubble and into a
+ * markdown story — long tasks (> 50 ms) on the main thread, DOM updates against the update
+ * interval, and the final text; then a 200-message conversation, where sending a message must not
+ * touch the bubbles already there.
+ */
+import type { Page } from "playwright-core";
+import { launchBrowser } from "../tests/support/browser.ts";
+import { kabotanProcess, upstreamProcess } from "./processes.ts";
+
+const RATE_DELAY_MS = 2; // 500 chunks a second
+const SECONDS = 20;
+const CHUNKS = (SECONDS * 1000) / RATE_DELAY_MS;
+
+export interface SmoothnessResult {
+  view: string;
+  seconds: number;
+  chunks: number;
+  longTasks: number;
+  longestTaskMs: number;
+  domUpdates: number;
+  maxUpdates: number;
+  exact: boolean;
+}
+
+async function watch(page: Page, selector: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const w = window as unknown as { __long: number[]; __updates: number; __start: number };
+    w.__long = [];
+    w.__updates = 0;
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration)))
+      .observe({ type: "longtask", buffered: false });
+    const target = () => document.querySelector(sel);
+    // One callback per batch of DOM changes: a flush of the streamed text is one.
+    new MutationObserver(() => target() && w.__updates++).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  }, selector);
+}
+
+async function streamInto(view: "chat" | "story"): Promise<SmoothnessResult> {
+  const upstream = await upstreamProcess(CHUNKS, RATE_DELAY_MS, view === "story" ? "markdown" : "words");
+  const kabotan = await kabotanProcess(String(upstream.info.baseURL), { STREAMING_TIMEOUT: "600" });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(kabotan.url);
+    await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
+    if (view === "story") {
+      // Load the markdown renderer first, so its download is not part of what is measured.
+      await page.evaluate(() => import(document.querySelector<HTMLScriptElement>("script[src]")!.src));
+      await page.click('[data-feature="story-generator"]');
+      await page.fill("#story-name", "Mina");
+      await page.fill("#story-theme", "fog");
+    }
+    await watch(page, "#streaming-bubble");
+    const started = performance.now();
+    await page.click(view === "story" ? "#story-generator-submit" : "#chat-submit").catch(() => {});
+    if (view === "chat") {
+      await page.fill("#chat-message-input", "A long one, please");
+      await page.click("#chat-submit");
+    }
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll(".streaming-indicator")].every((el) => (el as HTMLElement).hidden) &&
+        document.querySelector("#streaming-bubble"),
+      undefined,
+      { timeout: (SECONDS + 60) * 1000, polling: 500 },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const measured = await page.evaluate(() => {
+      const w = window as unknown as { __long: number[]; __updates: number };
+      return {
+        long: w.__long,
+        updates: w.__updates,
+        text: document.querySelector("#streaming-bubble")!.textContent ?? "",
+      };
+    });
+    const words = Array.from({ length: CHUNKS }, (_, i) => `w${i}`);
+    const exact = view === "chat"
+      ? measured.text === words.map((w) => `${w} `).join("")
+      : measured.text.replace(/^A long tale/, "").split(/\s+/).filter(Boolean).join(" ") === words.join(" ");
+    return {
+      view,
+      seconds,
+      chunks: CHUNKS,
+      longTasks: measured.long.length,
+      longestTaskMs: Math.max(0, ...measured.long),
+      domUpdates: measured.updates,
+      maxUpdates: Math.ceil((seconds * 1000) / 100) + 2,
+      exact,
+    };
+  } finally {
+    await browser.close();
+    await kabotan.stop();
+    await upstream.stop();
+  }
+}
+
+/** A 200-message conversation: does sending one more message touch the bubbles already there? */
+async function longConversation(): Promise<
+  { messages: number; settledTouched: number; sendScriptingMs: number }
+> {
+  const upstream = await upstreamProcess(3, 0);
+  const kabotan = await kabotanProcess(String(upstream.info.baseURL));
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(kabotan.url);
+    for (let i = 0; i < 100; i++) {
+      await page.evaluate((n) =>
+        fetch("/api/character-chat", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ character: "ghost", message: `question ${n}` }),
+        }).then((r) => r.json()), i);
+    }
+    await page.reload();
+    await page.selectOption("#chat-character", "ghost");
+    await page.waitForFunction(() =>
+      document.querySelectorAll("#panel-character-chat .bubble").length === 200
+    );
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const scriptSeconds = async () => ((await cdp.send("Performance.getMetrics")).metrics.find((m) =>
+      m.name === "ScriptDuration"
+    )?.value ?? 0);
+    const scriptBefore = await scriptSeconds();
+    const settledTouched = await page.evaluate(async () => {
+      const settled = new Set(document.querySelectorAll("#panel-character-chat .bubble"));
+      let touched = 0;
+      const observer = new MutationObserver((records) => {
+        for (const record of records) {
+          const bubble = (record.target instanceof Element ? record.target : record.target.parentElement)
+            ?.closest(".bubble");
+          if (bubble && settled.has(bubble)) touched++;
+        }
+      });
+      observer.observe(document.querySelector("#panel-character-chat")!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+      (document.querySelector("#chat-message-input") as HTMLTextAreaElement).value = "one more";
+      document.querySelector("#chat-message-input")!.dispatchEvent(new Event("input", { bubbles: true }));
+      (document.querySelector("#chat-submit") as HTMLButtonElement).click();
+      await new Promise((r) => setTimeout(r, 1500));
+      observer.disconnect();
+      return touched;
+    });
+    const sendScriptingMs = (await scriptSeconds() - scriptBefore) * 1000;
+    return { messages: 200, settledTouched, sendScriptingMs };
+  } finally {
+    await browser.close();
+    await kabotan.stop();
+    await upstream.stop();
+  }
+}
+
+export async function benchBrowser() {
+  return {
+    chat: await streamInto("chat"),
+    story: await streamInto("story"),
+    conversation: await longConversation(),
+  };
+}
+
+if (import.meta.main) console.log(JSON.stringify(await benchBrowser(), null, 2));

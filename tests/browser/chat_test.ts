@@ -2,30 +2,15 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { type RunningApp } from "../support/app_server.ts";
-import { launchBrowser, openApp, recordTexts, startAppWithAssets } from "../support/browser.ts";
+import { openApp, recordTexts, withBrowserApp } from "../support/browser.ts";
 import { FakeUpstream } from "../support/fake_upstream.ts";
 
 const WORDS = Array.from({ length: 40 }, (_, i) => `word${i} `);
 
-async function withBrowser(
+const withBrowser = (
   env: Record<string, string>,
   body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-): Promise<void> {
-  const upstream = new FakeUpstream();
-  const app = await startAppWithAssets({
-    OPENAI_BASE_URL: upstream.baseURL,
-    OPENAI_API_KEY: "sk-browser",
-    ...env,
-  });
-  const browser = await launchBrowser();
-  try {
-    await body(browser, app, upstream);
-  } finally {
-    await browser.close();
-    await app.close();
-    await upstream.close();
-  }
-}
+) => withBrowserApp({ OPENAI_API_KEY: "sk-browser", ...env }, body);
 
 const browserTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });

@@ -2,7 +2,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../support/app_server.ts";
-import { launchBrowser, startAppWithAssets } from "../support/browser.ts";
+import { withBrowserApp } from "../support/browser.ts";
 import { FakeUpstream, type RecordedRequest, type UpstreamScript } from "../support/fake_upstream.ts";
 
 type Lang = "en" | "ja";
@@ -44,21 +44,8 @@ function scriptFor(request: RecordedRequest): UpstreamScript {
   return { chunks: text.match(/[\s\S]{1,6}/g)!, delayMs: 5 };
 }
 
-async function withBrowser(
-  body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-) {
-  const upstream = new FakeUpstream();
-  upstream.script = scriptFor;
-  const app = await startAppWithAssets({ OPENAI_BASE_URL: upstream.baseURL });
-  const browser = await launchBrowser();
-  try {
-    await body(browser, app, upstream);
-  } finally {
-    await browser.close();
-    await app.close();
-    await upstream.close();
-  }
-}
+const withBrowser = (body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>) =>
+  withBrowserApp({}, body, (upstream) => (upstream.script = scriptFor));
 
 const browserTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });

@@ -2,28 +2,15 @@
 import { equal, ok } from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../support/app_server.ts";
-import { launchBrowser, startAppWithAssets } from "../support/browser.ts";
+import { withBrowserApp } from "../support/browser.ts";
 import { FakeUpstream } from "../support/fake_upstream.ts";
 import { TcpProxy } from "../support/tcp_proxy.ts";
 
 const CHUNKS = Array.from({ length: 60 }, (_, i) => `word${i} `);
 const FULL = CHUNKS.join("");
 
-async function withBrowser(
-  body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-) {
-  const upstream = new FakeUpstream();
-  upstream.use({ chunks: CHUNKS, delayMs: 60 });
-  const app = await startAppWithAssets({ OPENAI_BASE_URL: upstream.baseURL, STREAM_POLL_MS: "50" });
-  const browser = await launchBrowser();
-  try {
-    await body(browser, app, upstream);
-  } finally {
-    await browser.close();
-    await app.close();
-    await upstream.close();
-  }
-}
+const withBrowser = (body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>) =>
+  withBrowserApp({ STREAM_POLL_MS: "50" }, body, (upstream) => upstream.use({ chunks: CHUNKS, delayMs: 60 }));
 
 const browserTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });

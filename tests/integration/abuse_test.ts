@@ -1,24 +1,14 @@
 /** Limits on starting answers: per session, per IP, and at once per session. */
 import { equal, match, ok } from "node:assert/strict";
-import { type RunningApp, startApp } from "../support/app_server.ts";
+import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
 
-async function withApp(
+const withApp = (
   env: Record<string, string>,
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-) {
-  const upstream = new FakeUpstream();
-  upstream.use({ chunks: ["ok"] });
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, ...env });
-  try {
-    await body(app, upstream);
-  } finally {
-    await app.close();
-    await upstream.close();
-  }
-}
+) => withUpstreamApp(env, body, (upstream) => upstream.use({ chunks: ["ok"] }));
 
 Deno.test("a session that asks too often gets 429 with Retry-After; other sessions do not", async () => {
   await withApp({ RATE_LIMIT_SESSION: "3" }, async (app, upstream) => {

@@ -4,7 +4,7 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { FEATURE_NAMES } from "../../lib/features/feature.ts";
-import { type RunningApp, startApp } from "../support/app_server.ts";
+import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
@@ -24,22 +24,15 @@ const INPUTS: Record<string, Record<string, unknown>> = {
   },
 };
 
-async function withApp(
+const withApp = (
   env: Record<string, string>,
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-): Promise<void> {
-  const upstream = new FakeUpstream();
-  upstream.script = (request) => ({
-    chunks: [`Answer to: `, request.body.messages!.at(-1)!.content.slice(0, 40)],
+) =>
+  withUpstreamApp(env, body, (upstream) => {
+    upstream.script = (request) => ({
+      chunks: [`Answer to: `, request.body.messages!.at(-1)!.content.slice(0, 40)],
+    });
   });
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, ...env });
-  try {
-    await body(app, upstream);
-  } finally {
-    await app.close();
-    await upstream.close();
-  }
-}
 
 Deno.test("every feature answers in both languages, streaming and not", async () => {
   await withApp({}, async (app, upstream) => {

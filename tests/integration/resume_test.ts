@@ -3,25 +3,16 @@
  * period, and the ways a resume can be refused.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { type RunningApp, startApp } from "../support/app_server.ts";
+import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
 import { createParser } from "eventsource-parser";
 
-async function withApp(
+const withApp = (
   env: Record<string, string>,
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-): Promise<void> {
-  const upstream = new FakeUpstream();
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, STREAM_POLL_MS: "20", ...env });
-  try {
-    await body(app, upstream);
-  } finally {
-    await app.close();
-    await upstream.close();
-  }
-}
+) => withUpstreamApp({ STREAM_POLL_MS: "20", ...env }, body);
 
 /** A small seeded generator, so a failing seed can be replayed. */
 function mulberry32(seed: number): () => number {

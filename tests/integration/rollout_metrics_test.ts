@@ -1,7 +1,7 @@
 /** Gradual rollout of streaming, and the metrics an operator watches it with. */
 import { equal, match, ok } from "node:assert/strict";
 import { streamsFor } from "../../lib/rollout.ts";
-import { type RunningApp, startApp } from "../support/app_server.ts";
+import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
@@ -15,20 +15,10 @@ const propsOf = (html: string) =>
       .replaceAll("&amp;", "&"),
   );
 
-async function withApp(
+const withApp = (
   env: Record<string, string>,
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-) {
-  const upstream = new FakeUpstream();
-  upstream.use({ chunks: ["a ", "b ", "c"] });
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, ...env });
-  try {
-    await body(app, upstream);
-  } finally {
-    await app.close();
-    await upstream.close();
-  }
-}
+) => withUpstreamApp(env, body, (upstream) => upstream.use({ chunks: ["a ", "b ", "c"] }));
 
 Deno.test("ENABLE_STREAMING=50%: each session streams or not by its stable bucket, end to end", async () => {
   await withApp({ ENABLE_STREAMING: "50%" }, async (app, upstream) => {

@@ -3,25 +3,16 @@
  * receives in each upstream mode, and that a client going away reaches the upstream.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { postJson, type RunningApp, startApp } from "../support/app_server.ts";
+import { postJson, type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
 import { FakeUpstream } from "../support/fake_upstream.ts";
 import { eventTypes, readSse } from "../support/sse_client.ts";
 
 const KEY = "sk-test-do-not-leak-1234";
 
-async function withApp(
+const withApp = (
   env: Record<string, string>,
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
-): Promise<void> {
-  const upstream = new FakeUpstream();
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, OPENAI_API_KEY: KEY, ...env });
-  try {
-    await body(app, upstream);
-  } finally {
-    await app.close();
-    await upstream.close();
-  }
-}
+) => withUpstreamApp({ OPENAI_API_KEY: KEY, ...env }, body);
 
 const CHUNKS = ["Good ", "evening, ", "my dear ", "guest."];
 const streamUrl = (app: RunningApp, query = "character=dracula&message=Hello") =>

@@ -5,6 +5,7 @@ import { createLlm } from "../../lib/llm/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { openKv } from "../../lib/session/kv.ts";
+import { FakeUpstream } from "./fake_upstream.ts";
 
 export interface RunningApp {
   url: string;
@@ -56,4 +57,21 @@ export function postJson(
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
+}
+
+/** Runs `body` with the app on loopback in front of a fresh scripted upstream, then closes both. */
+export async function withApp(
+  env: Record<string, string>,
+  body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
+  prepare?: (upstream: FakeUpstream) => void,
+): Promise<void> {
+  const upstream = new FakeUpstream();
+  prepare?.(upstream);
+  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, ...env });
+  try {
+    await body(app, upstream);
+  } finally {
+    await app.close();
+    await upstream.close();
+  }
 }

@@ -1,6 +1,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { assetsOf, buildAssets } from "../../lib/build/assets.ts";
 import { type RunningApp, startApp } from "./app_server.ts";
+import { FakeUpstream } from "./fake_upstream.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
@@ -24,6 +25,25 @@ export function launchBrowser(): Promise<Browser> {
 export async function startAppWithAssets(env: Record<string, string>): Promise<RunningApp> {
   const { manifest } = await buildAssets();
   return await startApp(env, assetsOf(manifest));
+}
+
+/** Runs `body` with a browser and the app (real assets) in front of a fresh scripted upstream. */
+export async function withBrowserApp(
+  env: Record<string, string>,
+  body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>,
+  prepare?: (upstream: FakeUpstream) => void,
+): Promise<void> {
+  const upstream = new FakeUpstream();
+  prepare?.(upstream);
+  const app = await startAppWithAssets({ OPENAI_BASE_URL: upstream.baseURL, ...env });
+  const browser = await launchBrowser();
+  try {
+    await body(browser, app, upstream);
+  } finally {
+    await browser.close();
+    await app.close();
+    await upstream.close();
+  }
 }
 
 /** Opens the app and waits until the island has hydrated. */

@@ -39,13 +39,23 @@ export interface ConcurrencyResult {
   fdsAfter: number;
 }
 
-export async function benchConcurrency(levels: number[]): Promise<ConcurrencyResult[]> {
+/**
+ * `drainMs`: after the last level, how long to wait before counting open files again, so that the
+ * server's idle connections to the upstream (a keep-alive pool) have timed out: what is left then
+ * would be a leak. Returned as `fdsAtStart` and `fdsDrained`.
+ */
+export async function benchConcurrency(
+  levels: number[],
+  drainMs = 0,
+): Promise<{ levels: ConcurrencyResult[]; fdsAtStart: number; fdsDrained?: number }> {
   const upstream = await upstreamProcess(CHUNKS, PACE_MS);
   const kabotan = await kabotanProcess(String(upstream.info.baseURL));
   const pid = Number(kabotan.info.pid);
   const url = `${kabotan.url}/api/character-chat-stream?character=dracula&message=hi`;
   const expected = Array.from({ length: CHUNKS }, (_, i) => `w${i} `).join("").length;
   const results: ConcurrencyResult[] = [];
+  const fdsAtStart = openFiles(pid);
+  let fdsDrained: number | undefined;
   try {
     const lone: number[] = [];
     for (let i = 0; i < 5; i++) lone.push((await timeStream(url, {}, relayText)).totalMs);
@@ -58,9 +68,12 @@ export async function benchConcurrency(levels: number[]): Promise<ConcurrencyRes
       const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(pid))), 50);
       // Each simulated browser has its session, as a real one does after its first visit.
       const cookies = await Promise.all(Array.from({ length: streams }, () => sessionCookie(kabotan.url)));
+      // A client that keeps no idle connection: what stays open on the server afterwards is its own.
+      const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
       const timings = await Promise.all(
-        cookies.map((cookie) => timeStream(url, { headers: { cookie } }, relayText)),
+        cookies.map((cookie) => timeStream(url, { headers: { cookie }, client } as RequestInit, relayText)),
       );
+      client.close();
       clearInterval(sampler);
       await new Promise((r) => setTimeout(r, 1000));
       const totals = timings.map((t) => t.totalMs).sort((a, b) => a - b);
@@ -75,13 +88,17 @@ export async function benchConcurrency(levels: number[]): Promise<ConcurrencyRes
         fdsAfter: openFiles(pid),
       });
     }
+    if (drainMs > 0) {
+      await new Promise((r) => setTimeout(r, drainMs));
+      fdsDrained = openFiles(pid);
+    }
   } finally {
     await kabotan.stop();
     await upstream.stop();
   }
-  return results;
+  return { levels: results, fdsAtStart, fdsDrained };
 }
 
 if (import.meta.main) {
-  console.log(JSON.stringify(await benchConcurrency([100, 500]), null, 2));
+  console.log(JSON.stringify(await benchConcurrency([100, 500], 40_000), null, 2));
 }

@@ -39,13 +39,18 @@ console.log(
   "| streams | all exact | lone p50 | p50 | p50 ÷ lone | p95 | peak RSS growth per stream | open fds before → after |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-for (const r of await benchConcurrency([100, 250, 500])) {
+const concurrency = await benchConcurrency([100, 250, 500], 40_000);
+for (const r of concurrency.levels) {
   console.log(
     `| ${r.streams} | ${r.allExact ? "yes" : "NO"} | ${ms(r.loneP50Ms)} | ${ms(r.p50Ms)} | ${
       ratio(r.p50Ms, r.loneP50Ms)
     } | ${ms(r.p95Ms)} | ${r.rssGrowthKiBPerStream.toFixed(0)} KiB | ${r.fdsBefore} → ${r.fdsAfter} |`,
   );
 }
+
+console.log(
+  `\nOpen files of the Kabotan process: ${concurrency.fdsAtStart} before the first level; ${concurrency.fdsDrained} 40 s after the last (idle connections to the model server time out after 30 s).`,
+);
 
 console.log("\n## Page\n");
 const weight = await pageWeight();

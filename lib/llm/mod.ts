@@ -6,6 +6,28 @@ import type { LlmClient } from "./types.ts";
 export type * from "./types.ts";
 export { LlmError } from "./errors.ts";
 
+/** Idle connections kept to the model server after a burst of answers, and for how long. */
+const IDLE_CONNECTIONS = 32;
+const IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * fetch with a bounded keep-alive pool: the default keeps one idle connection per answer of the
+ * largest burst so far, with no cap; after 2,000 answers at once that is 2,000 idle sockets.
+ */
+function boundedPoolFetch(): typeof fetch | undefined {
+  if (typeof Deno.createHttpClient !== "function") return undefined;
+  try {
+    const client = Deno.createHttpClient({
+      poolMaxIdlePerHost: IDLE_CONNECTIONS,
+      poolIdleTimeout: IDLE_TIMEOUT_MS,
+    });
+    // `client` is Deno's own fetch option, unknown to the DOM RequestInit type.
+    return (input, init) => fetch(input, { ...init, client } as RequestInit);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The configured language model: a real OpenAI-compatible server, or the built-in demo. */
 export function createLlm(
   config: Config,
@@ -32,6 +54,7 @@ export function createLlm(
   }
   return createOpenAiClient({
     ...limits,
+    fetch: boundedPoolFetch(),
     provider: "openai",
     baseURL: config.llm.baseURL,
     apiKey: config.llm.apiKey,

@@ -18,12 +18,13 @@ function openFiles(pid: number): number {
   return [...Deno.readDirSync(`/proc/${pid}/fd`)].length;
 }
 
-async function sessionCookie(base: string): Promise<string> {
+async function sessionCookie(base: string, client: Deno.HttpClient): Promise<string> {
   const response = await fetch(`${base}/api/set-language`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: '{"language":"en"}',
-  });
+    client,
+  } as RequestInit);
   await response.body?.cancel();
   return response.headers.getSetCookie()[0].split(";")[0];
 }
@@ -66,10 +67,12 @@ export async function benchConcurrency(
       const rssBefore = rssKiB(pid);
       let peak = rssBefore;
       const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(pid))), 50);
-      // Each simulated browser has its session, as a real one does after its first visit.
-      const cookies = await Promise.all(Array.from({ length: streams }, () => sessionCookie(kabotan.url)));
-      // A client that keeps no idle connection: what stays open on the server afterwards is its own.
+      // Each simulated browser has its session, as a real one does after its first visit. The client
+      // keeps no idle connection: what stays open on the server afterwards is the server's own.
       const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+      const cookies = await Promise.all(
+        Array.from({ length: streams }, () => sessionCookie(kabotan.url, client)),
+      );
       const timings = await Promise.all(
         cookies.map((cookie) => timeStream(url, { headers: { cookie }, client } as RequestInit, relayText)),
       );

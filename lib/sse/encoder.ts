@@ -37,18 +37,6 @@ export function encodeSseMessage(message: SseMessage): string {
   return out + "\n";
 }
 
-/** Turns SSE messages into the bytes of a `text/event-stream` body. */
-export class SseEncoderStream extends TransformStream<SseMessage, Uint8Array> {
-  constructor() {
-    const encoder = new TextEncoder();
-    super({
-      transform(message, controller) {
-        controller.enqueue(encoder.encode(encodeSseMessage(message)));
-      },
-    });
-  }
-}
-
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",

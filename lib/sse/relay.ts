@@ -1,5 +1,6 @@
 import type { AnswerStats } from "../metrics.ts";
 import { sseByteStream } from "./byte_stream.ts";
+import { encodeSseMessage } from "./encoder.ts";
 import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "./events.ts";
 
 export type DescribeError = (error: unknown) => { message: string; code?: string };
@@ -12,7 +13,7 @@ export interface NumberedEvent {
 
 /** The SSE text of one numbered event: its id line and one JSON data line. */
 export const sseFrame = ({ id, event }: NumberedEvent): string =>
-  `id: ${id}\ndata: ${JSON.stringify(event)}\n\n`;
+  encodeSseMessage({ id, data: JSON.stringify(event) });
 
 /**
  * The relay for an answer nobody will resume: deltas become numbered contract events — one

@@ -48,6 +48,22 @@ for (const r of concurrency.levels) {
   );
 }
 
+// Memory per open answer needs a forced GC: measured in a process of its own with --expose-gc.
+const memory = JSON.parse(
+  new TextDecoder().decode(
+    (await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--v8-flags=--expose-gc", "bench/memory_main.ts"],
+      stderr: "inherit",
+    }).output()).stdout,
+  ),
+);
+console.log(
+  `\nHeap per open answer, after a full GC, ${memory.streams} held open: through Kabotan ${
+    memory.kabotanKiB.toFixed(1)
+  } KiB, held directly against the upstream ${memory.directKiB.toFixed(1)} KiB: Kabotan's own ${
+    memory.perStreamKiB.toFixed(1)
+  } KiB per stream (target ≤ 64 KiB).`,
+);
 console.log(
   `\nOpen files of the Kabotan process: ${concurrency.fdsAtStart} before the first level; ${concurrency.fdsDrained} 40 s after the last (idle connections to the model server time out after 30 s).`,
 );

@@ -85,47 +85,15 @@ export function featureApi(
     );
     // A request_id makes the answer resumable: it runs once, whoever is connected.
     const resumableId = wantsStream && streaming ? options.value.request_id : undefined;
-    let fingerprint = "";
     if (resumableId) {
-      const lastEventId = lastEventIdOf(c.req.header("last-event-id"), raw.last_event_id);
-      if (lastEventId === "invalid") {
-        return jsonError(400, "Last-Event-ID must be a whole number", "last_event_id");
-      }
-      const owner = (await sessions.ensure()).id;
-      fingerprint = await requestFingerprint(feature.name, raw);
-      const existing = await streams.find(resumableId);
-      if (existing) {
-        return resume(c, streams, resumableId, existing, {
-          owner,
-          fingerprint,
-          lastEventId,
-          keepAliveMs: config.streaming.keepAliveMs,
-        });
-      }
-      if (lastEventId > 0) {
-        return jsonError(
-          404,
-          "no such stream to resume (it ended over 10 minutes ago, or never began)",
-          "request_id",
-        );
-      }
-      const claimed = await streams.claim(resumableId, {
-        session: owner,
-        fingerprint,
+      const attached = await attachOrClaim(c, streams, resumableId, {
         feature: feature.name,
         conversation: turn.conversationKey,
+        raw,
+        owner: (await sessions.ensure()).id,
+        keepAliveMs: config.streaming.keepAliveMs,
       });
-      if (!claimed) {
-        const winner = await streams.find(resumableId);
-        if (winner) {
-          return resume(c, streams, resumableId, winner, {
-            owner,
-            fingerprint,
-            lastEventId: 0,
-            keepAliveMs: config.streaming.keepAliveMs,
-          });
-        }
-      }
+      if (attached) return attached;
     }
 
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
@@ -274,6 +242,44 @@ function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, 
     durationMs: Math.round(report.durationMs),
     code: report.error instanceof LlmError ? report.error.code : undefined,
   });
+}
+
+/**
+ * For a request with a request_id: the response for a reader when that answer exists (or the
+ * refusal), or undefined once the id is claimed here for a new answer.
+ */
+async function attachOrClaim(
+  c: Context<AppEnv>,
+  streams: StreamHub,
+  id: string,
+  { feature, conversation, raw, owner, keepAliveMs }: {
+    feature: string;
+    conversation: string;
+    raw: Record<string, unknown>;
+    owner: string;
+    keepAliveMs: number;
+  },
+): Promise<Response | undefined> {
+  const lastEventId = lastEventIdOf(c.req.header("last-event-id"), raw.last_event_id);
+  if (lastEventId === "invalid") {
+    return jsonError(400, "Last-Event-ID must be a whole number", "last_event_id");
+  }
+  const fingerprint = await requestFingerprint(feature, raw);
+  const existing = await streams.find(id);
+  if (!existing && lastEventId > 0) {
+    return jsonError(
+      404,
+      "no such stream to resume (it ended over 10 minutes ago, or never began)",
+      "request_id",
+    );
+  }
+  if (!existing && await streams.claim(id, { session: owner, fingerprint, feature, conversation })) {
+    return undefined;
+  }
+  // It exists, or another request claimed it first: read that one.
+  const meta = existing ?? await streams.find(id);
+  if (!meta) return jsonError(409, "this request_id is being started by another request", "request_id");
+  return resume(c, streams, id, meta, { owner, fingerprint, lastEventId, keepAliveMs });
 }
 
 /**

@@ -24,5 +24,3 @@ export function createLogger(
     out(line, level);
   };
 }
-
-export const silentLogger: Logger = () => {};

@@ -41,8 +41,6 @@ export class StreamController {
   readonly reconnecting = signal(false);
   /** How fast the last answer came: time to first text and tokens per second. */
   readonly stats = signal<AnswerStats | null>(null);
-  /** How many times `text` changed during the last answer (for tests and benchmarks). */
-  updates = 0;
 
   #options: StreamControllerOptions;
   #abort: AbortController | undefined;
@@ -131,7 +129,6 @@ export class StreamController {
     this.#abort = abort;
     this.#pending = "";
     this.#cancelFlush();
-    this.updates = 0;
     this.text.value = "";
     this.failure.value = null;
     this.stats.value = null;
@@ -255,7 +252,6 @@ export class StreamController {
     this.text.value += this.#pending;
     this.#pending = "";
     this.#lastFlush = performance.now();
-    this.updates++;
   }
 
   #cancelFlush(): void {

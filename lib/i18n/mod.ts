@@ -2,7 +2,6 @@ import { type Dictionary, en, type MessageKey } from "./en.ts";
 import { ja } from "./ja.ts";
 
 export type Language = "en" | "ja";
-export const LANGUAGES: readonly Language[] = ["en", "ja"];
 export type { Dictionary, MessageKey };
 
 export const dictionaries: Record<Language, Dictionary> = { en, ja };

@@ -21,11 +21,6 @@ export class StreamHub {
 
   constructor(readonly log: StreamLog, private readonly options: HubOptions) {}
 
-  /** How many answers this instance is generating. */
-  get running(): number {
-    return this.#local.size;
-  }
-
   async find(id: string): Promise<StreamMeta | undefined> {
     return this.#local.get(id)?.meta ?? await this.log.meta(id);
   }
@@ -66,11 +61,6 @@ export class StreamHub {
     const local = this.#local.get(id);
     if (local) return local.stop();
     await this.log.requestStop(id);
-  }
-
-  /** Stops everything this instance generates (shutdown). */
-  stopAll(): void {
-    for (const generation of this.#local.values()) generation.stop();
   }
 
   #readLog(id: string, afterId: number): ReadableStream<NumberedEvent> {

@@ -7,7 +7,7 @@ import { createParser } from "eventsource-parser";
 import { LlmError } from "../../lib/llm/errors.ts";
 import { createOpenAiClient } from "../../lib/llm/openai_client.ts";
 import { encodeSseMessage } from "../../lib/sse/encoder.ts";
-import { concatBytes, mulberry32, randomSplit, randomText } from "./random.ts";
+import { concatBytes, mulberry32, randomSplit, randomText } from "../support/random.ts";
 
 const SEEDS = 300;
 const encoder = new TextEncoder();

@@ -6,6 +6,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
+import { mulberry32 } from "../support/random.ts";
 import { readSse } from "../support/sse_client.ts";
 import { createParser } from "eventsource-parser";
 
@@ -13,16 +14,6 @@ const withApp = (
   env: Record<string, string>,
   body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
 ) => withUpstreamApp({ STREAM_POLL_MS: "20", ...env }, body);
-
-/** A small seeded generator, so a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Got {
   id: number;

@@ -260,8 +260,10 @@ async function completionAsEvents(response: Response): Promise<ReadableStream<Ui
 
 /**
  * Reads that fail with `stalled` after `ms` of silence, or at once when `abort` fires. One timer
- * and one promise serve the whole stream (re-armed only when it fires early), so a fast stream
- * pays nothing per read for its watchdog.
+ * serves the whole stream (re-armed only when it fires early), so a fast stream pays nothing per
+ * read for its watchdog. An interruption cancels the reader, which settles a pending read, and
+ * the read then raises the cause: nothing outlives a read, so each chunk is free once it is used
+ * (racing every read against one long-lived promise kept every chunk alive until the end).
  */
 export function watchedReads(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -270,30 +272,42 @@ export function watchedReads(
 ): { read(): Promise<ReadableStreamReadResult<Uint8Array>>; cancel(): Promise<void> } {
   let lastProgress = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let fail!: (error: unknown) => void;
-  const interrupted = new Promise<never>((_, reject) => (fail = reject));
-  interrupted.catch(() => {});
+  let interruption: { cause: unknown } | undefined;
+  // A function, so that the type checker does not assume an await leaves it unchanged.
+  const interrupted = () => interruption;
+  const interrupt = (cause: unknown) => {
+    if (interruption) return;
+    interruption = { cause };
+    clearTimeout(timer);
+    void reader.cancel(cause).catch(() => {});
+  };
   const arm = (wait: number) => {
     timer = setTimeout(() => {
       const quiet = performance.now() - lastProgress;
-      if (quiet >= ms) fail(stalledError(ms));
+      if (quiet >= ms) interrupt(stalledError(ms));
       else arm(ms - quiet);
     }, wait);
   };
-  const onAbort = () => fail(abort.reason);
+  const onAbort = () => interrupt(abort.reason);
   if (abort.aborted) onAbort();
-  else abort.addEventListener("abort", onAbort, { once: true });
-  arm(ms);
+  else {
+    abort.addEventListener("abort", onAbort, { once: true });
+    arm(ms);
+  }
   return {
     async read() {
+      if (interrupted()) throw interrupted()!.cause;
+      let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        const result = await Promise.race([reader.read(), interrupted]);
-        lastProgress = performance.now();
-        return result;
+        result = await reader.read();
       } catch (error) {
+        if (interrupted()) throw interrupted()!.cause;
         void reader.cancel().catch(() => {});
         throw error;
       }
+      if (interrupted()) throw interrupted()!.cause;
+      lastProgress = performance.now();
+      return result;
     },
     cancel() {
       clearTimeout(timer);

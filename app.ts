@@ -82,7 +82,7 @@ export function createApp(
 
   app.route("/api/health", healthApi({ config, llm, kv }));
   app.use("/api/*", withSession);
-  app.route("/api", sessionApi({ history }));
+  app.route("/api", sessionApi({ history, bodyTimeoutMs: config.connections.bodyTimeoutMs }));
   app.route("/api/streams", streamsApi({ config, streams }));
   app.route(
     "/api",

@@ -4,6 +4,7 @@ import { assetsOf, readManifest } from "./lib/build/assets.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
+import { defaultMaxConnections, serveGated } from "./lib/http/connection_gate.ts";
 import { createLogger } from "./lib/log.ts";
 import { Metrics } from "./lib/metrics.ts";
 import { defaultKvPath, KvOpenError, openKv } from "./lib/session/kv.ts";
@@ -47,16 +48,26 @@ const app = createApp({
   metrics,
 });
 
-const server = Deno.serve({
+const onListen = ({ hostname, port }: Deno.NetAddr) =>
+  log("info", "listening", {
+    url: `http://${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname}:${port}/`,
+    llm: llm.provider,
+    model: llm.model,
+    streaming: config.streaming.enabled,
+    kv: kvPath ?? "deploy",
+  });
+// On Deno Deploy the platform owns the connections; elsewhere the gate guards them (timeouts,
+// caps per address, surviving descriptor exhaustion), which Deno.serve alone does not.
+const server = onDeploy ? Deno.serve({ onListen }, app.fetch) : serveGated({
+  hostname: config.hostname,
   port: config.port,
-  onListen: ({ hostname, port }) =>
-    log("info", "listening", {
-      url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}/`,
-      llm: llm.provider,
-      model: llm.model,
-      streaming: config.streaming.enabled,
-      kv: kvPath ?? "deploy",
-    }),
+  headerTimeoutMs: config.connections.headerTimeoutMs,
+  idleTimeoutMs: config.connections.idleTimeoutMs,
+  // Behind a proxy every connection comes from the proxy: only the total is capped then.
+  perAddress: config.trustProxy ? 0 : config.connections.perAddress,
+  maxConnections: config.connections.max ?? defaultMaxConnections(),
+  log,
+  onListen,
 }, app.fetch);
 
 /**

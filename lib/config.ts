@@ -5,6 +5,23 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export interface Config {
   port: number;
+  /** The address to listen on. */
+  hostname: string;
+  /** Limits on client connections (the connection gate; see lib/http/connection_gate.ts). */
+  connections: {
+    /** A request head must be complete within this long of its first byte, in milliseconds. */
+    headerTimeoutMs: number;
+    /** A connection with no request in flight is closed after this long without a byte, in milliseconds. */
+    idleTimeoutMs: number;
+    /** A request body must be complete within this long, in milliseconds. */
+    bodyTimeoutMs: number;
+    /** Connections one client address may hold open (0: no cap). */
+    perAddress: number;
+    /** Connections in all; undefined: as many as the descriptor limit allows. */
+    max?: number;
+  };
+  /** Trust `X-Forwarded-Proto` and `X-Forwarded-For` (set it only behind a proxy that sets them). */
+  trustProxy: boolean;
   llm: {
     provider: LlmProvider;
     /** Base URL of the OpenAI-compatible API, ending before `/chat/completions`. */
@@ -58,6 +75,17 @@ export function loadConfig(env: Env = readEnv()): Config {
   const provider = providerFrom(env.LLM_PROVIDER, baseURL !== undefined || apiKey !== undefined);
   return {
     port: integer(env, "PORT", 8000, 0, 65535),
+    hostname: nonEmpty(env.HOST) ?? "127.0.0.1",
+    connections: {
+      headerTimeoutMs: integer(env, "HEADER_TIMEOUT", 10, 1, 3600) * 1000,
+      idleTimeoutMs: integer(env, "IDLE_CONNECTION_TIMEOUT", 5, 1, 3600) * 1000,
+      bodyTimeoutMs: integer(env, "BODY_TIMEOUT", 10, 1, 3600) * 1000,
+      perAddress: integer(env, "MAX_CONNECTIONS_PER_IP", 64, 0, 1_000_000),
+      max: nonEmpty(env.MAX_CONNECTIONS) === undefined
+        ? undefined
+        : integer(env, "MAX_CONNECTIONS", 0, 1, 1_000_000),
+    },
+    trustProxy: boolean(env, "TRUST_PROXY", false),
     llm: {
       provider,
       baseURL,

@@ -64,7 +64,7 @@ export function featureApi(
       return jsonError(405, `use POST for /api/${endpoint}, or GET /api/${endpoint}-stream`);
     }
 
-    const raw = await readInputs(c);
+    const raw = await readInputs(c, config.connections.bodyTimeoutMs);
     if (raw instanceof Response) return raw;
     const options = parseWith(requestOptionsSchema, raw);
     if (!options.ok) return jsonError(400, options.error, options.field);
@@ -223,13 +223,16 @@ function clientAddress(c: Context<AppEnv>): string {
 }
 
 /** The request's inputs: the query string for GET, the JSON object body for POST. */
-async function readInputs(c: Context<AppEnv>): Promise<Record<string, unknown> | Response> {
+async function readInputs(
+  c: Context<AppEnv>,
+  bodyTimeoutMs: number,
+): Promise<Record<string, unknown> | Response> {
   if (c.req.method === "GET") {
     const raw: Record<string, unknown> = Object.fromEntries(new URL(c.req.url).searchParams);
     delete raw.stream;
     return raw;
   }
-  const body = await readJsonObject(c.req.raw);
+  const body = await readJsonObject(c.req.raw, bodyTimeoutMs);
   return body.ok ? body.value : body.response;
 }
 

@@ -10,11 +10,13 @@ import type { HistoryStore } from "../../lib/session/history.ts";
 const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
 
 /** `POST /api/set-language` and `DELETE /api/history/{feature}`: the session's own state. */
-export function sessionApi({ history }: { history: HistoryStore }): Hono<AppEnv> {
+export function sessionApi(
+  { history, bodyTimeoutMs }: { history: HistoryStore; bodyTimeoutMs: number },
+): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
   api.post("/set-language", async (c) => {
-    const body = await readJsonObject(c.req.raw);
+    const body = await readJsonObject(c.req.raw, bodyTimeoutMs);
     if (!body.ok) return body.response;
     const parsed = parseWith(languageSchema, body.value);
     if (!parsed.ok) return jsonError(400, parsed.error, parsed.field);

@@ -6,6 +6,8 @@ const PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read", "--allow-writ
 export interface MainProcess {
   url: string;
   process: Deno.ChildProcess;
+  /** What it wrote to stderr so far (warnings and errors), kept to the last 64 KiB. */
+  errors(): string;
   stop(): Promise<void>;
 }
 
@@ -13,16 +15,29 @@ export interface MainProcess {
 export async function startMain(
   env: Record<string, string>,
   permissions: string[] = PERMISSIONS,
+  { openFiles }: { openFiles?: number } = {},
 ): Promise<MainProcess> {
   await buildAssets();
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, "main.ts"],
+  const run = [Deno.execPath(), "run", ...permissions, "main.ts"];
+  // A lowered descriptor limit is set by the shell that then becomes the server.
+  const [command, ...args] = openFiles === undefined
+    ? run
+    : ["bash", "-c", `ulimit -n ${openFiles} && exec "$@"`, "bash", ...run];
+  const process = new Deno.Command(command, {
+    args,
     cwd: ROOT,
     env: { PORT: "0", LOG_LEVEL: "info", ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   const lines = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  // Read stderr all along: a full pipe would block the server on its next warning.
+  let errors = "";
+  const errorsRead = (async () => {
+    for await (const text of process.stderr.pipeThrough(new TextDecoderStream())) {
+      errors = (errors + text).slice(-65536);
+    }
+  })().catch(() => {});
   let buffer = "";
   const deadline = setTimeout(() => process.kill("SIGKILL"), 20_000);
   try {
@@ -39,10 +54,11 @@ export async function startMain(
         return {
           url: match[1].replace("localhost", "127.0.0.1"),
           process,
+          errors: () => errors,
           async stop() {
             process.kill("SIGTERM");
             await process.status;
-            await process.stderr.cancel().catch(() => {});
+            await errorsRead;
           },
         };
       }

@@ -1,0 +1,299 @@
+/**
+ * The listener in front of `Deno.serve`, for what `Deno.serve` cannot do itself: it has no
+ * header, idle or keep-alive timeouts, no cap per client address, and its accept loop dies on
+ * "too many open files" (taking the process with it, as an unhandled rejection).
+ *
+ * The gate accepts TCP connections itself and pipes each one to an internal `Deno.serve` on
+ * loopback, which does the HTTP. It
+ * - caps connections per client address and in all (each costs three descriptors here),
+ *   closing the ones over the cap at once;
+ * - closes a connection that has no request in flight when its next request's head does not
+ *   arrive within `headerTimeoutMs` of its first byte (a trickled head), or when no byte comes
+ *   for `idleTimeoutMs` (idle and keep-alive connections) — `info.completed` from the internal
+ *   server says when a request is over; while one runs, the app's own timeouts apply;
+ * - on an accept error (out of descriptors) closes its idle connections, backs off and goes on,
+ *   and restarts the internal server should it ever stop: the process sheds load and recovers.
+ * The internal server sees each request with the real client address.
+ */
+import type { Logger } from "../log.ts";
+
+export interface GateOptions {
+  hostname: string;
+  port: number;
+  /** A request head must be complete within this long of its first byte. */
+  headerTimeoutMs: number;
+  /** A connection with no request in flight is closed after this long without a byte from its client. */
+  idleTimeoutMs: number;
+  /** Connections one client address may hold open (0: no cap). */
+  perAddress: number;
+  /** Connections in all. */
+  maxConnections: number;
+  log: Logger;
+  onListen?: (addr: Deno.NetAddr) => void;
+}
+
+export type GatedHandler = (
+  request: Request,
+  info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+) => Response | Promise<Response>;
+
+export interface GatedServer {
+  readonly addr: Deno.NetAddr;
+  /** Connections open now. */
+  readonly connections: number;
+  /** Connections refused since the start: over a cap, or no descriptor to serve them. */
+  readonly refused: number;
+  /** Stops accepting, closes idle connections, lets requests in flight finish, then closes the rest. */
+  shutdown(): Promise<void>;
+}
+
+/** On shutdown, how long the last bytes of finished responses may take to reach their clients. */
+const DRAIN_MS = 2000;
+/** Bytes read at once from a client (requests are small) and from the internal server. */
+const CLIENT_BUFFER = 8 * 1024;
+const SERVER_BUFFER = 16 * 1024;
+const BACKOFF_MIN_MS = 20;
+const BACKOFF_MAX_MS = 1000;
+
+class GatedConnection {
+  inFlight = 0;
+  /** When the first byte of a request head came, while it is not yet with the app. */
+  headStartedAt: number | undefined;
+  /** When the connection last had no request in flight and its client last sent a byte. */
+  quietSince = performance.now();
+  closed = false;
+
+  /** Settles once the connection is closed. */
+  readonly ended: Promise<void>;
+  #ended!: () => void;
+
+  constructor(
+    readonly client: Deno.TcpConn,
+    readonly inner: Deno.TcpConn,
+    readonly remote: Deno.NetAddr,
+    private readonly onClose: (connection: GatedConnection) => void,
+  ) {
+    this.ended = new Promise((resolve) => (this.#ended = resolve));
+  }
+
+  clientSent(): void {
+    const now = performance.now();
+    this.quietSince = now;
+    if (this.inFlight === 0) this.headStartedAt ??= now;
+  }
+
+  requestStarted(): void {
+    this.inFlight++;
+    this.headStartedAt = undefined;
+  }
+
+  requestEnded(): void {
+    this.inFlight--;
+    this.quietSince = performance.now();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const conn of [this.client, this.inner]) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.onClose(this);
+    this.#ended();
+  }
+}
+
+/** Copies bytes from one connection to the other until either ends, with one reused buffer. */
+async function pipe(from: Deno.Conn, to: Deno.Conn, size: number, onBytes?: () => void): Promise<void> {
+  const buffer = new Uint8Array(size);
+  while (true) {
+    const read = await from.read(buffer);
+    if (read === null) return;
+    onBytes?.();
+    let written = 0;
+    while (written < read) written += await to.write(buffer.subarray(written, read));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The soft limit on open descriptors, where the system says (Linux), else undefined. */
+export function openFileLimit(): number | undefined {
+  try {
+    const limits = Deno.readTextFileSync("/proc/self/limits");
+    const match = limits.match(/^Max open files\s+(\d+)/m);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Connections the gate may hold: each costs three descriptors (client, gate to server, server),
+ * and a fourth while its answer has a connection to the model server; the process itself holds
+ * about 32 (KV, runtime).
+ */
+export function defaultMaxConnections(limit = openFileLimit()): number {
+  if (limit === undefined) return 4096;
+  return Math.max(16, Math.floor((limit - 64) / 4));
+}
+
+export function serveGated(options: GateOptions, handler: GatedHandler): GatedServer {
+  const { log } = options;
+  const byInnerPort = new Map<number, GatedConnection>();
+  const perAddress = new Map<string, number>();
+  let closing = false;
+  let refused = 0;
+  /** Connections admitted, counted from the moment they are let in (before their inner connect). */
+  let open = 0;
+
+  const innerHandler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => {
+    const connection = byInnerPort.get(info.remoteAddr.port);
+    if (!connection) return handler(request, info);
+    connection.requestStarted();
+    // Once shutting down, the internal server closes the connection itself after the response,
+    // and the pipe passes the last bytes on before it closes the client's side.
+    info.completed.finally(() => connection.requestEnded());
+    return handler(request, { remoteAddr: connection.remote, completed: info.completed });
+  };
+
+  let inner: Deno.HttpServer<Deno.NetAddr>;
+  const startInner = (port: number) => {
+    inner = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, innerHandler);
+    inner.finished.catch(async (error) => {
+      if (closing) return;
+      log("error", "the internal server stopped: restarting it", { error: String(error) });
+      for (let wait = BACKOFF_MIN_MS; !closing; wait = Math.min(wait * 2, BACKOFF_MAX_MS)) {
+        await sleep(wait);
+        try {
+          // The same port: the gate connects there.
+          return startInner(innerPort);
+        } catch (restartError) {
+          log("warn", "the internal server cannot restart yet", { error: String(restartError) });
+        }
+      }
+    });
+  };
+  startInner(0);
+  const innerPort = inner!.addr.port;
+
+  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
+  const addr = listener.addr as Deno.NetAddr;
+  options.onListen?.(addr);
+
+  const leave = (address: string) => {
+    open--;
+    const count = (perAddress.get(address) ?? 1) - 1;
+    if (count <= 0) perAddress.delete(address);
+    else perAddress.set(address, count);
+  };
+  const release = (connection: GatedConnection) => {
+    byInnerPort.delete((connection.inner.localAddr as Deno.NetAddr).port);
+    leave(connection.remote.hostname);
+  };
+
+  const closeIdle = () => {
+    for (const connection of [...byInnerPort.values()]) {
+      if (connection.inFlight === 0) connection.close();
+    }
+  };
+
+  async function admit(client: Deno.TcpConn): Promise<void> {
+    const remote = client.remoteAddr;
+    const fromAddress = perAddress.get(remote.hostname) ?? 0;
+    const overAddress = options.perAddress > 0 && fromAddress >= options.perAddress;
+    if (closing || overAddress || open >= options.maxConnections) {
+      refused++;
+      client.close();
+      return;
+    }
+    open++;
+    perAddress.set(remote.hostname, fromAddress + 1);
+    let innerConn: Deno.TcpConn;
+    try {
+      innerConn = await Deno.connect({ hostname: "127.0.0.1", port: innerPort });
+    } catch {
+      refused++;
+      leave(remote.hostname);
+      client.close();
+      return;
+    }
+    const connection = new GatedConnection(client, innerConn, remote, release);
+    byInnerPort.set((innerConn.localAddr as Deno.NetAddr).port, connection);
+    const end = () => connection.close();
+    pipe(client, innerConn, CLIENT_BUFFER, () => connection.clientSent()).then(end, end);
+    pipe(innerConn, client, SERVER_BUFFER).then(end, end);
+  }
+
+  const accepting = (async () => {
+    let backoff = BACKOFF_MIN_MS;
+    while (!closing) {
+      let client: Deno.TcpConn;
+      try {
+        client = await listener.accept() as Deno.TcpConn;
+      } catch (error) {
+        if (closing) return;
+        // Out of descriptors, most likely: free what idles, wait, and go on accepting.
+        log("warn", "cannot accept a connection: shedding idle ones", { error: String(error) });
+        closeIdle();
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+        continue;
+      }
+      backoff = BACKOFF_MIN_MS;
+      admit(client).catch(() => client.close());
+    }
+  })();
+
+  const sweepEvery = Math.max(
+    50,
+    Math.min(1000, Math.min(options.headerTimeoutMs, options.idleTimeoutMs) / 4),
+  );
+  const sweeper = setInterval(() => {
+    const now = performance.now();
+    for (const connection of [...byInnerPort.values()]) {
+      if (connection.inFlight > 0) continue;
+      const slowHead = connection.headStartedAt !== undefined &&
+        now - connection.headStartedAt > options.headerTimeoutMs;
+      const idle = connection.headStartedAt === undefined &&
+        now - connection.quietSince > options.idleTimeoutMs;
+      if (slowHead || idle) connection.close();
+    }
+  }, sweepEvery);
+
+  return {
+    addr,
+    get connections() {
+      return open;
+    },
+    get refused() {
+      return refused;
+    },
+    async shutdown() {
+      closing = true;
+      try {
+        listener.close();
+      } catch {
+        // already closed
+      }
+      await accepting;
+      closeIdle();
+      await inner.shutdown();
+      clearInterval(sweeper);
+      // The internal server has written its last responses and closed its side: let each pipe
+      // pass on what it still holds before the gate lets go.
+      const remaining = [...byInnerPort.values()];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(remaining.map((connection) => connection.ended)),
+        new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+      ]);
+      clearTimeout(timer);
+      for (const connection of remaining) connection.close();
+    },
+  };
+}

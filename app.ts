@@ -48,6 +48,8 @@ export function createApp(
       graceMs: config.streaming.resumeGraceMs,
       pollMs: config.streaming.pollMs,
       describeError: (error) => describeFailure(error, log),
+      onWriteFailed: (error, attempt) =>
+        log("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
     },
   );
   const withSession = sessionMiddleware(new SessionStore(kv));

@@ -20,6 +20,10 @@ export interface GenerationOptions {
   onFinished?: () => void;
   /** The answer's stats, read when `done` is sent. */
   stats?: () => AnswerStats | undefined;
+  /** The first wait before a failed log write is tried again (it doubles each time). */
+  retryDelayMs?: number;
+  /** Told of each failed log write. */
+  onWriteFailed?: (error: unknown, attempt: number) => void;
 }
 
 /** Batches are written at least this often while events arrive. */
@@ -28,6 +32,8 @@ const FLUSH_MS = 150;
 const BATCH_CHARACTERS = 24_000;
 /** A longer delta is split over several events. */
 const EVENT_CHARACTERS = 8_000;
+/** Tries of one batch before the log counts as lost (with waits of 100, 200, 400, 800 ms by default). */
+const WRITE_ATTEMPTS = 5;
 
 export class Generation {
   readonly events: NumberedEvent[] = [];
@@ -38,8 +44,11 @@ export class Generation {
   #stopping = false;
   #readers = 0;
   #wake: Array<() => void> = [];
+  /** Events committed to the log: it moves only once a write has succeeded. */
   #written = 0;
   #pendingCharacters = 0;
+  /** The log could not be written even after retries: the answer ends rather than leave a gap. */
+  #logLost: unknown;
   #flushing: Promise<void> = Promise.resolve();
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
 
@@ -82,7 +91,8 @@ export class Generation {
     return new ReadableStream<NumberedEvent>({
       pull: async (controller) => {
         while (true) {
-          const next = this.events.find((event) => event.id > cursor);
+          // Ids are dense from 1: the event after `cursor` is at index `cursor`.
+          const next = this.events[cursor];
           if (next) {
             cursor = next.id;
             controller.enqueue(next);
@@ -112,6 +122,11 @@ export class Generation {
       const { message, code } = this.#options.describeError(error);
       this.#push(errorEvent(message, code));
     }
+    if (this.#logLost !== undefined) {
+      this.#push(
+        errorEvent("The answer could not be saved, so it was stopped. Please try again.", "storage"),
+      );
+    }
     this.#push(doneEvent(this.#options.stats?.()));
     this.finished = true;
     clearInterval(this.#timers.flush);
@@ -133,17 +148,54 @@ export class Generation {
     for (const wake of this.#wake.splice(0)) wake();
   }
 
-  /** Writes what is not yet in the log, one batch at a time and in order. */
+  /** Writes what is not yet in the log, in batches and in order; calls queue behind each other. */
   #flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(async () => {
-      const batch = this.events.slice(this.#written);
-      const finished = this.finished && this.events.length === this.#written + batch.length;
-      if (batch.length === 0 && !(finished && this.#meta.status !== "finished")) return;
-      this.#written += batch.length;
-      this.#pendingCharacters = 0;
-      this.#meta = await this.#options.log.append(this.id, this.#meta, batch, finished);
-    }).catch(() => {});
+    this.#flushing = this.#flushing.then(() => this.#writePending());
     return this.#flushing;
+  }
+
+  async #writePending(): Promise<void> {
+    while (this.#logLost === undefined) {
+      const batch = this.#nextBatch();
+      const finished = this.finished && this.#written + batch.length === this.events.length;
+      if (batch.length === 0 && !(finished && this.#meta.status !== "finished")) return;
+      this.#pendingCharacters = 0;
+      if (!await this.#write(batch, finished)) return;
+      if (this.#written === this.events.length) return;
+    }
+  }
+
+  /** The unwritten events, up to a batch's size. */
+  #nextBatch(): NumberedEvent[] {
+    const batch: NumberedEvent[] = [];
+    let characters = 0;
+    for (let index = this.#written; index < this.events.length; index++) {
+      const event = this.events[index];
+      characters += JSON.stringify(event.event).length;
+      if (batch.length > 0 && characters > BATCH_CHARACTERS) break;
+      batch.push(event);
+    }
+    return batch;
+  }
+
+  /** Commits one batch, retrying with back-off; false when the log is lost (and the answer ends). */
+  async #write(batch: NumberedEvent[], finished: boolean): Promise<boolean> {
+    const firstWait = this.#options.retryDelayMs ?? 100;
+    for (let attempt = 1;; attempt++) {
+      try {
+        this.#meta = await this.#options.log.append(this.id, this.#meta, batch, finished);
+        this.#written += batch.length;
+        return true;
+      } catch (error) {
+        this.#options.onWriteFailed?.(error, attempt);
+        if (attempt >= WRITE_ATTEMPTS) {
+          this.#logLost = error;
+          this.stop("abandoned");
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, firstWait * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   /** The periodic tick: write new events, and see whether another instance asked for a Stop. */

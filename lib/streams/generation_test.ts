@@ -153,3 +153,72 @@ Deno.test("long text is split without breaking a surrogate pair", () => {
     );
   }
 });
+
+/** A StreamLog whose batch writes fail while `failing` says so. */
+class FlakyLog extends StreamLog {
+  failing: (attempt: number) => boolean = () => false;
+  attempts = 0;
+  override append(...args: Parameters<StreamLog["append"]>): ReturnType<StreamLog["append"]> {
+    if (this.failing(++this.attempts)) return Promise.reject(new Error("KV is unavailable"));
+    return super.append(...args);
+  }
+}
+
+async function withFlakyLog(
+  deltas: ReadableStream<string>,
+  failing: (attempt: number) => boolean,
+  body: (generation: Generation, log: FlakyLog) => Promise<void>,
+) {
+  const kv = await Deno.openKv(":memory:");
+  const log = new FlakyLog(kv, 60_000);
+  await log.create("g1", {
+    session: "s",
+    fingerprint: "f",
+    feature: "trivia-bot",
+    conversation: "trivia-bot",
+  });
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  log.failing = failing;
+  const generation = new Generation(deltas, {
+    id: "g1",
+    meta: (await log.meta("g1")) as StreamMeta,
+    log,
+    graceMs: 5000,
+    pollMs: 20,
+    describeError,
+    onFinished: finished,
+    retryDelayMs: 5,
+  });
+  try {
+    await body(generation, log);
+  } finally {
+    generation.stop();
+    await done;
+    kv.close();
+  }
+}
+
+Deno.test("a failed log write is retried: a reader elsewhere gets every event, no gap", async () => {
+  const { stream } = source(30, 3);
+  await withFlakyLog(stream, (attempt) => attempt === 2 || attempt === 3, async (generation, log) => {
+    const local = await Array.fromAsync(generation.read(0));
+    const logged = await log.eventsAfter("g1", 0);
+    deepEqual(texts(logged), texts(local), "the log holds what this instance's readers saw");
+    deepEqual(logged.map((e) => e.id), local.map((_, i) => i + 1), "ids are dense");
+    equal((await log.meta("g1"))?.status, "finished");
+  });
+});
+
+Deno.test("when the log stays unwritable the answer ends with an error, not a silent gap", async () => {
+  const { stream, state } = source(1000, 2);
+  await withFlakyLog(stream, (attempt) => attempt >= 2, async (generation) => {
+    const local = await Array.fromAsync(generation.read(0));
+    const kinds = texts(local);
+    equal(kinds.at(-1), "done");
+    equal(kinds.at(-2), "error");
+    const error = local.at(-2)!.event;
+    ok(error.type === "error" && error.code === "storage", `the error says why: ${JSON.stringify(error)}`);
+    ok(state.cancelled, "the model's stream was stopped");
+  });
+});

@@ -11,6 +11,8 @@ export interface HubOptions {
   graceMs: number;
   pollMs: number;
   describeError: DescribeError;
+  /** Told of each failed write to the log (it is retried; the answer ends if it keeps failing). */
+  onWriteFailed?: (error: unknown, attempt: number) => void;
 }
 
 /** A reader elsewhere tells the owner it is still there this often. */
@@ -45,6 +47,7 @@ export class StreamHub {
       graceMs: this.options.graceMs,
       pollMs: this.options.pollMs,
       describeError: this.options.describeError,
+      onWriteFailed: this.options.onWriteFailed,
       onFinished: () => this.#local.delete(id),
       stats,
     });

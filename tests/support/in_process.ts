@@ -1,0 +1,79 @@
+/**
+ * The app without a socket of its own, for tests where sockets do not matter: requests go
+ * through `app.request`, with a cookie jar; the model server is a scripted fake on loopback.
+ */
+import { createApp } from "../../app.ts";
+import { loadConfig } from "../../lib/config.ts";
+import { createLlm } from "../../lib/llm/mod.ts";
+import { createLogger } from "../../lib/log.ts";
+import { Metrics } from "../../lib/metrics.ts";
+import { openKv } from "../../lib/session/kv.ts";
+import { FakeUpstream } from "./fake_upstream.ts";
+
+export interface InProcessApp {
+  /** A request as a browser on this site would send it, with this client's cookies. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Another browser: a client with a cookie jar of its own. */
+  client(): InProcessApp;
+  logs: string[];
+  kv: Deno.Kv;
+}
+
+export async function withInProcessApp(
+  env: Record<string, string>,
+  body: (app: InProcessApp, upstream: FakeUpstream) => Promise<void>,
+): Promise<void> {
+  const upstream = new FakeUpstream();
+  const config = loadConfig({
+    LOG_LEVEL: "debug",
+    RATE_LIMIT_SESSION: "0",
+    RATE_LIMIT_IP: "0",
+    MAX_CONCURRENT_STREAMS: "0",
+    OPENAI_BASE_URL: upstream.baseURL,
+    ...env,
+  });
+  const logs: string[] = [];
+  const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
+  const kv = await openKv(":memory:");
+  const metrics = new Metrics();
+  const app = createApp({
+    config,
+    llm: createLlm(config, log),
+    log,
+    assets: { script: "/static/build/none.js", style: "/static/build/none.css" },
+    kv,
+    metrics,
+  });
+  const client = (): InProcessApp => {
+    const cookies = new Map<string, string>();
+    const request = async (path: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      if (cookies.size) headers.set("cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+      const response = await app.request(`http://kabotan.test${path}`, { ...init, headers });
+      for (const line of response.headers.getSetCookie()) {
+        const [name, value] = line.split(";")[0].split("=");
+        cookies.set(name.trim(), value.trim());
+      }
+      return response;
+    };
+    return {
+      request,
+      post: (path, json, headers = {}) =>
+        request(path, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify(json),
+        }),
+      client,
+      logs,
+      kv,
+    };
+  };
+  try {
+    await body(client(), upstream);
+  } finally {
+    kv.close();
+    await upstream.close();
+  }
+}

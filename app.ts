@@ -19,7 +19,9 @@ import { sessionMiddleware } from "./lib/session/middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
 import { StreamHub } from "./lib/streams/hub.ts";
 import { StreamLog } from "./lib/streams/stream_log.ts";
-import { describeFailure, featureApi } from "./routes/api/features.ts";
+import { featureApi } from "./routes/api/features.ts";
+import { describeFailure } from "./lib/answers/respond.ts";
+import { ApiError } from "./lib/http/api_error.ts";
 import { healthApi } from "./routes/api/health.ts";
 import { sessionApi } from "./routes/api/session.ts";
 import { streamsApi } from "./routes/api/streams.ts";
@@ -85,11 +87,10 @@ export function createApp(
   app.route("/api/health", healthApi({ config, llm, kv }));
   app.use("/api/*", withSession);
   app.route("/api", sessionApi({ history, bodyTimeoutMs: config.connections.bodyTimeoutMs }));
-  app.route("/api/streams", streamsApi({ config, streams }));
+  app.route("/api/streams", streamsApi({ keepAliveMs: config.streaming.keepAliveMs, streams }));
   app.route(
     "/api",
     featureApi({
-      config,
       llm,
       log,
       history,
@@ -97,6 +98,10 @@ export function createApp(
       limits: new GenerationLimits(config.limits),
       stopAll: stopAll ?? new AbortController().signal,
       metrics,
+      keepAliveMs: config.streaming.keepAliveMs,
+      bodyTimeoutMs: config.connections.bodyTimeoutMs,
+      rolloutPercent: config.streaming.rolloutPercent,
+      trustProxy: config.trustProxy,
     }),
   );
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
@@ -119,6 +124,10 @@ export function createApp(
 
   app.notFound((c) => c.text("Not found", 404));
   app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      const response = error.toResponse();
+      return c.newResponse(response.body, response);
+    }
     log("error", "unhandled error", { requestId: c.get("requestId"), error: String(error?.stack ?? error) });
     return jsonError(500, "internal error");
   });

@@ -1,6 +1,11 @@
-/** The API's error body: a clear message, and the field at fault when there is one. */
-export function jsonError(status: number, error: string, field?: string, headers?: HeadersInit): Response {
-  const body = field ? { error, field } : { error };
-  const response = Response.json(body, { status, headers });
-  return response;
+import { ApiError } from "./api_error.ts";
+
+/** The API's error body (see ApiError), for middleware that answers rather than throws. */
+export function jsonError(
+  status: number,
+  error: string,
+  field?: string,
+  headers?: Record<string, string>,
+): Response {
+  return new ApiError(status, error, { field, headers }).toResponse();
 }

@@ -1,3 +1,5 @@
+import { ApiError } from "./api_error.ts";
+import { Held } from "../held.ts";
 /**
  * Token buckets in memory, one per key (a session, an IP): `perMinute` requests a minute, in
  * bursts of up to that many. Each instance counts its own requests.
@@ -74,29 +76,28 @@ export class GenerationLimits {
     this.#running = new ConcurrencyLimit(options.concurrentPerSession);
   }
 
-  /** A slot for a new answer (call it back when the answer ends), or the 429 to send instead. */
-  enter(session: string | undefined, ip: string): { release: () => void } | { refused: Response } {
+  /**
+   * A slot for a new answer, held until the answer ends (`using`, or handed over to the answer);
+   * throws a 429 ApiError, with Retry-After, when a rate or the cap says no.
+   */
+  take(session: string | undefined, ip: string): Held {
     for (const [limiter, key] of [[this.#ip, ip], [this.#session, session]] as const) {
       if (key === undefined) continue;
       const taken = limiter.take(key);
       if (!taken.ok) {
-        return {
-          refused: Response.json(
-            { error: `too many requests: try again in ${taken.retryAfterSeconds} s` },
-            { status: 429, headers: { "retry-after": String(taken.retryAfterSeconds) } },
-          ),
-        };
+        throw new ApiError(429, `too many requests: try again in ${taken.retryAfterSeconds} s`, {
+          code: "too_many_requests",
+          headers: { "retry-after": String(taken.retryAfterSeconds) },
+        });
       }
     }
     const release = this.#running.enter(session ?? `ip:${ip}`);
     if (!release) {
-      return {
-        refused: Response.json(
-          { error: "too many answers at once: wait for one to finish, or stop it" },
-          { status: 429, headers: { "retry-after": "5" } },
-        ),
-      };
+      throw new ApiError(429, "too many answers at once: wait for one to finish, or stop it", {
+        code: "too_many_answers",
+        headers: { "retry-after": "5" },
+      });
     }
-    return { release };
+    return new Held(release);
   }
 }

@@ -1,9 +1,4 @@
-import { jsonError } from "./json_error.ts";
-
-export type JsonObjectResult = { ok: true; value: Record<string, unknown> } | {
-  ok: false;
-  response: Response;
-};
+import { ApiError } from "./api_error.ts";
 
 /** How long a body may take to arrive when the caller does not say. */
 export const BODY_TIMEOUT_MS = 10_000;
@@ -22,33 +17,33 @@ async function bodyWithin(request: Request, timeoutMs: number): Promise<ArrayBuf
   }
 }
 
-/** Reads a request body that must be a JSON object, answering 415, 400 or 408 when it is not. */
+/** Reads a request body that must be a JSON object; throws a 415, 400 or 408 ApiError when it is not. */
 export async function readJsonObject(
   request: Request,
   timeoutMs = BODY_TIMEOUT_MS,
-): Promise<JsonObjectResult> {
+): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    return { ok: false, response: jsonError(415, "Content-Type must be application/json") };
+    throw new ApiError(415, "Content-Type must be application/json");
   }
   const bytes = await bodyWithin(request, timeoutMs);
   if (bytes === "late") {
-    return { ok: false, response: jsonError(408, "the request body did not arrive in time") };
+    throw new ApiError(408, "the request body did not arrive in time");
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return { ok: false, response: jsonError(400, "the request body must be valid UTF-8") };
+    throw new ApiError(400, "the request body must be valid UTF-8");
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, response: jsonError(400, "the request body is not valid JSON") };
+    throw new ApiError(400, "the request body is not valid JSON");
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, response: jsonError(400, "the request body must be a JSON object") };
+    throw new ApiError(400, "the request body must be a JSON object");
   }
-  return { ok: true, value: value as Record<string, unknown> };
+  return value as Record<string, unknown>;
 }

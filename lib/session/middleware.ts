@@ -1,6 +1,6 @@
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { type Session, SESSION_TTL_MS, type SessionStore } from "./sessions.ts";
+import { newSessionId, type Session, SESSION_TTL_MS, type SessionStore } from "./sessions.ts";
 
 export const SESSION_COOKIE = "kabotan_session";
 
@@ -8,6 +8,11 @@ export const SESSION_COOKIE = "kabotan_session";
 export interface SessionAccess {
   /** The current session, if the browser has one. */
   current(): Session | undefined;
+  /**
+   * The id this browser's session has, or will have once `ensure` creates it: limits can count a
+   * first request against its session before anything is written.
+   */
+  id(): string;
   /** The current session, creating it (and its cookie) when there is none. */
   ensure(): Promise<Session>;
   /** Saves changed fields of the session. */
@@ -31,11 +36,13 @@ export function sessionMiddleware(store: SessionStore) {
       if (touched !== session) cookieFor = touched.id;
       session = touched;
     }
+    let reserved: string | undefined;
     c.set("session", {
       current: () => session,
+      id: () => session?.id ?? (reserved ??= newSessionId()),
       async ensure() {
         if (!session) {
-          session = await store.create();
+          session = await store.create({}, reserved);
           cookieFor = session.id;
         }
         return session;

@@ -32,8 +32,11 @@ export class SessionStore {
     return entry.value ?? undefined;
   }
 
-  async create(fields: Partial<Omit<Session, "id" | "touchedAt">> = {}): Promise<Session> {
-    const session: Session = { ...fields, id: newSessionId(), touchedAt: this.now() };
+  async create(
+    fields: Partial<Omit<Session, "id" | "touchedAt">> = {},
+    id = newSessionId(),
+  ): Promise<Session> {
+    const session: Session = { ...fields, id, touchedAt: this.now() };
     await this.kv.set(key(session.id), session, { expireIn: SESSION_TTL_MS });
     return session;
   }

@@ -155,21 +155,23 @@ export class Generation {
   }
 
   async #writePending(): Promise<void> {
+    // What is pending now; events that arrive meanwhile wait for the next flush, so batches stay few.
+    const target = this.events.length;
     while (this.#logLost === undefined) {
-      const batch = this.#nextBatch();
+      const batch = this.#nextBatch(target);
       const finished = this.finished && this.#written + batch.length === this.events.length;
       if (batch.length === 0 && !(finished && this.#meta.status !== "finished")) return;
       this.#pendingCharacters = 0;
       if (!await this.#write(batch, finished)) return;
-      if (this.#written === this.events.length) return;
+      if (this.#written >= target) return;
     }
   }
 
   /** The unwritten events, up to a batch's size. */
-  #nextBatch(): NumberedEvent[] {
+  #nextBatch(end: number): NumberedEvent[] {
     const batch: NumberedEvent[] = [];
     let characters = 0;
-    for (let index = this.#written; index < this.events.length; index++) {
+    for (let index = this.#written; index < end; index++) {
       const event = this.events[index];
       characters += JSON.stringify(event.event).length;
       if (batch.length > 0 && characters > BATCH_CHARACTERS) break;

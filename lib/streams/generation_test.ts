@@ -167,7 +167,7 @@ class FlakyLog extends StreamLog {
 async function withFlakyLog(
   deltas: ReadableStream<string>,
   failing: (attempt: number) => boolean,
-  body: (generation: Generation, log: FlakyLog) => Promise<void>,
+  body: (generation: Generation, log: FlakyLog, finished: Promise<void>) => Promise<void>,
 ) {
   const kv = await Deno.openKv(":memory:");
   const log = new FlakyLog(kv, 60_000);
@@ -191,7 +191,7 @@ async function withFlakyLog(
     retryDelayMs: 5,
   });
   try {
-    await body(generation, log);
+    await body(generation, log, done);
   } finally {
     generation.stop();
     await done;
@@ -201,13 +201,18 @@ async function withFlakyLog(
 
 Deno.test("a failed log write is retried: a reader elsewhere gets every event, no gap", async () => {
   const { stream } = source(30, 3);
-  await withFlakyLog(stream, (attempt) => attempt === 2 || attempt === 3, async (generation, log) => {
-    const local = await Array.fromAsync(generation.read(0));
-    const logged = await log.eventsAfter("g1", 0);
-    deepEqual(texts(logged), texts(local), "the log holds what this instance's readers saw");
-    deepEqual(logged.map((e) => e.id), local.map((_, i) => i + 1), "ids are dense");
-    equal((await log.meta("g1"))?.status, "finished");
-  });
+  await withFlakyLog(
+    stream,
+    (attempt) => attempt === 2 || attempt === 3,
+    async (generation, log, finished) => {
+      const local = await Array.fromAsync(generation.read(0));
+      await finished; // everything is written
+      const logged = await log.eventsAfter("g1", 0);
+      deepEqual(texts(logged), texts(local), "the log holds what this instance's readers saw");
+      deepEqual(logged.map((e) => e.id), local.map((_, i) => i + 1), "ids are dense");
+      equal((await log.meta("g1"))?.status, "finished");
+    },
+  );
 });
 
 Deno.test("when the log stays unwritable the answer ends with an error, not a silent gap", async () => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { choice, parseWith } from "../../lib/features/fields.ts";
 import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
-import { jsonError } from "../../lib/http/json_error.ts";
+import { ApiError } from "../../lib/http/api_error.ts";
 import { readJsonObject } from "../../lib/http/read_json.ts";
 import type { HistoryStore } from "../../lib/session/history.ts";
 
@@ -17,16 +17,15 @@ export function sessionApi(
 
   api.post("/set-language", async (c) => {
     const body = await readJsonObject(c.req.raw, bodyTimeoutMs);
-    if (!body.ok) return body.response;
-    const parsed = parseWith(languageSchema, body.value);
-    if (!parsed.ok) return jsonError(400, parsed.error, parsed.field);
+    const parsed = parseWith(languageSchema, body);
+    if (!parsed.ok) throw new ApiError(400, parsed.error, { field: parsed.field });
     await c.get("session").update({ language: parsed.value.language });
     return c.json({ language: parsed.value.language });
   });
 
   api.delete("/history/:feature", async (c) => {
     const feature = findFeature(c.req.param("feature"));
-    if (!feature) return jsonError(404, `no such feature: ${c.req.param("feature")}`);
+    if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
     const session = c.get("session").current();
     if (session) await history.clearFeature(session.id, feature.name);
     return c.json({ cleared: feature.name });

@@ -3,42 +3,46 @@
  * `POST /api/streams/{request_id}/stop`: stop it, wherever it runs. Both for its session only.
  */
 import { Hono } from "hono";
-import type { Config } from "../../lib/config.ts";
+import { readAnswer } from "../../lib/answers/attach.ts";
+import { ApiError } from "../../lib/http/api_error.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
-import { jsonError } from "../../lib/http/json_error.ts";
 import type { StreamHub } from "../../lib/streams/hub.ts";
 import { lastEventIdOf } from "../../lib/streams/request_key.ts";
-import { resume } from "./features.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function streamsApi({ config, streams }: { config: Config; streams: StreamHub }): Hono<AppEnv> {
+function requestIdOf(value: string): string {
+  if (!UUID.test(value)) throw new ApiError(400, "request_id must be a UUID", { field: "request_id" });
+  return value;
+}
+
+export function streamsApi(
+  { keepAliveMs, streams }: { keepAliveMs: number; streams: StreamHub },
+): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
   api.get("/:id", async (c) => {
-    const id = c.req.param("id");
-    if (!UUID.test(id)) return jsonError(400, "request_id must be a UUID", "request_id");
+    const id = requestIdOf(c.req.param("id"));
     const lastEventId = lastEventIdOf(c.req.header("last-event-id"), c.req.query("last_event_id"));
     if (lastEventId === "invalid") {
-      return jsonError(400, "Last-Event-ID must be a whole number", "last_event_id");
+      throw new ApiError(400, "Last-Event-ID must be a whole number", { field: "last_event_id" });
     }
-    const session = c.get("session").current();
     const meta = await streams.find(id);
-    if (!meta || !session) return jsonError(404, "no such stream to resume", "request_id");
-    return resume(c, streams, id, meta, {
-      owner: session.id,
+    if (!meta) throw new ApiError(404, "no such stream to resume", { field: "request_id" });
+    const response = readAnswer(streams, id, meta, {
+      owner: c.get("session").current()?.id,
       lastEventId,
-      keepAliveMs: config.streaming.keepAliveMs,
+      keepAliveMs,
     });
+    return c.newResponse(response.body, response);
   });
 
   api.post("/:id/stop", async (c) => {
-    const id = c.req.param("id");
-    if (!UUID.test(id)) return jsonError(400, "request_id must be a UUID", "request_id");
+    const id = requestIdOf(c.req.param("id"));
     const session = c.get("session").current();
     const meta = await streams.find(id);
     if (!meta || !session || meta.session !== session.id) {
-      return jsonError(404, "no such stream", "request_id");
+      throw new ApiError(404, "no such stream", { field: "request_id" });
     }
     if (meta.status === "finished") return c.json({ stopped: false, finished: true });
     await streams.stop(id);

@@ -1,0 +1,96 @@
+/** Stage 1 of an answer: read the request — which feature, its inputs, the language and the mode. */
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import type { Feature, PreparedRequest } from "../features/feature.ts";
+import { choice, parseWith } from "../features/fields.ts";
+import { findFeature } from "../features/registry.ts";
+import { ApiError } from "../http/api_error.ts";
+import type { AppEnv } from "../http/env.ts";
+import { readJsonObject } from "../http/read_json.ts";
+import type { Language } from "../i18n/mod.ts";
+import { parseOverride, STREAMING_COOKIE, streamsFor } from "../rollout.ts";
+import { lastEventIdOf } from "../streams/request_key.ts";
+
+export interface AnswerRequest {
+  feature: Feature;
+  /** The inputs as sent (the query string, or the body). */
+  raw: Record<string, unknown>;
+  language: Language;
+  /** What to send the model and where the turn belongs. */
+  turn: PreparedRequest;
+  mode: "json" | "stream";
+  /** Whether this browser streams (the rollout); if not, a stream carries the answer in one event. */
+  streaming: boolean;
+  /** Set when the answer is resumable: it runs once, whoever is connected. */
+  resumableId?: string;
+  /** The last event the client has (Last-Event-ID, or `last_event_id`); 0 for none. */
+  lastEventId: number;
+}
+
+export interface RequestSettings {
+  bodyTimeoutMs: number;
+  rolloutPercent: number;
+}
+
+const requestOptionsSchema = z.object({
+  language: choice("language", ["en", "ja"]).optional(),
+  stream: z.boolean({ error: "stream must be true or false" }).optional(),
+  request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
+});
+
+const STREAM_SUFFIX = "-stream";
+
+/** Reads and validates an answer request; throws an ApiError naming what is wrong. */
+export async function readAnswerRequest(
+  c: Context<AppEnv>,
+  settings: RequestSettings,
+): Promise<AnswerRequest> {
+  const endpoint = c.req.param("endpoint") ?? "";
+  const streamEndpoint = endpoint.endsWith(STREAM_SUFFIX);
+  const feature = findFeature(streamEndpoint ? endpoint.slice(0, -STREAM_SUFFIX.length) : endpoint);
+  if (!feature) throw new ApiError(404, `no such endpoint: /api/${endpoint}`);
+  if (c.req.method === "GET" && !streamEndpoint) {
+    throw new ApiError(405, `use POST for /api/${endpoint}, or GET /api/${endpoint}-stream`);
+  }
+  const raw = await readInputs(c, settings.bodyTimeoutMs);
+  const options = parseWith(requestOptionsSchema, raw);
+  if (!options.ok) throw new ApiError(400, options.error, { field: options.field });
+  const lastEventId = lastEventIdOf(c.req.header("last-event-id"), raw.last_event_id);
+  if (lastEventId === "invalid") {
+    throw new ApiError(400, "Last-Event-ID must be a whole number", { field: "last_event_id" });
+  }
+  const session = c.get("session").current();
+  const language: Language = options.value.language ?? session?.language ?? "en";
+  const prepared = feature.prepare(raw, language);
+  if (!prepared.ok) throw new ApiError(400, prepared.error, { field: prepared.field });
+  const mode = streamEndpoint || options.value.stream === true ||
+      (c.req.header("accept") ?? "").includes("text/event-stream")
+    ? "stream"
+    : "json";
+  const streaming = streamsFor(
+    settings.rolloutPercent,
+    session?.id,
+    parseOverride(getCookie(c, STREAMING_COOKIE)),
+  );
+  return {
+    feature,
+    raw,
+    language,
+    turn: prepared.value,
+    mode,
+    streaming,
+    resumableId: mode === "stream" && streaming ? options.value.request_id : undefined,
+    lastEventId,
+  };
+}
+
+/** The request's inputs: the query string for GET, the JSON object body for POST. */
+async function readInputs(c: Context<AppEnv>, bodyTimeoutMs: number): Promise<Record<string, unknown>> {
+  if (c.req.method === "GET") {
+    const raw: Record<string, unknown> = Object.fromEntries(new URL(c.req.url).searchParams);
+    delete raw.stream;
+    return raw;
+  }
+  return await readJsonObject(c.req.raw, bodyTimeoutMs);
+}

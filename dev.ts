@@ -15,7 +15,7 @@ if (command === "build") {
     args: ["run", "-A", "--watch=static/build/manifest.json", "main.ts"],
   }).spawn();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const watcher = Deno.watchFs(["islands", "lib", "components", "static/styles.css"]);
+  const watcher = Deno.watchFs(["client.ts", "islands", "lib", "components", "static/styles.css"]);
   Deno.addSignalListener("SIGINT", () => {
     watcher.close();
     server.kill();

@@ -2,14 +2,15 @@ import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
-import { FEATURE_NAMES, type FeatureName, isFeatureName } from "../lib/features/feature.ts";
+import { httpTransport } from "../lib/client/transport.ts";
+import { FEATURE_NAMES, type FeatureName, isFeatureName } from "../lib/contract.ts";
 import { isLanguage, type Language } from "../lib/i18n/mod.ts";
-import { ChatPanel, type PanelProps } from "./ui/chat_panel.tsx";
-import { MonsterPanel } from "./ui/monster_panel.tsx";
-import { SpellPanel } from "./ui/spell_panel.tsx";
-import { StoryPanel } from "./ui/story_panel.tsx";
-import { translator } from "./ui/translate.ts";
-import { TriviaPanel } from "./ui/trivia_panel.tsx";
+import { ChatPanel, type PanelProps } from "../components/chat_panel.tsx";
+import { MonsterPanel } from "../components/monster_panel.tsx";
+import { SpellPanel } from "../components/spell_panel.tsx";
+import { StoryPanel } from "../components/story_panel.tsx";
+import { translator } from "../components/translate.ts";
+import { TriviaPanel } from "../components/trivia_panel.tsx";
 
 export type HistoryProps = StoredConversations;
 
@@ -23,6 +24,8 @@ export interface KabotanAppProps {
   history: HistoryProps;
   /** Answers still being generated for this session (after a reload): re-attached at once. */
   active: Array<{ requestId: string; feature: string; conversation: string }>;
+  /** How long after a dropped connection the page keeps trying to get an answer back. */
+  resumeWindowMs: number;
 }
 
 const PANELS: Record<FeatureName, (props: PanelProps) => preact.JSX.Element> = {
@@ -45,11 +48,17 @@ const TAB_ICONS: Record<FeatureName, string> = {
 export default function KabotanApp(props: KabotanAppProps) {
   const language = useSignal<Language>(props.language);
   const selected = useSignal<FeatureName>("character-chat");
+  const transport = useMemo(() => httpTransport(), []);
   const books = useMemo(() => {
     const streaming = props.streaming && (typeof window === "undefined" || browserCanStream());
     return Object.fromEntries(FEATURE_NAMES.map((name) => {
-      const controller = new StreamController({ streaming, updateIntervalMs: props.updateIntervalMs });
-      return [name, new ConversationBook(name, controller, props.history)];
+      const controller = new StreamController({
+        streaming,
+        updateIntervalMs: props.updateIntervalMs,
+        resumeWindowMs: props.resumeWindowMs,
+        transport,
+      });
+      return [name, new ConversationBook(name, controller, transport, props.history)];
     })) as Record<FeatureName, ConversationBook>;
   }, []);
   useEffect(() => {
@@ -65,11 +74,7 @@ export default function KabotanApp(props: KabotanAppProps) {
     language.value = value;
     document.documentElement.lang = value;
     document.title = translator(value)("app.title");
-    void fetch("/api/set-language", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ language: value }),
-    }).catch(() => {});
+    void transport.setLanguage(value);
   }
 
   function onTabKey(event: KeyboardEvent, index: number) {

@@ -7,17 +7,12 @@ import client from "prom-client";
 import { LlmError } from "./llm/errors.ts";
 import type { StreamReport } from "./llm/observe.ts";
 import type { Usage } from "./llm/types.ts";
+import type { AnswerStats } from "./contract.ts";
 
 export type Mode = "stream" | "json";
 export type Outcome = "done" | "error" | "stopped" | "client_gone" | "timeout";
 
-export interface AnswerStats {
-  first_chunk_ms?: number;
-  tokens: number;
-  tokens_per_second?: number;
-  /** No usage from the model server: tokens are estimated from the text. */
-  estimated: boolean;
-}
+export type { AnswerStats } from "./contract.ts";
 
 export class Metrics {
   readonly registry = new client.Registry();

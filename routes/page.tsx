@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import { Island } from "../components/island.tsx";
 import { type Assets, Page } from "../components/page.tsx";
-import KabotanApp, { type HistoryProps, type KabotanAppProps } from "../islands/kabotan_app.tsx";
+import type { HistoryProps, KabotanAppProps } from "../islands/kabotan_app.tsx";
 import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
@@ -10,6 +10,9 @@ import { HISTORY_LIMIT, type HistoryStore } from "../lib/session/history.ts";
 import type { StreamLog } from "../lib/streams/stream_log.ts";
 import { getCookie, setCookie } from "hono/cookie";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
+
+/** The page stops trying to get an answer back this much before the server would stop it. */
+const RESUME_MARGIN_MS = 5000;
 
 /** Messages per conversation that the page shows again after a reload: all that are kept. */
 const PAGE_HISTORY = HISTORY_LIMIT;
@@ -47,10 +50,12 @@ export function pageRoutes({ config, assets, history, streams }: {
       demo: config.llm.provider === "demo",
       history: conversations,
       active: session ? await streams.active(session.id) : [],
+      // The server keeps an answer with no reader for its grace period: the page tries a little less.
+      resumeWindowMs: Math.max(1000, config.streaming.resumeGraceMs - RESUME_MARGIN_MS),
     };
     const html = render(
       <Page language={language} title={translate(language, "app.title")} assets={assets}>
-        <Island name="KabotanApp" component={KabotanApp} props={props} />
+        <Island name="KabotanApp" props={props} />
       </Page>,
     );
     c.header("cache-control", "no-store");

@@ -8,10 +8,10 @@ import type { Assets } from "../../components/page.tsx";
 const ROOT = new URL("../../", import.meta.url);
 const BUILD_DIR = new URL("static/build/", ROOT);
 const MANIFEST = new URL("manifest.json", BUILD_DIR);
-const ENTRY = new URL("lib/client/hydrate.ts", ROOT);
+const ENTRY = new URL("client.ts", ROOT);
 const STYLES = new URL("static/styles.css", ROOT);
 const SOURCE_DIRS = ["islands", "lib", "components"];
-const SOURCE_FILES = ["deno.json", "deno.lock", "static/styles.css"];
+const SOURCE_FILES = ["client.ts", "deno.json", "deno.lock", "static/styles.css"];
 
 export interface Manifest {
   inputsHash: string;
@@ -65,7 +65,7 @@ export async function buildAssets({ force = false } = {}): Promise<{ manifest: M
     const files = [...Deno.readDirSync(outdir)].map((entry) => entry.name).filter((name) =>
       name.endsWith(".js")
     );
-    const entryName = files.find((name) => name.startsWith("hydrate"));
+    const entryName = files.find((name) => name.startsWith("client"));
     if (!entryName) throw new Error(`deno bundle wrote no entry: ${files.join(", ")}`);
     const chunks = files.filter((name) => name !== entryName);
     const script = await Deno.readFile(`${outdir}/${entryName}`);

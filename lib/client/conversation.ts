@@ -5,6 +5,7 @@
  */
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
+import type { Transport } from "./transport.ts";
 
 export interface Bubble {
   id: number;
@@ -31,6 +32,7 @@ export class ConversationBook {
   constructor(
     readonly feature: string,
     readonly controller: StreamController,
+    private readonly transport: Transport,
     stored: StoredConversations = {},
   ) {
     const mine: Record<string, Bubble[]> = {};
@@ -104,7 +106,7 @@ export class ConversationBook {
     this.live.value = null;
     this.controller.reset();
     this.conversations.value = {};
-    await fetch(`/api/history/${this.feature}`, { method: "DELETE" }).catch(() => {});
+    await this.transport.clearHistory(this.feature);
   }
 
   #push(key: string, bubble: Omit<Bubble, "id">): void {

@@ -1,15 +1,22 @@
 /**
  * The one streaming controller every view uses. It owns a request's lifecycle and exposes it as
- * signals: `text` grows as the answer streams (at most one update per `updateIntervalMs`, and
- * per animation frame), `status` and `failure` drive the indicator, Stop, Retry and errors.
+ * signals: `text` grows as the answer streams (through a TextBatcher: at most one update per
+ * `updateIntervalMs`, and per frame), `status` and `failure` drive the indicator, Stop, Retry
+ * and errors. It talks to the server only through a Transport, and waits only on its Clock, so
+ * it runs in unit tests with a fake fetch and a fake clock.
  *
  * Every streamed request carries a fresh `request_id`, so the server runs the answer once
  * whatever happens to the connection: when it drops, the controller reconnects with the id of
- * the last event it has (showing `reconnecting`), and Stop asks the server to stop the model.
+ * the last event it has (showing `reconnecting`) as its ReconnectPolicy allows — for a window
+ * that runs from the drop and fits the server's grace — and Stop asks the server to stop the model.
  */
 import { computed, signal } from "@preact/signals";
-import type { AnswerStats } from "../metrics.ts";
+import type { AnswerStats } from "../contract.ts";
+import { browserClock, type Clock } from "./clock.ts";
+import { ReconnectPolicy } from "./reconnect_policy.ts";
 import { readStreamEvents } from "./sse_reader.ts";
+import { TextBatcher } from "./text_batcher.ts";
+import { httpTransport, type Transport } from "./transport.ts";
 
 export type StreamStatus = "idle" | "streaming" | "done" | "stopped" | "error";
 
@@ -18,19 +25,29 @@ export interface StreamFailure {
   code: string;
   /** The server's message, shown for request errors. */
   message?: string;
+  /** Seconds to wait before asking again, when the server said (a limit of Kabotan's own). */
+  retryAfterSeconds?: number;
 }
 
 export interface StreamControllerOptions {
   /** Use the SSE endpoint; when false every request takes the non-streaming path. */
   streaming: boolean;
   updateIntervalMs: number;
+  /** How long after a drop the controller keeps trying to get the answer back. */
+  resumeWindowMs?: number;
+  transport?: Transport;
+  /** A fetch for the default transport. */
   fetch?: typeof fetch;
+  clock?: Clock;
 }
 
 interface StreamRequest {
   feature: string;
   body: Record<string, unknown>;
 }
+
+/** Without word from the server, the page keeps trying this long (the server's default grace, less a margin). */
+export const DEFAULT_RESUME_WINDOW_MS = 25_000;
 
 export class StreamController {
   readonly text = signal("");
@@ -43,16 +60,22 @@ export class StreamController {
   readonly stats = signal<AnswerStats | null>(null);
 
   #options: StreamControllerOptions;
+  #transport: Transport;
+  #clock: Clock;
+  #batcher: TextBatcher;
   #abort: AbortController | undefined;
   #last: StreamRequest | undefined;
   #requestId: string | undefined;
-  #pending = "";
-  #lastFlush = -Infinity;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #frame: number | undefined;
 
   constructor(options: StreamControllerOptions) {
     this.#options = options;
+    this.#transport = options.transport ?? httpTransport(options.fetch);
+    this.#clock = options.clock ?? browserClock;
+    this.#batcher = new TextBatcher(
+      (text) => (this.text.value += text),
+      options.updateIntervalMs,
+      this.#clock,
+    );
   }
 
   get streaming(): boolean {
@@ -94,14 +117,9 @@ export class StreamController {
   stop(): void {
     if (this.status.value !== "streaming") return;
     this.#abort?.abort();
-    if (this.#requestId) {
-      // The server would stop it after a grace period anyway; asking stops the model now.
-      const fetcher = this.#options.fetch ?? fetch;
-      void fetcher(`/api/streams/${this.#requestId}/stop`, { method: "POST", keepalive: true }).catch(
-        () => {},
-      );
-    }
-    this.#flush();
+    // The server would stop it after a grace period anyway; asking stops the model now.
+    if (this.#requestId) this.#transport.stopStream(this.#requestId);
+    this.#batcher.flush();
     this.reconnecting.value = false;
     this.status.value = "stopped";
   }
@@ -109,8 +127,7 @@ export class StreamController {
   /** Forgets the last answer. */
   reset(): void {
     this.stop();
-    this.#cancelFlush();
-    this.#pending = "";
+    this.#batcher.reset();
     this.text.value = "";
     this.failure.value = null;
     this.status.value = "idle";
@@ -127,8 +144,7 @@ export class StreamController {
     this.#requestId = undefined;
     const abort = new AbortController();
     this.#abort = abort;
-    this.#pending = "";
-    this.#cancelFlush();
+    this.#batcher.reset();
     this.text.value = "";
     this.failure.value = null;
     this.stats.value = null;
@@ -136,11 +152,11 @@ export class StreamController {
     try {
       await body(abort.signal);
       if (abort.signal.aborted) return this.status.value;
-      this.#flush();
+      this.#batcher.flush();
       this.status.value = "done";
     } catch (error) {
       if (abort.signal.aborted) return this.status.value;
-      this.#flush();
+      this.#batcher.flush();
       this.failure.value = toFailure(error);
       this.status.value = "error";
     } finally {
@@ -159,37 +175,32 @@ export class StreamController {
 
   /**
    * Reads an answer to its `done`: from the first request, or by resuming; after a dropped
-   * connection, resumes after the last event received, backing off, for up to RECONNECT_FOR_MS.
+   * connection, resumes after the last event received, for as long as the ReconnectPolicy allows.
    */
   async #follow(
     requestId: string,
     signal: AbortSignal,
     { first, resumeFrom }: { first?: StreamRequest; resumeFrom?: number },
   ): Promise<void> {
-    const fetcher = this.#options.fetch ?? fetch;
     this.#requestId = requestId;
+    const policy = new ReconnectPolicy(
+      this.#options.resumeWindowMs ?? DEFAULT_RESUME_WINDOW_MS,
+      () => this.#clock.now(),
+    );
     let lastEventId = resumeFrom ?? 0;
-    let attempt = 0;
-    const giveUpAt = Date.now() + RECONNECT_FOR_MS;
+    let opening = first;
     while (true) {
       let response: Response | undefined;
       try {
-        response = first && attempt === 0
-          ? await fetcher(`/api/${first.feature}-stream`, {
-            method: "POST",
-            headers: { "content-type": "application/json", accept: "text/event-stream" },
-            body: JSON.stringify(first.body),
-            signal,
-          })
-          : await fetcher(`/api/streams/${requestId}`, {
-            headers: { accept: "text/event-stream", "last-event-id": String(lastEventId) },
-            signal,
-          });
+        response = opening
+          ? await this.#transport.startStream(opening.feature, opening.body, signal)
+          : await this.#transport.resumeStream(requestId, lastEventId, signal);
       } catch (error) {
         if (signal.aborted) throw error;
         // A stream that cannot be opened at all is an error to show; one that broke is resumed.
-        if (attempt === 0) throw { code: "network" } satisfies StreamFailure;
+        if (opening) throw { code: "network" } satisfies StreamFailure;
       }
+      opening = undefined;
       if (response) {
         if (response.status === 204) return; // finished, and we have it all
         if (!response.ok || !response.body) {
@@ -199,8 +210,9 @@ export class StreamController {
         this.reconnecting.value = false;
         try {
           for await (const { id, event } of readStreamEvents(response.body)) {
+            policy.connected();
             if (id !== undefined) lastEventId = id;
-            if (event.type === "content") this.#append(event.chunk);
+            if (event.type === "content") this.#batcher.append(event.chunk);
             else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
             else {
               this.stats.value = event.stats ?? null;
@@ -211,71 +223,31 @@ export class StreamController {
           if (signal.aborted || isFailure(error)) throw error;
         }
       }
-      // The connection dropped before `done`: come back for the rest.
-      if (Date.now() > giveUpAt) throw { code: "network" } satisfies StreamFailure;
+      // The connection dropped before `done`: come back for the rest, while the policy allows.
+      const wait = policy.nextWait();
+      if (wait === undefined) throw { code: "network" } satisfies StreamFailure;
       this.reconnecting.value = true;
-      await sleep(Math.min(250 * 2 ** attempt++, 2000), signal);
+      await sleep(this.#clock, wait, signal);
     }
   }
 
   async #complete(request: StreamRequest, signal: AbortSignal): Promise<void> {
-    const fetcher = this.#options.fetch ?? fetch;
-    const response = await fetcher(`/api/${request.feature}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(request.body),
-      signal,
-    });
+    const response = await this.#transport.complete(request.feature, request.body, signal);
     if (!response.ok) throw await requestFailure(response);
     const { content, stats } = await response.json() as { content: string; stats?: AnswerStats };
     this.stats.value = stats ?? null;
-    this.#append(content);
-  }
-
-  #append(chunk: string): void {
-    this.#pending += chunk;
-    if (this.#timer !== undefined || this.#frame !== undefined) return;
-    // Leading edge: the first text shows on the next frame; later ones wait out the interval.
-    const wait = Math.max(0, this.#lastFlush + this.#options.updateIntervalMs - performance.now());
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#frame = requestAnimationFrame(() => {
-        this.#frame = undefined;
-        this.#flush();
-      });
-    }, wait);
-  }
-
-  #flush(): void {
-    this.#cancelFlush();
-    if (!this.#pending) return;
-    this.text.value += this.#pending;
-    this.#pending = "";
-    this.#lastFlush = performance.now();
-  }
-
-  #cancelFlush(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
-    this.#timer = undefined;
-    this.#frame = undefined;
+    this.#batcher.append(content);
   }
 }
-
-/** How long a dropped stream is retried: within the server's grace period for readerless answers. */
-const RECONNECT_FOR_MS = 25_000;
 
 function isFailure(error: unknown): error is StreamFailure {
   return typeof error === "object" && error !== null && "code" in error;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    clock.setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
   });
 }
 
@@ -286,7 +258,14 @@ async function requestFailure(response: Response): Promise<StreamFailure> {
   } catch {
     // not a JSON error body
   }
-  if (response.status === 429) return { code: "rate_limited", message };
+  if (response.status === 429) {
+    const retryAfter = Number(response.headers.get("retry-after"));
+    return {
+      code: "too_many_requests",
+      message,
+      ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+    };
+  }
   if (response.status >= 400 && response.status < 500) return { code: "request", message };
   const code = (() => {
     if (response.status === 504) return "timeout";

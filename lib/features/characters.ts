@@ -1,6 +1,6 @@
 /** The chat characters; names come from the dictionaries (`character.<id>`). */
-export const CHARACTER_IDS = ["dracula", "witch", "jack", "frankenstein", "ghost"] as const;
-export type CharacterId = typeof CHARACTER_IDS[number];
+import type { CharacterId } from "../contract.ts";
+export { CHARACTER_IDS, type CharacterId } from "../contract.ts";
 
 export const CHARACTER_EMOJI: Record<CharacterId, string> = {
   dracula: "🧛",

@@ -3,18 +3,8 @@ import type { Language } from "../i18n/mod.ts";
 import type { ChatMessage, GenerationSettings } from "../llm/types.ts";
 import { type ParseResult, parseWith } from "./fields.ts";
 
-export const FEATURE_NAMES = [
-  "character-chat",
-  "trivia-bot",
-  "story-generator",
-  "spell-generator",
-  "monster-diagnostic",
-] as const;
-export type FeatureName = typeof FEATURE_NAMES[number];
-
-export function isFeatureName(value: string): value is FeatureName {
-  return (FEATURE_NAMES as readonly string[]).includes(value);
-}
+import type { FeatureName } from "../contract.ts";
+export { FEATURE_NAMES, type FeatureName, isFeatureName } from "../contract.ts";
 
 /** How many earlier messages of a conversation are sent upstream. */
 export const CONTEXT_MESSAGES = 20;

@@ -1,8 +1,7 @@
 /** Zod field builders with the clear, field-naming messages the API promises. */
 import { z } from "zod";
 
-export const SHORT_TEXT_MAX = 200;
-export const LONG_TEXT_MAX = 2000;
+export { LONG_TEXT_MAX, SHORT_TEXT_MAX } from "../contract.ts";
 
 /** Control characters other than tab and newlines: never meaningful in a prompt. */
 // deno-lint-ignore no-control-regex

@@ -4,11 +4,12 @@ import {
   monsterSystemPrompt,
   monsterUserMessage,
 } from "../prompts/monster_diagnostic.ts";
+import { MONSTER_FIELDS } from "../contract.ts";
 import { defineFeature } from "./feature.ts";
 import { LONG_TEXT_MAX, optionalText, SHORT_TEXT_MAX } from "./fields.ts";
 import { GENERATION_SETTINGS } from "./settings.ts";
 
-const ANSWER_FIELDS = ["favorite_food", "sleep_schedule", "hobby", "fear"] as const;
+const ANSWER_FIELDS = MONSTER_FIELDS;
 
 /** Either the four answers (a new diagnosis) or a follow-up `question` about the last one. */
 export const monsterSchema = z.object({

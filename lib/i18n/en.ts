@@ -80,6 +80,10 @@ export const en = {
   "error.stalled": "The language model stopped sending.",
   "error.network": "The connection was lost.",
   "error.shutdown": "The server is restarting. Ask again in a moment.",
+  "error.storage": "The answer could not be saved, so it was stopped. Try again.",
+  "error.too_many_requests": "You have asked a lot in a short time. Try again in {seconds} s.",
+  "error.too_many_answers":
+    "Too many answers are being written at once. Wait for one to finish, or stop one.",
   "error.request": "The request was refused: {message}",
   "error.unknown": "Something went wrong.",
   "validation.required": "{field} is required.",

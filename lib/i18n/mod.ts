@@ -1,7 +1,8 @@
 import { type Dictionary, en, type MessageKey } from "./en.ts";
 import { ja } from "./ja.ts";
 
-export type Language = "en" | "ja";
+import type { Language } from "../contract.ts";
+export type { Language } from "../contract.ts";
 export type { Dictionary, MessageKey };
 
 export const dictionaries: Record<Language, Dictionary> = { en, ja };

@@ -1,5 +1,5 @@
 import { Component, type ComponentChildren } from "preact";
-import type { Bubble, ConversationBook } from "../../lib/client/conversation.ts";
+import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
 import { StreamStatus } from "./stream_status.tsx";
 import type { Translate } from "./translate.ts";
 

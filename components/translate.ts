@@ -1,4 +1,4 @@
-import { type Language, type MessageKey, translate } from "../../lib/i18n/mod.ts";
+import { type Language, type MessageKey, translate } from "../lib/i18n/mod.ts";
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 

@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
-import { parseLabelled } from "../../lib/client/labelled_text.ts";
-import { SPELL_LABELS } from "../../lib/features/labels.ts";
+import { parseLabelled } from "../lib/client/labelled_text.ts";
+import { SPELL_LABELS } from "../lib/features/labels.ts";
 import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
 import { ResultArea } from "./result_area.tsx";
 import type { PanelProps } from "./chat_panel.tsx";

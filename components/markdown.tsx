@@ -1,12 +1,12 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { splitFinished } from "../../lib/client/markdown_blocks.ts";
+import { splitFinished } from "../lib/client/markdown_blocks.ts";
 
 type Render = (text: string) => string;
 let loading: Promise<Render> | undefined;
 
 /** The markdown renderer (marked + DOMPurify) is loaded only when a story first needs it. */
 function loadRenderer(): Promise<Render> {
-  return loading ??= import("../../lib/client/markdown.ts").then((module) => module.renderMarkdown);
+  return loading ??= import("../lib/client/markdown.ts").then((module) => module.renderMarkdown);
 }
 
 /**

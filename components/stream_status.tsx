@@ -1,6 +1,6 @@
-import type { StreamController } from "../../lib/client/stream_controller.ts";
-import type { MessageKey } from "../../lib/i18n/mod.ts";
-import type { AnswerStats } from "../../lib/metrics.ts";
+import type { StreamController } from "../lib/client/stream_controller.ts";
+import type { MessageKey } from "../lib/i18n/mod.ts";
+import type { AnswerStats } from "../lib/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
@@ -84,10 +84,18 @@ const KNOWN_CODES = new Set([
   "stalled",
   "network",
   "shutdown",
+  "storage",
 ]);
 
-function failureText(failure: { code: string; message?: string }, t: Translate): string {
+function failureText(
+  failure: { code: string; message?: string; retryAfterSeconds?: number },
+  t: Translate,
+): string {
   if (failure.code === "request") return t("error.request", { message: failure.message ?? "" });
+  // Kabotan's own limits, said as such, with when to try again.
+  if (failure.code === "too_many_requests" || failure.code === "too_many_answers") {
+    return t(`error.${failure.code}`, { seconds: failure.retryAfterSeconds ?? 5 });
+  }
   if (KNOWN_CODES.has(failure.code)) return t(`error.${failure.code}` as MessageKey);
   return t("error.unknown");
 }

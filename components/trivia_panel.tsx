@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { FACT_LABEL } from "../../lib/features/labels.ts";
+import { FACT_LABEL } from "../lib/features/labels.ts";
 import { ConversationView } from "./conversation_view.tsx";
 import { FieldError, firstProblem } from "./form_fields.tsx";
 import type { PanelProps } from "./chat_panel.tsx";

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
-import { parseLabelled } from "../../lib/client/labelled_text.ts";
-import { MONSTER_LABELS } from "../../lib/features/labels.ts";
+import { parseLabelled } from "../lib/client/labelled_text.ts";
+import { MONSTER_FIELDS } from "../lib/contract.ts";
+import { MONSTER_LABELS } from "../lib/features/labels.ts";
 import { ConversationView } from "./conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
 import type { PanelProps } from "./chat_panel.tsx";
@@ -8,7 +9,7 @@ import { StreamStatus } from "./stream_status.tsx";
 import type { Translate } from "./translate.ts";
 
 const CONVERSATION = "monster-diagnostic";
-const FIELDS = ["favorite_food", "sleep_schedule", "hobby", "fear"] as const;
+const FIELDS = MONSTER_FIELDS;
 const LABELS = {
   type: Object.values(MONSTER_LABELS).map((l) => l.type),
   analysis: Object.values(MONSTER_LABELS).map((l) => l.analysis),

@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
-import type { ConversationBook } from "../../lib/client/conversation.ts";
-import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "../../lib/features/characters.ts";
-import type { Language } from "../../lib/i18n/mod.ts";
+import type { ConversationBook } from "../lib/client/conversation.ts";
+import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "../lib/features/characters.ts";
+import type { Language } from "../lib/i18n/mod.ts";
 import { ConversationView } from "./conversation_view.tsx";
 import { FieldError, firstProblem } from "./form_fields.tsx";
 import type { Translate } from "./translate.ts";

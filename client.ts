@@ -1,10 +1,6 @@
 /** The browser entry: hydrates each server-rendered island with its props, and nothing else. */
 import { h, hydrate } from "preact";
-import type { ComponentType } from "preact";
-import KabotanApp from "../../islands/kabotan_app.tsx";
-
-// deno-lint-ignore no-explicit-any
-const ISLANDS: Record<string, ComponentType<any>> = { KabotanApp };
+import { ISLANDS } from "./islands/mod.ts";
 
 for (const element of document.querySelectorAll<HTMLElement>("[data-island]")) {
   const component = ISLANDS[element.dataset.island ?? ""];

@@ -1,0 +1,93 @@
+/**
+ * The contract between the server and the page, in one place: what travels on the wire and
+ * the names both sides must agree on. It depends on nothing, so the browser bundle can import
+ * it without pulling in any server code (a test walks the bundle's import graph to prove it).
+ */
+
+/** The features, in the order the page shows them. */
+export const FEATURE_NAMES = [
+  "character-chat",
+  "trivia-bot",
+  "story-generator",
+  "spell-generator",
+  "monster-diagnostic",
+] as const;
+export type FeatureName = typeof FEATURE_NAMES[number];
+
+export function isFeatureName(value: string): value is FeatureName {
+  return (FEATURE_NAMES as readonly string[]).includes(value);
+}
+
+export const LANGUAGES = ["en", "ja"] as const;
+export type Language = typeof LANGUAGES[number];
+
+/** Field limits, in characters (after trimming). */
+export const SHORT_TEXT_MAX = 200;
+export const LONG_TEXT_MAX = 2000;
+
+export const CHARACTER_IDS = ["dracula", "witch", "jack", "frankenstein", "ghost"] as const;
+export type CharacterId = typeof CHARACTER_IDS[number];
+
+export const STORY_STYLES = ["gothic", "parody", "classic"] as const;
+export type StoryStyle = typeof STORY_STYLES[number];
+
+/** The four answers a monster diagnosis asks for. */
+export const MONSTER_FIELDS = ["favorite_food", "sleep_schedule", "hobby", "fear"] as const;
+export type MonsterField = typeof MONSTER_FIELDS[number];
+
+/** Where a feature's turns are kept: one conversation per feature, per character for chat. */
+export function conversationKey(feature: FeatureName, character?: CharacterId): string {
+  return character ? `${feature}/${character}` : feature;
+}
+
+/** How fast an answer came, sent with `done` and shown under the answer. */
+export interface AnswerStats {
+  first_chunk_ms?: number;
+  tokens: number;
+  tokens_per_second?: number;
+  /** No usage from the model server: tokens are estimated from the text. */
+  estimated: boolean;
+}
+
+/** Codes of an `error` event (and of a JSON error's `code`). */
+export const ERROR_CODES = [
+  "unreachable",
+  "auth",
+  "rate_limited",
+  "upstream",
+  "bad_response",
+  "truncated",
+  "timeout",
+  "stalled",
+  "shutdown",
+  "storage",
+  "internal",
+  "too_many_requests",
+  "too_many_answers",
+] as const;
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/** The JSON payloads of the SSE stream (api.md). */
+export type StreamEvent =
+  | { type: "content"; chunk: string }
+  | { type: "done"; chunk: ""; stats?: AnswerStats }
+  | { type: "error"; error: string; code?: string };
+
+export const contentEvent = (chunk: string): StreamEvent => ({ chunk, type: "content" });
+export const doneEvent = (
+  stats?: AnswerStats,
+): StreamEvent => (stats ? { chunk: "", type: "done", stats } : { chunk: "", type: "done" });
+export const errorEvent = (error: string, code?: string): StreamEvent => ({ error, type: "error", code });
+
+/** The API's paths, as the page calls them. */
+export const apiPaths = {
+  stream: (feature: string) => `/api/${feature}-stream`,
+  complete: (feature: string) => `/api/${feature}`,
+  resume: (requestId: string) => `/api/streams/${requestId}`,
+  stop: (requestId: string) => `/api/streams/${requestId}/stop`,
+  history: (feature: string, conversation?: string) =>
+    conversation
+      ? `/api/history/${feature}?conversation=${encodeURIComponent(conversation)}`
+      : `/api/history/${feature}`,
+  language: "/api/set-language",
+} as const;

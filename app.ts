@@ -1,7 +1,6 @@
 /** Composes the app: middleware, API routes, the page and static files, in one place. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "hono/deno";
 import type { Assets } from "./components/page.tsx";
@@ -10,6 +9,8 @@ import type { Config } from "./lib/config.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
 import { sameOrigin } from "./lib/http/same_origin.ts";
+import { requestIds } from "./lib/http/request_ids.ts";
+import { isHttps } from "./lib/http/client_address.ts";
 import { GenerationLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
@@ -45,18 +46,22 @@ export function createApp(
 ): Hono<AppEnv> {
   const history = new HistoryStore(kv);
   const streams = new StreamHub(
-    new StreamLog(kv, config.streaming.timeoutMs + config.streaming.resumeGraceMs),
+    // A running answer's log lives as long as the longest answer could, and its grace after.
+    new StreamLog(kv, config.llm.timeoutMs + config.resume.graceMs),
     {
-      graceMs: config.streaming.resumeGraceMs,
-      pollMs: config.streaming.pollMs,
+      graceMs: config.resume.graceMs,
+      pollMs: config.resume.pollMs,
       describeError: (error) => describeFailure(error, log),
       onWriteFailed: (error, attempt) =>
         log("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
     },
   );
-  const withSession = sessionMiddleware(new SessionStore(kv));
+  const withSession = sessionMiddleware(new SessionStore(kv), {
+    trustProxy: config.trustProxy,
+    createPerIpPerMinute: config.limits.sessionsPerIpPerMinute,
+  });
   const app = new Hono<AppEnv>();
-  app.use(requestId());
+  app.use(requestIds());
   app.use(
     secureHeaders({
       // No inline script anywhere: islands get their props from a data attribute.
@@ -73,9 +78,22 @@ export function createApp(
       },
       referrerPolicy: "strict-origin-when-cross-origin",
       xFrameOptions: "DENY",
+      // Sent below, and only over https: over http it means nothing and misleads.
+      strictTransportSecurity: false,
     }),
   );
-  app.use("/api/*", sameOrigin());
+  app.use(async (c, next) => {
+    await next();
+    if (isHttps(c.req.raw, config.trustProxy)) {
+      c.res.headers.set("strict-transport-security", "max-age=15552000; includeSubDomains");
+    }
+  });
+  // API answers are for one visitor at one moment: no cache keeps them (streams say no-cache).
+  app.use("/api/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
+  app.use("/api/*", sameOrigin({ trustProxy: config.trustProxy, publicOrigins: config.publicOrigins }));
   app.use(
     "/api/*",
     bodyLimit({
@@ -84,10 +102,10 @@ export function createApp(
     }),
   );
 
-  app.route("/api/health", healthApi({ config, llm, kv }));
+  app.route("/api/health", healthApi({ llmConfig: config.llm, llm, rollout: config.rollout, kv }));
   app.use("/api/*", withSession);
   app.route("/api", sessionApi({ history, bodyTimeoutMs: config.connections.bodyTimeoutMs }));
-  app.route("/api/streams", streamsApi({ keepAliveMs: config.streaming.keepAliveMs, streams }));
+  app.route("/api/streams", streamsApi({ keepAliveMs: config.sse.keepAliveMs, streams }));
   app.route(
     "/api",
     featureApi({
@@ -98,9 +116,9 @@ export function createApp(
       limits: new GenerationLimits(config.limits),
       stopAll: stopAll ?? new AbortController().signal,
       metrics,
-      keepAliveMs: config.streaming.keepAliveMs,
+      keepAliveMs: config.sse.keepAliveMs,
       bodyTimeoutMs: config.connections.bodyTimeoutMs,
-      rolloutPercent: config.streaming.rolloutPercent,
+      rolloutPercent: config.rollout.percent,
       trustProxy: config.trustProxy,
     }),
   );
@@ -115,7 +133,18 @@ export function createApp(
   });
 
   app.use("/", withSession);
-  app.route("/", pageRoutes({ config, assets, history, streams: streams.log }));
+  app.route(
+    "/",
+    pageRoutes({
+      rollout: config.rollout,
+      client: config.client,
+      resume: config.resume,
+      demo: config.llm.provider === "demo",
+      assets,
+      history,
+      streams: streams.log,
+    }),
+  );
   app.use(`${ASSET_PREFIX}*`, async (c, next) => {
     await next();
     if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");

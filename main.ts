@@ -36,7 +36,7 @@ const kv = await openKv(kvPath, { createDefaultDir: config.kvPath === undefined 
 });
 
 const metrics = new Metrics();
-const llm = createLlm(config, log, (status, ms) => metrics.upstreamAttempt(status, ms));
+const llm = createLlm(config.llm, config.demo, log, (status, ms) => metrics.upstreamAttempt(status, ms));
 const stopping = new AbortController();
 const app = createApp({
   config,
@@ -53,7 +53,7 @@ const onListen = ({ hostname, port }: Deno.NetAddr) =>
     url: `http://${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname}:${port}/`,
     llm: llm.provider,
     model: llm.model,
-    streaming: config.streaming.enabled,
+    streaming: config.rollout.enabled,
     kv: kvPath ?? "deploy",
   });
 // On Deno Deploy the platform owns the connections; elsewhere the gate guards them (timeouts,

@@ -47,6 +47,10 @@ export async function kabotanProcess(
     RATE_LIMIT_SESSION: "0",
     RATE_LIMIT_IP: "0",
     MAX_CONCURRENT_STREAMS: "0",
+    MAX_CONCURRENT_STREAMS_PER_IP: "0",
+    SESSION_CREATE_PER_IP: "0",
+    // The benchmark opens thousands of connections from one address.
+    MAX_CONNECTIONS_PER_IP: "0",
     ...env,
   });
   return { info: { pid: main.process.pid }, url: main.url, stop: () => main.stop() };

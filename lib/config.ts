@@ -1,4 +1,7 @@
-/** Typed configuration read once from the environment (see README for each variable). */
+/**
+ * Typed configuration read once from the environment (see README for each variable), grouped by
+ * the part that uses it: each part is handed its own group and nothing else.
+ */
 
 export type LlmProvider = "openai" | "demo";
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -22,42 +25,65 @@ export interface Config {
   };
   /** Trust `X-Forwarded-Proto` and `X-Forwarded-For` (set it only behind a proxy that sets them). */
   trustProxy: boolean;
-  llm: {
-    provider: LlmProvider;
-    /** Base URL of the OpenAI-compatible API, ending before `/chat/completions`. */
-    baseURL?: string;
-    apiKey?: string;
-    model: string;
-  };
-  streaming: {
-    /** Streaming is on for someone: the rollout is above 0 %. */
-    enabled: boolean;
-    /** The share of sessions that stream, 0 to 100 (ENABLE_STREAMING: true, false or "25%"). */
-    rolloutPercent: number;
-    /** Whole-answer limit, in milliseconds. */
-    timeoutMs: number;
-    /** Longest silence from the upstream before the answer is ended, in milliseconds. */
-    idleTimeoutMs: number;
-    /** Deltas that arrive together are joined up to this many characters. */
-    bufferSize: number;
-    /** Browser DOM update interval, in milliseconds. */
-    updateIntervalMs: number;
+  /** The origins the site is served from (PUBLIC_ORIGIN); when set, the Host header is not trusted. */
+  publicOrigins: string[];
+  /** The language model (lib/llm). */
+  llm: LlmConfig;
+  /** The event stream (lib/sse). */
+  sse: {
     /** Idle time before a `: keep-alive` comment, in milliseconds. */
     keepAliveMs: number;
+  };
+  /** Resumable answers (lib/streams). */
+  resume: {
     /** How long a resumable answer goes on with no reader before it is stopped, in milliseconds. */
-    resumeGraceMs: number;
+    graceMs: number;
     /** How often an instance looks in KV for another instance's events or a Stop, in milliseconds. */
     pollMs: number;
   };
+  /** Who streams (lib/rollout). */
+  rollout: {
+    /** Streaming is on for someone: the rollout is above 0 %. */
+    enabled: boolean;
+    /** The share of sessions that stream, 0 to 100 (ENABLE_STREAMING: true, false or "25%"). */
+    percent: number;
+  };
+  /** The page. */
+  client: {
+    /** Browser DOM update interval, in milliseconds. */
+    updateIntervalMs: number;
+  };
   demo: { firstTokenMs: number; tokensPerSecond: number };
   /** Limits on starting answers (0: none). */
-  limits: { perSessionPerMinute: number; perIpPerMinute: number; concurrentPerSession: number };
+  limits: {
+    perSessionPerMinute: number;
+    perIpPerMinute: number;
+    concurrentPerSession: number;
+    /** Answers at once from one address, whatever its sessions (a fresh cookie does not reset it). */
+    concurrentPerIp: number;
+    /** New sessions one address may start per minute. */
+    sessionsPerIpPerMinute: number;
+  };
   kvPath?: string;
   /** On SIGTERM, how long running answers may go on before they are ended. */
   shutdownGraceMs: number;
   /** When set, /metrics wants `Authorization: Bearer <token>`. */
   metricsToken?: string;
   logLevel: LogLevel;
+}
+
+export interface LlmConfig {
+  provider: LlmProvider;
+  /** Base URL of the OpenAI-compatible API, ending before `/chat/completions`. */
+  baseURL?: string;
+  apiKey?: string;
+  model: string;
+  /** Whole-answer limit, in milliseconds. */
+  timeoutMs: number;
+  /** Longest silence from the upstream before the answer is ended, in milliseconds. */
+  idleTimeoutMs: number;
+  /** Deltas that arrive together are joined up to this many characters. */
+  bufferSize: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,23 +112,23 @@ export function loadConfig(env: Env = readEnv()): Config {
         : integer(env, "MAX_CONNECTIONS", 0, 1, 1_000_000),
     },
     trustProxy: boolean(env, "TRUST_PROXY", false),
+    publicOrigins: origins(env, "PUBLIC_ORIGIN"),
     llm: {
       provider,
       baseURL,
       apiKey,
       model: nonEmpty(env.OPENAI_MODEL) ?? (provider === "demo" ? "kabotan-demo" : "gpt-4o-mini"),
-    },
-    streaming: {
-      enabled: rollout(env) > 0,
-      rolloutPercent: rollout(env),
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
-      updateIntervalMs: integer(env, "STREAMING_UPDATE_INTERVAL", 100, 0, 10_000),
-      keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000,
-      resumeGraceMs: integer(env, "STREAM_RESUME_GRACE", 30, 0, 3600) * 1000,
+    },
+    sse: { keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000 },
+    resume: {
+      graceMs: integer(env, "STREAM_RESUME_GRACE", 30, 0, 3600) * 1000,
       pollMs: integer(env, "STREAM_POLL_MS", 100, 10, 10_000),
     },
+    rollout: { enabled: rollout(env) > 0, percent: rollout(env) },
+    client: { updateIntervalMs: integer(env, "STREAMING_UPDATE_INTERVAL", 100, 0, 10_000) },
     demo: {
       firstTokenMs: integer(env, "DEMO_FIRST_TOKEN_MS", 300, 0, 60_000),
       tokensPerSecond: integer(env, "DEMO_TOKENS_PER_SECOND", 30, 1, 100_000),
@@ -111,6 +137,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       perSessionPerMinute: integer(env, "RATE_LIMIT_SESSION", 20, 0, 100_000),
       perIpPerMinute: integer(env, "RATE_LIMIT_IP", 60, 0, 1_000_000),
       concurrentPerSession: integer(env, "MAX_CONCURRENT_STREAMS", 3, 0, 10_000),
+      concurrentPerIp: integer(env, "MAX_CONCURRENT_STREAMS_PER_IP", 10, 0, 1_000_000),
+      sessionsPerIpPerMinute: integer(env, "SESSION_CREATE_PER_IP", 30, 0, 1_000_000),
     },
     kvPath: nonEmpty(env.KV_PATH),
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE", 10, 0, 3600) * 1000,
@@ -131,6 +159,24 @@ function baseUrlFrom(env: Env): string | undefined {
   const host = nonEmpty(env.OPENAI_HOST);
   if (!host) return undefined;
   return host.replace(/\/+$/, "").replace(/\/chat\/completions$/, "");
+}
+
+/** A comma-separated list of origins (`https://kabotan.example`), each normalised. */
+function origins(env: Env, name: string): string[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return [];
+  return raw.split(",").map((part) => part.trim()).filter(Boolean).map((part) => {
+    let url: URL;
+    try {
+      url = new URL(part);
+    } catch {
+      throw new ConfigError(`${name} must be origins such as https://kabotan.example, not "${part}"`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new ConfigError(`${name} must be http or https origins, not "${part}"`);
+    }
+    return url.origin;
+  });
 }
 
 function providerFrom(value: string | undefined, configured: boolean): LlmProvider {

@@ -4,23 +4,35 @@ import { ConfigError, loadConfig } from "./config.ts";
 Deno.test("with nothing configured the demo model runs with the documented defaults", () => {
   const config = loadConfig({});
   equal(config.port, 8000);
-  deepEqual(config.llm, { provider: "demo", baseURL: undefined, apiKey: undefined, model: "kabotan-demo" });
-  equal(config.streaming.enabled, true);
-  equal(config.streaming.timeoutMs, 360_000);
-  equal(config.streaming.bufferSize, 1024);
-  equal(config.streaming.updateIntervalMs, 100);
-  equal(config.streaming.keepAliveMs, 15_000);
+  deepEqual(config.llm, {
+    provider: "demo",
+    baseURL: undefined,
+    apiKey: undefined,
+    model: "kabotan-demo",
+    timeoutMs: 360_000,
+    idleTimeoutMs: 60_000,
+    bufferSize: 1024,
+  });
+  equal(config.rollout.enabled, true);
+  equal(config.client.updateIntervalMs, 100);
+  equal(config.sse.keepAliveMs, 15_000);
+  equal(config.resume.graceMs, 30_000);
+  equal(config.hostname, "127.0.0.1");
+  equal(config.trustProxy, false);
   equal(config.logLevel, "info");
 });
 
 Deno.test("a base URL or a key selects the OpenAI-compatible provider", () => {
   const byUrl = loadConfig({ OPENAI_BASE_URL: "http://localhost:8080/v1/" });
-  deepEqual(byUrl.llm, {
-    provider: "openai",
-    baseURL: "http://localhost:8080/v1",
-    apiKey: undefined,
-    model: "gpt-4o-mini",
-  });
+  deepEqual(
+    {
+      provider: byUrl.llm.provider,
+      baseURL: byUrl.llm.baseURL,
+      apiKey: byUrl.llm.apiKey,
+      model: byUrl.llm.model,
+    },
+    { provider: "openai", baseURL: "http://localhost:8080/v1", apiKey: undefined, model: "gpt-4o-mini" },
+  );
   equal(loadConfig({ OPENAI_API_KEY: "sk-1" }).llm.provider, "openai");
   equal(loadConfig({ OPENAI_KEY: "sk-2" }).llm.apiKey, "sk-2");
   equal(loadConfig({ OPENAI_API_KEY: "sk-1", LLM_PROVIDER: "demo" }).llm.provider, "demo");
@@ -45,14 +57,14 @@ Deno.test("bad values fail with a message naming the variable", () => {
 });
 
 Deno.test("ENABLE_STREAMING=false switches streaming off", () => {
-  equal(loadConfig({ ENABLE_STREAMING: "false" }).streaming.enabled, false);
+  equal(loadConfig({ ENABLE_STREAMING: "false" }).rollout.enabled, false);
 });
 
 Deno.test("ENABLE_STREAMING takes a percentage for a gradual rollout", () => {
-  equal(loadConfig({ ENABLE_STREAMING: "25%" }).streaming.rolloutPercent, 25);
-  equal(loadConfig({ ENABLE_STREAMING: "25%" }).streaming.enabled, true);
-  equal(loadConfig({ ENABLE_STREAMING: "0%" }).streaming.enabled, false);
-  equal(loadConfig({ ENABLE_STREAMING: "true" }).streaming.rolloutPercent, 100);
-  equal(loadConfig({ ENABLE_STREAMING: "false" }).streaming.rolloutPercent, 0);
+  equal(loadConfig({ ENABLE_STREAMING: "25%" }).rollout.percent, 25);
+  equal(loadConfig({ ENABLE_STREAMING: "25%" }).rollout.enabled, true);
+  equal(loadConfig({ ENABLE_STREAMING: "0%" }).rollout.enabled, false);
+  equal(loadConfig({ ENABLE_STREAMING: "true" }).rollout.percent, 100);
+  equal(loadConfig({ ENABLE_STREAMING: "false" }).rollout.percent, 0);
   throws(() => loadConfig({ ENABLE_STREAMING: "150%" }), /ENABLE_STREAMING/);
 });

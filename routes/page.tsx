@@ -18,17 +18,22 @@ const RESUME_MARGIN_MS = 5000;
 const PAGE_HISTORY = HISTORY_LIMIT;
 
 /** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
-export function pageRoutes({ config, assets, history, streams }: {
-  config: Config;
+export function pageRoutes({ rollout, client, resume, demo, assets, history, streams }: {
+  rollout: Config["rollout"];
+  client: Config["client"];
+  resume: Config["resume"];
+  /** The demo model answers: the page says so. */
+  demo: boolean;
   assets: Assets;
   history: HistoryStore;
   streams: StreamLog;
 }): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
     // A partial rollout decides by session: give a first visit its session now, so it is stable.
-    const percent = config.streaming.rolloutPercent;
+    const percent = rollout.percent;
+    // (Past the limit on new sessions the page still renders, without one.)
     const session = percent > 0 && percent < 100
-      ? await c.get("session").ensure()
+      ? await c.get("session").ensure().catch(() => undefined)
       : c.get("session").current();
     const override = parseOverride(c.req.query("streaming")) ?? parseOverride(getCookie(c, STREAMING_COOKIE));
     if (parseOverride(c.req.query("streaming"))) {
@@ -46,12 +51,12 @@ export function pageRoutes({ config, assets, history, streams }: {
     const props: KabotanAppProps = {
       language,
       streaming: streamsFor(percent, session?.id, override),
-      updateIntervalMs: config.streaming.updateIntervalMs,
-      demo: config.llm.provider === "demo",
+      updateIntervalMs: client.updateIntervalMs,
+      demo,
       history: conversations,
       active: session ? await streams.active(session.id) : [],
       // The server keeps an answer with no reader for its grace period: the page tries a little less.
-      resumeWindowMs: Math.max(1000, config.streaming.resumeGraceMs - RESUME_MARGIN_MS),
+      resumeWindowMs: Math.max(1000, resume.graceMs - RESUME_MARGIN_MS),
     };
     const html = render(
       <Page language={language} title={translate(language, "app.title")} assets={assets}>

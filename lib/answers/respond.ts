@@ -29,6 +29,8 @@ export interface AnswerDeps {
 /** The one answer's context: who asked, and when the asking client goes away. */
 export interface Asker {
   requestId: string;
+  /** The client's own id for it, when it sent one. */
+  clientRequestId?: string;
   /** Aborted when the client's connection closes. */
   signal: AbortSignal;
 }
@@ -86,6 +88,7 @@ export async function answerAsJson(
   const stats = report("done", content);
   deps.log("info", "answer complete", {
     requestId: asker.requestId,
+    clientRequestId: asker.clientRequestId,
     feature: request.feature.name,
     mode: "json",
     characters: content.length,
@@ -122,7 +125,11 @@ export async function answerAsStream(
     release();
     deps.metrics.streamClosed();
     stats = deps.metrics.answer(request.feature.name, "stream", report, usage);
-    logStreamEnd(deps.log, report, { requestId: asker.requestId, feature: request.feature.name });
+    logStreamEnd(deps.log, report, {
+      requestId: asker.requestId,
+      clientRequestId: asker.clientRequestId,
+      feature: request.feature.name,
+    });
     await save(deps, turn, report.text, report.outcome !== "done");
   });
   if (resumableId) {

@@ -1,5 +1,11 @@
-import type { RequestIdVariables } from "hono/request-id";
 import type { SessionVariables } from "../session/middleware.ts";
 
 /** The Hono environment every route shares. */
-export type AppEnv = { Variables: RequestIdVariables & SessionVariables };
+export type AppEnv = {
+  Variables: SessionVariables & {
+    /** The server's id for this request. */
+    requestId: string;
+    /** The client's own X-Request-Id, when it sent a well-formed one. */
+    clientRequestId?: string;
+  };
+};

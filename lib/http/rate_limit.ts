@@ -62,6 +62,7 @@ export interface GenerationLimitOptions {
   perSessionPerMinute: number;
   perIpPerMinute: number;
   concurrentPerSession: number;
+  concurrentPerIp: number;
 }
 
 /** The limits on starting answers: per session and per IP rates, and answers at once per session. */
@@ -69,11 +70,13 @@ export class GenerationLimits {
   readonly #session: RateLimiter;
   readonly #ip: RateLimiter;
   readonly #running: ConcurrencyLimit;
+  readonly #runningPerIp: ConcurrencyLimit;
 
   constructor(options: GenerationLimitOptions) {
     this.#session = new RateLimiter(options.perSessionPerMinute);
     this.#ip = new RateLimiter(options.perIpPerMinute);
     this.#running = new ConcurrencyLimit(options.concurrentPerSession);
+    this.#runningPerIp = new ConcurrencyLimit(options.concurrentPerIp);
   }
 
   /**
@@ -91,13 +94,18 @@ export class GenerationLimits {
         });
       }
     }
-    const release = this.#running.enter(session ?? `ip:${ip}`);
-    if (!release) {
+    const releaseSession = this.#running.enter(session ?? `ip:${ip}`);
+    const releaseIp = releaseSession && this.#runningPerIp.enter(ip);
+    if (!releaseSession || !releaseIp) {
+      releaseSession?.();
       throw new ApiError(429, "too many answers at once: wait for one to finish, or stop it", {
         code: "too_many_answers",
         headers: { "retry-after": "5" },
       });
     }
-    return new Held(release);
+    return new Held(() => {
+      releaseSession();
+      releaseIp();
+    });
   }
 }

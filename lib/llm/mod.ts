@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import type { Config, LlmConfig } from "../config.ts";
 import { createDemoFetch, DEMO_BASE_URL } from "./demo_model.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 import type { LlmClient } from "./types.ts";
@@ -30,25 +30,26 @@ function boundedPoolFetch(): typeof fetch | undefined {
 
 /** The configured language model: a real OpenAI-compatible server, or the built-in demo. */
 export function createLlm(
-  config: Config,
+  llm: LlmConfig,
+  demo: Config["demo"],
   log?: OpenAiClientOptions["log"],
   onAttempt?: OpenAiClientOptions["onAttempt"],
 ): LlmClient {
   const limits = {
-    timeoutMs: config.streaming.timeoutMs,
-    idleTimeoutMs: config.streaming.idleTimeoutMs,
-    bufferSize: config.streaming.bufferSize,
+    timeoutMs: llm.timeoutMs,
+    idleTimeoutMs: llm.idleTimeoutMs,
+    bufferSize: llm.bufferSize,
     log,
     onAttempt,
   };
-  if (config.llm.provider === "demo") {
+  if (llm.provider === "demo") {
     return createOpenAiClient({
       ...limits,
       provider: "demo",
       baseURL: DEMO_BASE_URL,
       apiKey: "demo",
-      model: config.llm.model,
-      fetch: createDemoFetch(config.demo),
+      model: llm.model,
+      fetch: createDemoFetch(demo),
       sendHints: true,
     });
   }
@@ -56,8 +57,8 @@ export function createLlm(
     ...limits,
     fetch: boundedPoolFetch(),
     provider: "openai",
-    baseURL: config.llm.baseURL,
-    apiKey: config.llm.apiKey,
-    model: config.llm.model,
+    baseURL: llm.baseURL,
+    apiKey: llm.apiKey,
+    model: llm.model,
   });
 }

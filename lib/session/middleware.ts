@@ -1,5 +1,8 @@
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { ApiError } from "../http/api_error.ts";
+import { clientAddress, isHttps } from "../http/client_address.ts";
+import { RateLimiter } from "../http/rate_limit.ts";
 import { newSessionId, type Session, SESSION_TTL_MS, type SessionStore } from "./sessions.ts";
 
 export const SESSION_COOKIE = "kabotan_session";
@@ -21,12 +24,13 @@ export interface SessionAccess {
 
 export type SessionVariables = { session: SessionAccess };
 
-function isHttps(request: Request): boolean {
-  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
-}
-
 /** Reads the session cookie, keeps the session's 24 h expiry sliding, and offers SessionAccess. */
-export function sessionMiddleware(store: SessionStore) {
+export function sessionMiddleware(
+  store: SessionStore,
+  { trustProxy, createPerIpPerMinute }: { trustProxy: boolean; createPerIpPerMinute: number },
+) {
+  // Each session is a KV write: one address may start only so many a minute.
+  const creations = new RateLimiter(createPerIpPerMinute);
   return createMiddleware<{ Variables: SessionVariables }>(async (c, next) => {
     let session = await store.get(getCookie(c, SESSION_COOKIE));
     // Written after the route ran, so it lands on whatever response the route built (even a raw one).
@@ -42,6 +46,13 @@ export function sessionMiddleware(store: SessionStore) {
       id: () => session?.id ?? (reserved ??= newSessionId()),
       async ensure() {
         if (!session) {
+          const taken = creations.take(clientAddress(c, trustProxy));
+          if (!taken.ok) {
+            throw new ApiError(429, `too many new sessions: try again in ${taken.retryAfterSeconds} s`, {
+              code: "too_many_requests",
+              headers: { "retry-after": String(taken.retryAfterSeconds) },
+            });
+          }
           session = await store.create({}, reserved);
           cookieFor = session.id;
         }
@@ -59,7 +70,7 @@ export function sessionMiddleware(store: SessionStore) {
         path: "/",
         httpOnly: true,
         sameSite: "Lax",
-        secure: isHttps(c.req.raw),
+        secure: isHttps(c.req.raw, trustProxy),
         maxAge: SESSION_TTL_MS / 1000,
       });
     }

@@ -69,7 +69,11 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
     await using held = claimed;
 
     const turn = await openTurn(history, session?.id, request.turn);
-    const asker = { requestId: c.get("requestId"), signal: c.req.raw.signal };
+    const asker = {
+      requestId: c.get("requestId"),
+      clientRequestId: c.get("clientRequestId"),
+      signal: c.req.raw.signal,
+    };
     if (request.mode === "json") return await answerAsJson(deps, request, turn, asker);
     const response = await answerAsStream(deps, request, turn, asker, slot.handOver());
     held?.handOver();

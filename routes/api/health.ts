@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Config } from "../../lib/config.ts";
+import type { Config, LlmConfig } from "../../lib/config.ts";
 import type { LlmClient } from "../../lib/llm/types.ts";
 
 /** How long an upstream reachability result is reused. */
@@ -10,16 +10,21 @@ const UPSTREAM_CHECK_MS = 10_000;
  * any kind from its `/models`; the model itself is not asked). 503 when KV fails: nothing works
  * without it; "degraded" when only the model server is out of reach. Never the key.
  */
-export function healthApi({ config, llm, kv }: { config: Config; llm: LlmClient; kv: Deno.Kv }): Hono {
+export function healthApi({ llmConfig, llm, rollout, kv }: {
+  llmConfig: Pick<LlmConfig, "baseURL" | "apiKey">;
+  llm: LlmClient;
+  rollout: Config["rollout"];
+  kv: Deno.Kv;
+}): Hono {
   let upstream: { reachable: boolean; at: number } | undefined;
+  /** The check under way: callers meanwhile share it (one request to the model server, not one each). */
+  let checking: Promise<boolean> | undefined;
 
-  async function upstreamReachable(): Promise<boolean> {
-    if (llm.provider === "demo") return true;
-    if (upstream && Date.now() - upstream.at < UPSTREAM_CHECK_MS) return upstream.reachable;
+  async function checkUpstream(): Promise<boolean> {
     let reachable = false;
     try {
-      const response = await fetch(`${config.llm.baseURL ?? "https://api.openai.com/v1"}/models`, {
-        headers: config.llm.apiKey ? { authorization: `Bearer ${config.llm.apiKey}` } : {},
+      const response = await fetch(`${llmConfig.baseURL ?? "https://api.openai.com/v1"}/models`, {
+        headers: llmConfig.apiKey ? { authorization: `Bearer ${llmConfig.apiKey}` } : {},
         signal: AbortSignal.timeout(2000),
       });
       await response.body?.cancel();
@@ -29,6 +34,13 @@ export function healthApi({ config, llm, kv }: { config: Config; llm: LlmClient;
     }
     upstream = { reachable, at: Date.now() };
     return reachable;
+  }
+
+  function upstreamReachable(): Promise<boolean> {
+    if (llm.provider === "demo") return Promise.resolve(true);
+    if (upstream && Date.now() - upstream.at < UPSTREAM_CHECK_MS) return Promise.resolve(upstream.reachable);
+    checking ??= checkUpstream().finally(() => (checking = undefined));
+    return checking;
   }
 
   async function kvWorks(): Promise<boolean> {
@@ -44,8 +56,8 @@ export function healthApi({ config, llm, kv }: { config: Config; llm: LlmClient;
     const [kvOk, reachable] = await Promise.all([kvWorks(), upstreamReachable()]);
     return c.json({
       status: kvOk && reachable ? "ok" : "degraded",
-      streaming: config.streaming.enabled,
-      rollout: config.streaming.rolloutPercent,
+      streaming: rollout.enabled,
+      rollout: rollout.percent,
       llm: { provider: llm.provider, model: llm.model, reachable },
       kv: kvOk ? "ok" : "error",
     }, kvOk ? 200 : 503);

@@ -111,7 +111,7 @@ Deno.test("a conversation's earlier turns come from the session, and only that s
 });
 
 Deno.test("the session cookie is HttpOnly, SameSite=Lax, and Secure behind https", async () => {
-  await withApp({}, async (app) => {
+  await withApp({ TRUST_PROXY: "true" }, async (app) => {
     const plain = new CookieJar();
     await plain.post(`${app.url}/api/set-language`, { language: "ja" });
     match(

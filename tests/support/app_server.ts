@@ -27,13 +27,15 @@ export async function startApp(
     RATE_LIMIT_SESSION: "0",
     RATE_LIMIT_IP: "0",
     MAX_CONCURRENT_STREAMS: "0",
+    MAX_CONCURRENT_STREAMS_PER_IP: "0",
+    SESSION_CREATE_PER_IP: "0",
     ...env,
   });
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");
   const metrics = new Metrics();
-  const llm = createLlm(config, log, (status, ms) => metrics.upstreamAttempt(status, ms));
+  const llm = createLlm(config.llm, config.demo, log, (status, ms) => metrics.upstreamAttempt(status, ms));
   const app = createApp({ config, llm, log, assets, kv, metrics });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {

@@ -30,6 +30,8 @@ export async function withInProcessApp(
     RATE_LIMIT_SESSION: "0",
     RATE_LIMIT_IP: "0",
     MAX_CONCURRENT_STREAMS: "0",
+    MAX_CONCURRENT_STREAMS_PER_IP: "0",
+    SESSION_CREATE_PER_IP: "0",
     OPENAI_BASE_URL: upstream.baseURL,
     ...env,
   });
@@ -39,7 +41,7 @@ export async function withInProcessApp(
   const metrics = new Metrics();
   const app = createApp({
     config,
-    llm: createLlm(config, log),
+    llm: createLlm(config.llm, config.demo, log),
     log,
     assets: { script: "/static/build/none.js", style: "/static/build/none.css" },
     kv,

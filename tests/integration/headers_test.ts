@@ -1,0 +1,58 @@
+/** Response headers that hold for every answer: caching, HSTS, and whose request id it is. */
+import { equal, match, ok } from "node:assert/strict";
+import { withInProcessApp } from "../support/in_process.ts";
+import { readSse } from "../support/sse_client.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+Deno.test("API JSON is never cached; streams say no-cache, no-transform", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["ok"] });
+    const responses = [
+      await app.request("/api/health"),
+      await app.request("/api/nope"),
+      await app.post("/api/spell-generator", {}),
+      await app.post("/api/character-chat", { character: "nobody", message: "hi" }),
+      await app.post("/api/set-language", { language: "ja" }),
+    ];
+    for (const response of responses) {
+      equal(response.headers.get("cache-control"), "no-store", `${response.status} ${response.url}`);
+      await response.body?.cancel();
+    }
+    const stream = await app.request("/api/spell-generator-stream");
+    equal(stream.headers.get("cache-control"), "no-cache, no-transform");
+    await readSse(stream);
+  });
+});
+
+Deno.test("HSTS is sent over https only", async () => {
+  await withInProcessApp({}, async (app) => {
+    const plain = await app.request("/api/health");
+    equal(plain.headers.get("strict-transport-security"), null);
+    await plain.body?.cancel();
+  });
+  await withInProcessApp({ TRUST_PROXY: "true" }, async (app) => {
+    const secure = await app.request("/api/health", { headers: { "x-forwarded-proto": "https" } });
+    match(secure.headers.get("strict-transport-security") ?? "", /max-age=\d+/);
+    await secure.body?.cancel();
+  });
+});
+
+Deno.test("request ids are the server's; a client's own is only logged apart, and only when well-formed", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["ok"] });
+    const response = await app.post("/api/trivia-bot", {}, { "x-request-id": "client-42" });
+    const id = response.headers.get("x-request-id") ?? "";
+    match(id, UUID);
+    await response.json();
+    const complete = app.logs.map((line) => JSON.parse(line)).find((line) =>
+      line.message === "answer complete"
+    );
+    equal(complete.requestId, id);
+    equal(complete.clientRequestId, "client-42");
+    const odd = await app.post("/api/trivia-bot", {}, { "x-request-id": "<script>".repeat(3) });
+    match(odd.headers.get("x-request-id") ?? "", UUID);
+    await odd.json();
+    ok(!app.logs.some((line) => line.includes("<script>")), "a malformed id is not logged");
+  });
+});

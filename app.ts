@@ -10,7 +10,7 @@ import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
 import { sameOrigin } from "./lib/http/same_origin.ts";
 import { requestIds } from "./lib/http/request_ids.ts";
-import { isHttps } from "./lib/http/client_address.ts";
+import { clientAddress, isHttps, isLoopback } from "./lib/http/client_address.ts";
 import { GenerationLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
@@ -128,6 +128,10 @@ export function createApp(
     const token = config.metricsToken;
     if (token && c.req.header("authorization") !== `Bearer ${token}`) {
       return jsonError(401, "a metrics token is required");
+    }
+    // Without a token, metrics are for the machine itself (a scraper beside it), not the world.
+    if (!token && !isLoopback(clientAddress(c, config.trustProxy))) {
+      return jsonError(403, "set METRICS_TOKEN to read the metrics from another machine");
     }
     return c.text(await metrics.render(), 200, { "content-type": metrics.registry.contentType });
   });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { characterSystemPrompt } from "../prompts/character_chat.ts";
 import { CHARACTER_ALIASES, CHARACTER_IDS } from "./characters.ts";
 import { defineFeature } from "./feature.ts";
-import { choice, LONG_TEXT_MAX, optionalText } from "./fields.ts";
+import { choice, LONG_TEXT_MAX, optionalText, verbatimText } from "./fields.ts";
 import { GENERATION_SETTINGS } from "./settings.ts";
 
 const MAX_MESSAGES = 200;
@@ -11,8 +11,7 @@ const priorMessage = z.object({
   role: z.enum(["user", "assistant"], {
     error: "messages may only have the roles user and assistant",
   }),
-  content: z.string({ error: "each message needs text content" })
-    .max(LONG_TEXT_MAX, { error: `each message must be at most ${LONG_TEXT_MAX} characters` }),
+  content: verbatimText("messages", LONG_TEXT_MAX, "each message"),
 }, { error: "each message must be an object with role and content" });
 
 export const characterChatSchema = z.object({

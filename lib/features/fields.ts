@@ -15,6 +15,16 @@ function textOf(field: string) {
   });
 }
 
+/**
+ * Text kept as written (an earlier message of a conversation the client sends), under the same
+ * rule as every other field: no control characters, at most `max` characters.
+ */
+export function verbatimText(field: string, max: number, what = field) {
+  return z.string({ error: `${what} needs text content` })
+    .max(max, { error: `${what} must be at most ${max} characters` })
+    .refine((value) => !CONTROL.test(value), { error: `${field} must not contain control characters` });
+}
+
 export function requiredText(field: string, max: number) {
   return textOf(field)
     .pipe(z.string().min(1, { error: `${field} is required` }))

@@ -23,3 +23,8 @@ export function isHttps(request: Request, trustProxy: boolean): boolean {
   if (new URL(request.url).protocol === "https:") return true;
   return trustProxy && request.headers.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
 }
+
+/** Whether an address is this machine's own. */
+export function isLoopback(address: string): boolean {
+  return address === "::1" || address.startsWith("127.") || address === "::ffff:127.0.0.1";
+}

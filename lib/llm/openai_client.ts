@@ -3,6 +3,7 @@ import { createParser } from "eventsource-parser";
 import { parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
 import { LlmError, stalledError, timeoutError, toLlmError, truncatedError } from "./errors.ts";
 import type { GenerationRequest, LlmClient, Usage } from "./types.ts";
+import { REDACTED, redactorFor } from "./redact.ts";
 
 export interface OpenAiClientOptions {
   provider: "openai" | "demo";
@@ -80,6 +81,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     let finishReason: string | undefined;
     let usage: Usage | undefined;
     let sawDoneMarker = false;
+    // A model can write the key it was called with (an echoing proxy, a prompt injection).
+    const redactor = redactorFor(options.apiKey);
     /** A failure found while parsing, raised once the text before it has been taken. */
     let failure: LlmError | undefined;
 
@@ -141,6 +144,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }
 
     function finished(controller: ReadableStreamDefaultController<string>) {
+      const tail = redactor?.end();
+      if (tail) controller.enqueue(tail);
       release("finished");
       request.onFinish?.({ finishReason: finishReason ?? "stop", usage });
       controller.close();
@@ -159,13 +164,19 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
             } else {
               parser.feed(decoder.decode(value, { stream: true }));
             }
-            const pieces = takeText();
-            for (const piece of pieces) controller.enqueue(piece);
+            let sent = 0;
+            for (const piece of takeText()) {
+              const safe = redactor ? redactor.push(piece) : piece;
+              if (safe) {
+                controller.enqueue(safe);
+                sent++;
+              }
+            }
             if (!failure && sawDoneMarker) return finished(controller);
             // A stream that stops without [DONE] or a finish_reason is a truncated answer.
             if (!failure && done && finishReason === undefined) failure = truncatedError();
             if (!failure && done) return finished(controller);
-            if (pieces.length > 0) return;
+            if (sent > 0) return;
             if (failure) throw failure;
           }
         } catch (error) {
@@ -206,7 +217,10 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
         { signal: abort.signal, headers: requestHeaders(request), timeout: options.timeoutMs },
       );
       const choice = completion.choices?.[0];
-      const text = choice?.message?.content;
+      const written = choice?.message?.content;
+      const text = typeof written === "string" && options.apiKey && options.apiKey.length >= 8
+        ? written.replaceAll(options.apiKey, REDACTED)
+        : written;
       if (typeof text !== "string") {
         throw new LlmError("bad_response", "The language model sent an answer without text.");
       }

@@ -3,8 +3,7 @@
  * 500, never a hung stream, never a call to the model), and the server stays healthy.
  */
 import { equal, match, ok } from "node:assert/strict";
-import { startApp } from "../support/app_server.ts";
-import { FakeUpstream } from "../support/fake_upstream.ts";
+import { withInProcessApp } from "../support/in_process.ts";
 
 interface BadRequest {
   name: string;
@@ -282,6 +281,25 @@ const TABLE: BadRequest[] = [
   },
   // forged roles and control characters
   {
+    name: "a NUL inside an earlier message",
+    path: "/api/character-chat",
+    json: { character: "ghost", messages: [{ role: "user", content: "hi\u0000there" }] },
+    status: 400,
+    field: "messages",
+    error: /control characters/,
+  },
+  {
+    name: "an escape sequence inside an earlier answer",
+    path: "/api/character-chat",
+    json: {
+      character: "ghost",
+      messages: [{ role: "assistant", content: "\u001b[31mred" }, { role: "user", content: "hi" }],
+    },
+    status: 400,
+    field: "messages",
+    error: /control characters/,
+  },
+  {
     name: "a forged system message",
     path: "/api/character-chat",
     json: {
@@ -400,18 +418,15 @@ const TABLE: BadRequest[] = [
 
 Deno.test(`the bad-input table: ${TABLE.length} malformed requests, each a clear 4xx JSON error`, async () => {
   ok(TABLE.length >= 40);
-  const upstream = new FakeUpstream();
-  upstream.use({ chunks: ["should not be asked"] });
-  const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL });
-  try {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["should not be asked"] });
     for (const bad of TABLE) {
       const headers: Record<string, string> = { "content-type": "application/json", ...bad.headers };
       if (headers["content-type"] === "") delete headers["content-type"];
-      const response = await fetch(app.url + bad.path, {
+      const response = await app.request(bad.path, {
         method: bad.method ?? (bad.json !== undefined || bad.body !== undefined ? "POST" : "GET"),
         headers,
         body: bad.json !== undefined ? JSON.stringify(bad.json) : bad.body,
-        signal: AbortSignal.timeout(5000),
       });
       const text = await response.text();
       equal(response.status, bad.status, `${bad.name}: ${text}`);
@@ -424,9 +439,6 @@ Deno.test(`the bad-input table: ${TABLE.length} malformed requests, each a clear
     }
     equal(upstream.requests.length, 0, "no bad request reached the model");
     ok(!app.logs.some((line) => line.includes('"level":"error"')), "nothing was an unexpected error");
-    equal((await (await fetch(`${app.url}/api/health`)).json()).status, "ok");
-  } finally {
-    await app.close();
-    await upstream.close();
-  }
+    equal((await (await app.request("/api/health")).json()).status, "ok");
+  });
 });

@@ -56,3 +56,12 @@ Deno.test("request ids are the server's; a client's own is only logged apart, an
     ok(!app.logs.some((line) => line.includes("<script>")), "a malformed id is not logged");
   });
 });
+
+Deno.test("many health checks at once ask the model server once", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.modelsDelayMs = 100;
+    const responses = await Promise.all(Array.from({ length: 50 }, () => app.request("/api/health")));
+    for (const response of responses) equal((await response.json()).llm.reachable, true);
+    equal(upstream.modelsRequests, 1);
+  });
+});

@@ -3,6 +3,7 @@ import { equal, match, ok } from "node:assert/strict";
 import { launchBrowser, startAppWithAssets } from "../support/browser.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream } from "../support/fake_upstream.ts";
+import { withInProcessApp } from "../support/in_process.ts";
 
 const KEY = "sk-kabotan-secret-4f9d2c7e1a";
 
@@ -99,6 +100,10 @@ Deno.test("the API key appears in no response, page, bundle or log line, even wh
         rawBefore: { 0: `data: {"error":{"message":"bad key ${echoed}"}}\n\n` },
       };
     }
+    if (request.body.messages!.at(-1)!.content === "echo") {
+      // A model that writes the key into its answer, split across deltas.
+      return { chunks: ["Your key is ", KEY.slice(0, 9), KEY.slice(9, 20), `${KEY.slice(20)}, friend.`] };
+    }
     return { chunks: ["fine"] };
   };
   const app = await startAppWithAssets({
@@ -119,7 +124,7 @@ Deno.test("the API key appears in no response, page, bundle or log line, even wh
       await record(await fetch(app.url + asset[1]));
     }
     await record(await fetch(`${app.url}/api/health`));
-    for (const message of ["hello", "deny", "inside"]) {
+    for (const message of ["hello", "deny", "inside", "echo"]) {
       await record(await jar.post(`${app.url}/api/character-chat-stream`, { character: "ghost", message }));
       await record(await jar.post(`${app.url}/api/character-chat`, { character: "ghost", message }));
       await record(
@@ -139,6 +144,10 @@ Deno.test("the API key appears in no response, page, bundle or log line, even wh
       ok(!text.includes(KEY), `the key leaked: ${text.slice(0, 300)}`);
     }
     ok(app.logs.some((line) => line.includes("[redacted]")), "the echoed key was redacted from the log");
+    ok(
+      seen.some((text) => text.includes("Your key is [redacted], friend.")),
+      "the answer kept its other text",
+    );
   } finally {
     await app.close();
     await upstream.close();
@@ -182,4 +191,25 @@ Deno.test({
       await upstream.close();
     }
   },
+});
+
+Deno.test("/metrics without a token answers loopback clients only", async () => {
+  await withInProcessApp({}, async (app) => {
+    const remote = await app.request("/metrics");
+    equal(remote.status, 403, "a client whose address is not loopback");
+    await remote.body?.cancel();
+  });
+  await withInProcessApp({ TRUST_PROXY: "true" }, async (app) => {
+    const proxied = await app.request("/metrics", { headers: { "x-forwarded-for": "203.0.113.7" } });
+    equal(proxied.status, 403);
+    await proxied.body?.cancel();
+  });
+  const local = await startAppWithAssets({});
+  try {
+    const response = await fetch(`${local.url}/metrics`);
+    equal(response.status, 200, "on loopback it needs no token");
+    match(await response.text(), /kabotan_answers_total/);
+  } finally {
+    await local.close();
+  }
 });

@@ -54,6 +54,11 @@ export class FakeUpstream {
   readonly closes: RecordedClose[] = [];
   /** Requests whose response is still being written. */
   open = 0;
+  /** What `GET /v1/models` lists, and how often it was asked. */
+  models = ["fake-model"];
+  modelsRequests = 0;
+  /** Delay before answering `GET /v1/models`. */
+  modelsDelayMs = 0;
   script: ScriptFor = () => ({ chunks: ["Hello", " from", " the", " fake", " upstream."] });
   #server: Deno.HttpServer<Deno.NetAddr>;
   #closeWaiters: Array<() => void> = [];
@@ -83,6 +88,11 @@ export class FakeUpstream {
 
   async #handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
+    if (req.method === "GET" && url.pathname === "/v1/models") {
+      this.modelsRequests++;
+      await sleep(this.modelsDelayMs);
+      return Response.json({ object: "list", data: this.models.map((id) => ({ id, object: "model" })) });
+    }
     if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") {
       return Response.json({ error: { message: "not found" } }, { status: 404 });
     }

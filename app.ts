@@ -47,10 +47,30 @@ export function createApp(
   const history = new HistoryStore(kv);
   const streams = new StreamHub(
     // A running answer's log lives as long as the longest answer could, and its grace after.
-    new StreamLog(kv, config.llm.timeoutMs + config.resume.graceMs),
+    // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died.
+    new StreamLog(
+      kv,
+      config.llm.timeoutMs + config.resume.graceMs,
+      Math.max(1000, 30 * config.resume.pollMs),
+    ),
     {
       graceMs: config.resume.graceMs,
       pollMs: config.resume.pollMs,
+      stopAll,
+      maxReaders: config.resume.maxReaders,
+      replaysPerMinute: config.resume.replaysPerMinute,
+      onOrphaned: async (meta, text) => {
+        log("warn", "an answer's instance died: ended it and kept its text", {
+          conversation: meta.conversation,
+        });
+        if (text) {
+          await history.append(meta.session, meta.conversation, {
+            role: "assistant",
+            content: text,
+            incomplete: true,
+          });
+        }
+      },
       describeError: (error) => describeFailure(error, log),
       onWriteFailed: (error, attempt) =>
         log("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
@@ -146,7 +166,7 @@ export function createApp(
       demo: config.llm.provider === "demo",
       assets,
       history,
-      streams: streams.log,
+      streams,
     }),
   );
   app.use(`${ASSET_PREFIX}*`, async (c, next) => {

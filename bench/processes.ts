@@ -17,7 +17,7 @@ export async function spawnJson(args: string[], env: Record<string, string> = {}
   }
   void reader.cancel().catch(() => {});
   return {
-    info: JSON.parse(buffer.split("\n")[0]),
+    info: { pid: child.pid, ...JSON.parse(buffer.split("\n")[0]) },
     async stop() {
       child.kill("SIGTERM");
       await child.status;

@@ -40,6 +40,10 @@ export interface Config {
     graceMs: number;
     /** How often an instance looks in KV for another instance's events or a Stop, in milliseconds. */
     pollMs: number;
+    /** Readers one answer may have on one instance. */
+    maxReaders: number;
+    /** Reads of an answer from its first event, per session per minute. */
+    replaysPerMinute: number;
   };
   /** Who streams (lib/rollout). */
   rollout: {
@@ -126,6 +130,8 @@ export function loadConfig(env: Env = readEnv()): Config {
     resume: {
       graceMs: integer(env, "STREAM_RESUME_GRACE", 30, 0, 3600) * 1000,
       pollMs: integer(env, "STREAM_POLL_MS", 100, 10, 10_000),
+      maxReaders: integer(env, "MAX_READERS_PER_ANSWER", 16, 0, 100_000),
+      replaysPerMinute: integer(env, "REPLAYS_PER_SESSION", 60, 0, 1_000_000),
     },
     rollout: { enabled: rollout(env) > 0, percent: rollout(env) },
     client: { updateIntervalMs: integer(env, "STREAMING_UPDATE_INTERVAL", 100, 0, 10_000) },

@@ -7,7 +7,7 @@ import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
 import { HISTORY_LIMIT, type HistoryStore } from "../lib/session/history.ts";
-import type { StreamLog } from "../lib/streams/stream_log.ts";
+import type { StreamHub } from "../lib/streams/hub.ts";
 import { getCookie, setCookie } from "hono/cookie";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
 
@@ -26,7 +26,7 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
   demo: boolean;
   assets: Assets;
   history: HistoryStore;
-  streams: StreamLog;
+  streams: StreamHub;
 }): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
     // A partial rollout decides by session: give a first visit its session now, so it is stable.

@@ -36,9 +36,9 @@ export function readAnswer(streams: StreamHub, id: string, meta: StreamMeta, rea
   if (meta.status === "finished" && reader.lastEventId >= meta.lastId) {
     return new Response(null, { status: 204 });
   }
-  return new Response(sseBody(streams.read(id, reader.lastEventId), reader.keepAliveMs), {
-    headers: SSE_HEADERS,
-  });
+  // A reader may come back only for its own session's answer (checked above), so it has an owner.
+  const events = streams.reread(id, reader.lastEventId, reader.owner!);
+  return new Response(sseBody(events, reader.keepAliveMs), { headers: SSE_HEADERS });
 }
 
 /** The existing answer's response for this reader, or undefined when there is none yet. */

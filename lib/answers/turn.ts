@@ -27,6 +27,7 @@ export async function openTurn(
     retried = unfinishedTurn(stored, turn.user);
     context = stored.slice(0, stored.length - retried).map(({ role, content }) => ({ role, content }));
   }
+  context = alternating(context);
   if (turn.needsEarlierAnswer && context.length === 0) {
     throw new ApiError(400, turn.needsEarlierAnswer.error, { field: turn.needsEarlierAnswer.field });
   }
@@ -46,6 +47,17 @@ export async function openTurn(
       });
     },
   };
+}
+
+/**
+ * The context with turns alternating, as models expect: a question that got no answer (its
+ * answer failed before any text, or its instance died) is left out, so the new question never
+ * follows another user message.
+ */
+function alternating(context: ChatMessage[]): ChatMessage[] {
+  return context.filter((message, i) =>
+    message.role !== "user" || (context[i + 1]?.role ?? "user") === "assistant"
+  );
 }
 
 /**

@@ -213,6 +213,9 @@ export class StreamController {
             policy.connected();
             if (id !== undefined) lastEventId = id;
             if (event.type === "content") this.#batcher.append(event.chunk);
+            // An instance going away while it relays another's answer says so without an id:
+            // the answer goes on there, so come back for it like after any drop.
+            else if (event.type === "error" && event.code === "shutdown" && id === undefined) break;
             else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
             else {
               this.stats.value = event.stats ?? null;

@@ -13,7 +13,8 @@ export interface NumberedEvent {
 
 /** The SSE text of one numbered event: its id line and one JSON data line. */
 export const sseFrame = ({ id, event }: NumberedEvent): string =>
-  encodeSseMessage({ id, data: JSON.stringify(event) });
+  // Id 0 is an instance's own word (shutdown), not part of the answer: no id, so a reconnect resumes right.
+  encodeSseMessage({ id: id > 0 ? id : undefined, data: JSON.stringify(event) });
 
 /**
  * The relay for an answer nobody will resume: deltas become numbered contract events — one

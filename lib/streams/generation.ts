@@ -51,6 +51,8 @@ export class Generation {
   #logLost: unknown;
   #flushing: Promise<void> = Promise.resolve();
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
+  /** The lease was written with the claim. */
+  #leaseRenewedAt = Date.now();
 
   constructor(deltas: ReadableStream<string>, options: GenerationOptions) {
     this.#options = options;
@@ -66,6 +68,11 @@ export class Generation {
 
   get meta(): StreamMeta {
     return this.#meta;
+  }
+
+  /** Readers on this instance now. */
+  get readers(): number {
+    return this.#readers;
   }
 
   /**
@@ -200,9 +207,14 @@ export class Generation {
     }
   }
 
-  /** The periodic tick: write new events, and see whether another instance asked for a Stop. */
+  /** The periodic tick: write new events, renew the lease, and see whether another instance asked for a Stop. */
   async #tick(): Promise<void> {
     await this.#flush();
+    const now = Date.now();
+    if (!this.finished && now - this.#leaseRenewedAt >= this.#options.log.leaseMs / 3) {
+      this.#leaseRenewedAt = now;
+      await this.#options.log.renewLease(this.id).catch(() => {});
+    }
     if (!this.finished && await this.#options.log.stopRequested(this.id).catch(() => false)) this.stop();
   }
 

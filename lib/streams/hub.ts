@@ -1,11 +1,16 @@
 /**
  * This instance's resumable answers. An answer started here is read from memory; one started by
- * another instance sharing the KV store is read from its StreamLog, polling for new batches.
+ * another instance sharing the KV store is read from its StreamLog by one LogFollower shared by
+ * every reader here. An answer whose instance died (its lease lapsed) is ended for everyone, its
+ * text kept.
  */
-import type { AnswerStats } from "../metrics.ts";
+import { type AnswerStats, doneEvent, errorEvent } from "../contract.ts";
+import { ApiError } from "../http/api_error.ts";
+import { RateLimiter } from "../http/rate_limit.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
+import { LogFollower } from "./follower.ts";
 import { Generation } from "./generation.ts";
-import type { StreamLog, StreamMeta } from "./stream_log.ts";
+import type { ActiveStream, StreamLog, StreamMeta } from "./stream_log.ts";
 
 export interface HubOptions {
   graceMs: number;
@@ -13,15 +18,24 @@ export interface HubOptions {
   describeError: DescribeError;
   /** Told of each failed write to the log (it is retried; the answer ends if it keeps failing). */
   onWriteFailed?: (error: unknown, attempt: number) => void;
+  /** Aborted on shutdown: readers of answers that run elsewhere are told. */
+  stopAll?: AbortSignal;
+  /** Readers one answer may have on this instance (0: no cap). */
+  maxReaders?: number;
+  /** Reads of an answer from its first event, per session per minute (0: no limit). */
+  replaysPerMinute?: number;
+  /** Keeps what an orphaned answer had written (its text, marked incomplete). */
+  onOrphaned?: (meta: StreamMeta, text: string) => Promise<void>;
 }
-
-/** A reader elsewhere tells the owner it is still there this often. */
-const HEARTBEAT_MS = 2000;
 
 export class StreamHub {
   readonly #local = new Map<string, Generation>();
+  readonly #followers = new Map<string, LogFollower>();
+  readonly #replays: RateLimiter;
 
-  constructor(readonly log: StreamLog, private readonly options: HubOptions) {}
+  constructor(readonly log: StreamLog, private readonly options: HubOptions) {
+    this.#replays = new RateLimiter(options.replaysPerMinute ?? 0);
+  }
 
   async find(id: string): Promise<StreamMeta | undefined> {
     return this.#local.get(id)?.meta ?? await this.log.meta(id);
@@ -56,48 +70,85 @@ export class StreamHub {
 
   /** The answer's events after `afterId`: from memory when it runs here, else from the log. */
   read(id: string, afterId: number): ReadableStream<NumberedEvent> {
-    return this.#local.get(id)?.read(afterId) ?? this.#readLog(id, afterId);
-  }
-
-  /** Stops an answer wherever it runs: here at once, elsewhere through the log. */
-  async stop(id: string): Promise<void> {
     const local = this.#local.get(id);
-    if (local) return local.stop();
-    await this.log.requestStop(id);
+    const follower = local ? undefined : this.#followers.get(id);
+    const max = this.options.maxReaders ?? 0;
+    if (max > 0 && (local?.readers ?? follower?.readers ?? 0) >= max) {
+      throw new ApiError(429, "too many readers of this answer", { code: "too_many_requests" });
+    }
+    return local?.read(afterId) ?? this.#follow(id).read(afterId);
   }
 
-  #readLog(id: string, afterId: number): ReadableStream<NumberedEvent> {
-    const { log, options } = this;
-    let cursor = afterId;
-    let buffered: NumberedEvent[] = [];
-    let lastBeat = 0;
-    let cancelled = false;
-    return new ReadableStream<NumberedEvent>({
-      async pull(controller) {
-        while (!cancelled) {
-          const next = buffered.shift();
-          if (next) {
-            cursor = next.id;
-            controller.enqueue(next);
-            return;
-          }
-          const meta = await log.meta(id);
-          if (!meta) return controller.close(); // expired: the reader's reconnect will hear 404
-          if (meta.lastId > cursor) {
-            buffered = await log.eventsAfter(id, cursor);
-            continue;
-          }
-          if (meta.status === "finished") return controller.close();
-          if (Date.now() - lastBeat > HEARTBEAT_MS) {
-            lastBeat = Date.now();
-            await log.heartbeat(id);
-          }
-          await new Promise((resolve) => setTimeout(resolve, options.pollMs));
-        }
+  /** A reader coming back for an answer that exists: reads from the start are limited per session. */
+  reread(id: string, afterId: number, session: string): ReadableStream<NumberedEvent> {
+    if (afterId === 0) {
+      const taken = this.#replays.take(session);
+      if (!taken.ok) {
+        throw new ApiError(429, `too many replays: try again in ${taken.retryAfterSeconds} s`, {
+          code: "too_many_requests",
+          headers: { "retry-after": String(taken.retryAfterSeconds) },
+        });
+      }
+    }
+    return this.read(id, afterId);
+  }
+
+  /**
+   * Stops an answer wherever it runs: here at once, elsewhere through the log. Answers whether
+   * there was anything to stop (an answer whose instance died is ended instead).
+   */
+  async stop(id: string): Promise<boolean> {
+    const local = this.#local.get(id);
+    if (local) {
+      local.stop();
+      return true;
+    }
+    if (!await this.log.leaseAlive(id)) {
+      await this.endOrphan(id);
+      return false;
+    }
+    await this.log.requestStop(id);
+    return true;
+  }
+
+  /** The answers of a session still being generated; those whose instance died are ended on the way. */
+  async active(session: string): Promise<ActiveStream[]> {
+    const listed = await this.log.active(session);
+    const alive: ActiveStream[] = [];
+    for (const stream of listed) {
+      if (this.#local.has(stream.requestId) || await this.log.leaseAlive(stream.requestId)) {
+        alive.push(stream);
+      } else await this.endOrphan(stream.requestId);
+    }
+    return alive;
+  }
+
+  /** Ends an answer whose instance died: readers get an error then done, and its text is kept. */
+  async endOrphan(id: string): Promise<void> {
+    const ended = await this.log.endOrphan(id, (lastId) => [
+      {
+        id: lastId + 1,
+        event: errorEvent("The answer was cut off: the server writing it stopped. Ask again.", "orphaned"),
       },
-      cancel() {
-        cancelled = true;
-      },
-    }, { highWaterMark: 0 });
+      { id: lastId + 2, event: doneEvent() },
+    ]);
+    if (!ended) return; // it was alive after all, or someone else ended it
+    const logged = await this.log.eventsAfter(id, 0);
+    const text = logged.map(({ event }) => (event.type === "content" ? event.chunk : "")).join("");
+    await this.options.onOrphaned?.(ended, text);
+  }
+
+  #follow(id: string): LogFollower {
+    let follower = this.#followers.get(id);
+    if (!follower) {
+      follower = new LogFollower(id, this.log, {
+        pollMs: this.options.pollMs,
+        stopAll: this.options.stopAll,
+        endOrphan: (orphan) => this.endOrphan(orphan),
+        onIdle: () => this.#followers.delete(id),
+      });
+      this.#followers.set(id, follower);
+    }
+    return follower;
   }
 }

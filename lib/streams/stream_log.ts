@@ -30,16 +30,60 @@ const metaKey = (id: string) => ["stream", id];
 const batchPrefix = (id: string) => ["stream_events", id];
 const stopKey = (id: string) => ["stream_stop", id];
 const readerKey = (id: string) => ["stream_reader", id];
+const leaseKey = (id: string) => ["stream_lease", id];
 const activeKey = (session: string, id: string) => ["session_stream", session, id];
 
 export class StreamLog {
-  /** How many batches were written (for tests and benchmarks). */
+  /** How many batches were written, and how often the meta was read (for tests and benchmarks). */
   batchesWritten = 0;
+  metaReads = 0;
 
-  constructor(private readonly kv: Deno.Kv, private readonly runningTtlMs: number) {}
+  /**
+   * @param runningTtlMs how long a running answer's entries live at most
+   * @param leaseMs how long the instance running an answer may go without renewing its lease before
+   *   the answer counts as orphaned (its instance died)
+   */
+  constructor(
+    private readonly kv: Deno.Kv,
+    private readonly runningTtlMs: number,
+    readonly leaseMs = 3000,
+  ) {}
 
   async meta(id: string): Promise<StreamMeta | undefined> {
+    this.metaReads++;
     return (await this.kv.get<StreamMeta>(metaKey(id))).value ?? undefined;
+  }
+
+  /** The instance running the answer says it is alive. */
+  async renewLease(id: string): Promise<void> {
+    await this.kv.set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 });
+  }
+
+  /** Whether the instance running the answer renewed its lease lately. */
+  async leaseAlive(id: string): Promise<boolean> {
+    const renewed = (await this.kv.get<number>(leaseKey(id))).value;
+    return renewed !== null && Date.now() - renewed < this.leaseMs;
+  }
+
+  /**
+   * Ends an answer whose instance died: `events` (an error, then done) go after what was logged,
+   * and it is finished. Only one caller wins (the meta must be unchanged and still running); the
+   * winner gets the meta it ended, the others undefined.
+   */
+  async endOrphan(id: string, events: (lastId: number) => NumberedEvent[]): Promise<StreamMeta | undefined> {
+    const entry = await this.kv.get<StreamMeta>(metaKey(id));
+    const meta = entry.value;
+    if (!meta || meta.status !== "running" || await this.leaseAlive(id)) return undefined;
+    const closing = events(meta.lastId);
+    const lastId = closing.at(-1)?.id ?? meta.lastId;
+    const ended: StreamMeta = { ...meta, status: "finished", lastId };
+    const result = await this.kv.atomic()
+      .check(entry)
+      .set([...batchPrefix(id), lastId], closing, { expireIn: FINISHED_TTL_MS })
+      .set(metaKey(id), ended, { expireIn: FINISHED_TTL_MS })
+      .delete(activeKey(meta.session, id))
+      .commit();
+    return result.ok ? ended : undefined;
   }
 
   /** Registers a new answer; false when the id is already taken (someone started it first). */
@@ -48,6 +92,7 @@ export class StreamLog {
     const result = await this.kv.atomic()
       .check({ key: metaKey(id), versionstamp: null })
       .set(metaKey(id), entry, { expireIn: this.runningTtlMs })
+      .set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 })
       .set(activeKey(meta.session, id), {
         requestId: id,
         feature: meta.feature,

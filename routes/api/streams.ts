@@ -45,8 +45,9 @@ export function streamsApi(
       throw new ApiError(404, "no such stream", { field: "request_id" });
     }
     if (meta.status === "finished") return c.json({ stopped: false, finished: true });
-    await streams.stop(id);
-    return c.json({ stopped: true });
+    // An answer whose instance died cannot be stopped: it is ended instead, and said so.
+    const stopped = await streams.stop(id);
+    return c.json(stopped ? { stopped: true } : { stopped: false, finished: true });
   });
 
   return api;

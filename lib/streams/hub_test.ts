@@ -1,0 +1,73 @@
+import { deepEqual, ok, throws } from "node:assert/strict";
+import { contentEvent, doneEvent } from "../contract.ts";
+import { StreamHub } from "./hub.ts";
+import { StreamLog } from "./stream_log.ts";
+
+const META = { session: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
+
+/** An answer that another instance runs: claimed, leased and logged, with no Generation here. */
+async function answerElsewhere(kv: Deno.Kv, pollMs: number) {
+  const log = new StreamLog(kv, 60_000, 5000);
+  const hub = new StreamHub(log, {
+    graceMs: 5000,
+    pollMs,
+    describeError: () => ({ message: "x" }),
+    maxReaders: 60,
+    replaysPerMinute: 3,
+  });
+  await log.create("a1", META);
+  let meta = (await log.meta("a1"))!;
+  const write = async (events: Array<{ id: number; text: string }>, finished = false) => {
+    meta = await log.append(
+      "a1",
+      meta,
+      events.map(({ id, text }) => ({ id, event: contentEvent(text) })),
+      finished,
+    );
+  };
+  return {
+    log,
+    hub,
+    write,
+    finish: async (id: number) => {
+      meta = await log.append("a1", meta, [{ id, event: doneEvent() }], true);
+    },
+  };
+}
+
+Deno.test("fifty readers of another instance's answer share one poll loop", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const { log, hub, write, finish } = await answerElsewhere(kv, 20);
+    await write([{ id: 1, text: "a" }]);
+    log.metaReads = 0;
+    const readers = Array.from({ length: 50 }, () => Array.fromAsync(hub.read("a1", 0)));
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await write([{ id: 2, text: "b" }]);
+    await finish(3);
+    const results = await Promise.all(readers);
+    const polls = (performance.now() - started) / 20;
+    for (const events of results) deepEqual(events.map((e) => e.id), [1, 2, 3]);
+    ok(log.metaReads <= polls * 2 + 4, `${log.metaReads} meta reads in ${polls.toFixed(0)} poll intervals`);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("readers per answer are capped, and so are replays from the start per session", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const { hub, write, finish } = await answerElsewhere(kv, 20);
+    await write([{ id: 1, text: "a" }]);
+    const open = Array.from({ length: 60 }, () => hub.read("a1", 1).getReader());
+    throws(() => hub.read("a1", 1), /too many readers/);
+    for (const reader of open) await reader.cancel();
+    for (let i = 0; i < 3; i++) await hub.reread("a1", 0, "s").cancel();
+    throws(() => hub.reread("a1", 0, "s"), /too many replays/);
+    await hub.reread("a1", 1, "s").cancel(); // resuming after an event is not a replay
+    await finish(2);
+  } finally {
+    kv.close();
+  }
+});

@@ -45,10 +45,14 @@ export async function benchLongAnswers(answers = 30): Promise<LongAnswersResult>
   try {
     const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
     const many = (url: string) =>
-      Promise.all(Array.from({ length: answers }, () => timeStream(url, { client } as RequestInit, relayText)));
+      Promise.all(
+        Array.from({ length: answers }, () => timeStream(url, { client } as RequestInit, relayText)),
+      );
     let lengths: number[] = [];
     const kabotanGrowth = await peakGrowthKiB(Number(kabotan.info.pid), async () => {
-      lengths = (await many(`${kabotan.url}/api/story-generator-stream?name=Mina&theme=fog`)).map((t) => t.length);
+      lengths = (await many(`${kabotan.url}/api/story-generator-stream?name=Mina&theme=fog`)).map((t) =>
+        t.length
+      );
     });
     const referenceGrowth = await peakGrowthKiB(
       Number(reference.info.pid),

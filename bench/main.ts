@@ -1,6 +1,7 @@
 /** `deno task bench`: every figure beside its baseline, measured in this one run. Reports; asserts nothing. */
 import { benchBrowser } from "./browser.ts";
 import { benchConcurrency } from "./concurrency.ts";
+import { benchLongAnswers } from "./long_answers.ts";
 import { coldStart, pageWeight } from "./page.ts";
 import { benchFirstChunk, benchRelay } from "./relay.ts";
 
@@ -47,6 +48,17 @@ for (const r of concurrency.levels) {
     } | ${ms(r.p95Ms)} | ${r.rssGrowthKiBPerStream.toFixed(0)} KiB | ${r.fdsBefore} → ${r.fdsAfter} |`,
   );
 }
+
+const long = await benchLongAnswers(30);
+console.log(
+  `\n${long.answers} long answers at once (${long.deltas} deltas, ${
+    long.textKiB.toFixed(1)
+  } KiB of text each; all exact: ${long.allExact ? "yes" : "NO"}): peak RSS growth per answer, Kabotan ${
+    long.kabotanKiBPerAnswer.toFixed(0)
+  } KiB, reference relay ${long.referenceKiBPerAnswer.toFixed(0)} KiB (${
+    ratio(long.kabotanKiBPerAnswer, long.referenceKiBPerAnswer)
+  }).`,
+);
 
 // Memory per open answer needs a forced GC: measured in a process of its own with --expose-gc.
 const memory = JSON.parse(

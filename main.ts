@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
 import { defaultMaxConnections, serveGated } from "./lib/http/connection_gate.ts";
+import { guardHost } from "./lib/http/host_guard.ts";
 import { createLogger } from "./lib/log.ts";
 import { Metrics } from "./lib/metrics.ts";
 import { defaultKvPath, KvOpenError, openKv } from "./lib/session/kv.ts";
@@ -68,7 +69,7 @@ const server = onDeploy ? Deno.serve({ onListen }, app.fetch) : serveGated({
   maxConnections: config.connections.max ?? defaultMaxConnections(),
   log,
   onListen,
-}, app.fetch);
+}, guardHost(app.fetch, { hostname: config.hostname, publicOrigins: config.publicOrigins }));
 
 /**
  * SIGTERM (or SIGINT): stop accepting, let running answers finish for up to SHUTDOWN_GRACE

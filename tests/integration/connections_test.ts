@@ -100,7 +100,7 @@ Deno.test("idle, trickled-head and kept-alive connections are closed; a long ans
     const trickle = await connect(port);
     const started = performance.now();
     const sending = (async () => {
-      for (const piece of ["GET / HTTP/1.1\r\n", "Host: x\r\n", ...Array(40).fill("X-A: b\r\n")]) {
+      for (const piece of ["GET / HTTP/1.1\r\n", "Host: localhost\r\n", ...Array(40).fill("X-A: b\r\n")]) {
         await trickle.write(new TextEncoder().encode(piece)).catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
@@ -111,7 +111,7 @@ Deno.test("idle, trickled-head and kept-alive connections are closed; a long ans
 
     // One request on a kept-alive connection, then silence.
     const kept = await connect(port);
-    await kept.write(new TextEncoder().encode("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    await kept.write(new TextEncoder().encode("GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n"));
     const afterResponse = performance.now();
     const keptAlive = await closedAfter(kept, 6000, afterResponse);
     ok(keptAlive >= 900 && keptAlive < 3500, `kept-alive connection closed after ${keptAlive} ms`);
@@ -129,7 +129,7 @@ Deno.test("a body that trickles in is answered 408 and its connection closed", a
     { BODY_TIMEOUT: "1", HEADER_TIMEOUT: "2", IDLE_CONNECTION_TIMEOUT: "2" },
     async (_main, port) => {
       const conn = await connect(port);
-      const head = "POST /api/set-language HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n" +
+      const head = "POST /api/set-language HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\n" +
         "content-length: 100\r\n\r\n{";
       await conn.write(new TextEncoder().encode(head));
       const buffer = new Uint8Array(4096);
@@ -168,4 +168,22 @@ Deno.test("connections past the cap per address are closed at once; the rest are
       equal((await fetch(`${main.url}/api/health`)).status, 200);
     },
   );
+});
+
+Deno.test("bound to loopback, a request naming another host is refused (DNS rebinding)", async () => {
+  await withMain({}, async (main, port) => {
+    const conn = await connect(port);
+    await conn.write(
+      new TextEncoder().encode(
+        "GET /api/health HTTP/1.1\r\nHost: rebound.example:80\r\nConnection: close\r\n\r\n",
+      ),
+    );
+    const buffer = new Uint8Array(4096);
+    const read = await conn.read(buffer);
+    conn.close();
+    const head = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+    ok(head.startsWith("HTTP/1.1 403"), head.split("\r\n")[0]);
+    equal((await fetch(`http://localhost:${port}/api/health`)).status, 200, "localhost is this machine");
+    equal((await fetch(`${main.url}/api/health`)).status, 200);
+  });
 });

@@ -3,6 +3,14 @@
  * process and is plugged into the SDK through its `fetch` option, so the demo takes exactly
  * the parsing path a real server does.
  */
+import {
+  chunkFrame,
+  completionBody,
+  type CompletionIdentity,
+  DONE_FRAME,
+  usageFrame,
+  type WireUsage,
+} from "./wire.ts";
 import { composeDemoAnswer, demoTokens, type Random } from "./demo_text.ts";
 import type { ChatMessage, GenerationHints } from "./types.ts";
 
@@ -24,17 +32,14 @@ export function createDemoFetch(pace: DemoPace, random: Random = Math.random): t
     const lastUser = [...(body.messages ?? [])].reverse().find((m) => m.role === "user");
     const text = composeDemoAnswer(hints, lastUser?.content ?? "", random);
     const created = Math.floor(Date.now() / 1000);
-    const base = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
+    const base: CompletionIdentity = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
     const usage = { prompt_tokens: 0, completion_tokens: demoTokens(text).length };
 
     if (!body.stream) {
       await sleep(pace.firstTokenMs, request.signal);
-      return Response.json({
-        ...base,
-        object: "chat.completion",
-        choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
-        usage: { ...usage, total_tokens: usage.completion_tokens },
-      });
+      return Response.json(
+        completionBody(base, { content: text }, "stop", { ...usage, total_tokens: usage.completion_tokens }),
+      );
     }
     return new Response(demoEventStream(text, pace, base, usage, request.signal), {
       headers: { "content-type": "text/event-stream" },
@@ -45,18 +50,13 @@ export function createDemoFetch(pace: DemoPace, random: Random = Math.random): t
 function demoEventStream(
   text: string,
   pace: DemoPace,
-  base: Record<string, unknown>,
-  usage: Record<string, number>,
+  base: CompletionIdentity,
+  usage: WireUsage,
   signal: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const event = (payload: unknown) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
   const chunk = (delta: Record<string, string>, finish: string | null = null) =>
-    event({
-      ...base,
-      object: "chat.completion.chunk",
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    });
+    encoder.encode(chunkFrame(base, delta, finish));
   const tokens = demoTokens(text);
   const gapMs = 1000 / pace.tokensPerSecond;
   let next = 0;
@@ -75,8 +75,7 @@ function demoEventStream(
         return;
       }
       controller.enqueue(chunk({}, "stop"));
-      controller.enqueue(event({ ...base, object: "chat.completion.chunk", choices: [], usage }));
-      controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+      controller.enqueue(encoder.encode(usageFrame(base, usage) + DONE_FRAME));
       controller.close();
     },
   }, { highWaterMark: 0 });

@@ -4,6 +4,7 @@ import { parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
 import { LlmError, stalledError, timeoutError, toLlmError, truncatedError } from "./errors.ts";
 import type { GenerationRequest, LlmClient, Usage } from "./types.ts";
 import { REDACTED, redactorFor } from "./redact.ts";
+import { chunkFrame, DONE_FRAME } from "./wire.ts";
 
 export interface OpenAiClientOptions {
   provider: "openai" | "demo";
@@ -266,9 +267,8 @@ async function completionAsEvents(response: Response): Promise<ReadableStream<Ui
   if (typeof text !== "string") {
     throw new LlmError("bad_response", "The language model sent an answer without text.");
   }
-  const frames =
-    `data: ${JSON.stringify({ choices: [{ delta: { content: text }, finish_reason: "stop" }] })}\n\n` +
-    "data: [DONE]\n\n";
+  const identity = { id: "json", created: 0, model: "json" };
+  const frames = chunkFrame(identity, { content: text }, "stop") + DONE_FRAME;
   return ReadableStream.from([new TextEncoder().encode(frames)]);
 }
 

@@ -2,14 +2,15 @@ import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { LlmError } from "./errors.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 import type { GenerationRequest, Usage } from "./types.ts";
+import { chunkFrame, dataFrame, DONE_FRAME } from "./wire.ts";
 
 const encoder = new TextEncoder();
-const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-const delta = (content: string) =>
-  frame({ choices: [{ index: 0, delta: { content }, finish_reason: null }] });
-const ROLE = frame({ choices: [{ index: 0, delta: { role: "assistant" }, finish_reason: null }] });
-const FINISH = frame({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
-const DONE = "data: [DONE]\n\n";
+const IDENTITY = { id: "c1", created: 0, model: "test-model" };
+const frame = dataFrame;
+const delta = (content: string) => chunkFrame(IDENTITY, { content });
+const ROLE = chunkFrame(IDENTITY, { role: "assistant" });
+const FINISH = chunkFrame(IDENTITY, {}, "stop");
+const DONE = DONE_FRAME;
 
 /** A response body that sends each string as one network read, optionally spaced out. */
 function body(reads: string[], { delayMs = 0, thenStall = false } = {}): ReadableStream<Uint8Array> {

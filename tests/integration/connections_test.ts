@@ -129,7 +129,8 @@ Deno.test("a body that trickles in is answered 408 and its connection closed", a
     { BODY_TIMEOUT: "1", HEADER_TIMEOUT: "2", IDLE_CONNECTION_TIMEOUT: "2" },
     async (_main, port) => {
       const conn = await connect(port);
-      const head = "POST /api/set-language HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\n" +
+      const head =
+        "POST /api/set-language HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\n" +
         "content-length: 100\r\n\r\n{";
       await conn.write(new TextEncoder().encode(head));
       const buffer = new Uint8Array(4096);

@@ -4,6 +4,8 @@
  * dropping, stalling or malformed. It records every request and when the client went away.
  */
 
+import { chunkFrame, completionBody, dataFrame, DONE_FRAME, usageFrame } from "../../lib/llm/wire.ts";
+
 export interface UpstreamScript {
   /** HTTP status; anything but 200 answers `body` (or an OpenAI error object) and stops. */
   status?: number;
@@ -110,18 +112,10 @@ export class FakeUpstream {
     }
     if (!recorded.body.stream) {
       await sleep(script.firstDelayMs ?? 0);
-      return Response.json({
-        id: "fake",
-        object: "chat.completion",
-        created: 0,
-        model: recorded.body.model,
-        choices: [{
-          index: 0,
-          message: { role: "assistant", content: (script.chunks ?? []).join("") },
-          finish_reason: "stop",
-        }],
-        usage: script.usage,
-      });
+      const identity = { id: "fake", created: 0, model: recorded.body.model ?? "fake" };
+      return Response.json(
+        completionBody(identity, { content: (script.chunks ?? []).join("") }, "stop", script.usage),
+      );
     }
     return new Response(this.#stream(script, index, req.signal), {
       headers: { "content-type": "text/event-stream", ...script.headers },
@@ -130,15 +124,10 @@ export class FakeUpstream {
 
   #stream(script: UpstreamScript, index: number, signal: AbortSignal): ReadableStream<Uint8Array> {
     const encoder = new TextEncoder();
-    const frame = (payload: unknown) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
+    const identity = { id: "fake", created: 0, model: "fake" };
+    const frame = (payload: unknown) => encoder.encode(dataFrame(payload));
     const chunk = (delta: Record<string, string>, finish: string | null = null) =>
-      frame({
-        id: "fake",
-        object: "chat.completion.chunk",
-        created: 0,
-        model: "fake",
-        choices: [{ index: 0, delta, finish_reason: finish }],
-      });
+      encoder.encode(chunkFrame(identity, delta, finish));
     const chunks = script.chunks ?? [];
     let sent = 0;
     let started = false;
@@ -198,11 +187,9 @@ export class FakeUpstream {
         if (script.finish !== false) {
           controller.enqueue(chunk({}, "stop"));
           if (script.usage) {
-            controller.enqueue(
-              frame({ id: "fake", object: "chat.completion.chunk", choices: [], usage: script.usage }),
-            );
+            controller.enqueue(encoder.encode(usageFrame(identity, script.usage)));
           }
-          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          controller.enqueue(encoder.encode(DONE_FRAME));
         }
         finishedNormally();
         controller.close();

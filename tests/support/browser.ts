@@ -27,7 +27,21 @@ export async function startAppWithAssets(env: Record<string, string>): Promise<R
   return await startApp(env, assetsOf(manifest));
 }
 
-/** Runs `body` with a browser and the app (real assets) in front of a fresh scripted upstream. */
+let moduleChromium: Promise<Browser> | undefined;
+
+/**
+ * One Chromium for the whole test module, launched on first use and closed when the module is
+ * done: each test still gets fresh contexts (no cookies or storage from the test before).
+ */
+export function moduleBrowser(): Promise<Browser> {
+  if (!moduleChromium) {
+    moduleChromium = launchBrowser();
+    globalThis.addEventListener("unload", () => void moduleChromium?.then((browser) => browser.close()));
+  }
+  return moduleChromium;
+}
+
+/** Runs `body` with the module's browser and the app (real assets) in front of a fresh scripted upstream. */
 export async function withBrowserApp(
   env: Record<string, string>,
   body: (browser: Browser, app: RunningApp, upstream: FakeUpstream) => Promise<void>,
@@ -36,11 +50,12 @@ export async function withBrowserApp(
   const upstream = new FakeUpstream();
   prepare?.(upstream);
   const app = await startAppWithAssets({ OPENAI_BASE_URL: upstream.baseURL, ...env });
-  const browser = await launchBrowser();
+  const browser = await moduleBrowser();
   try {
     await body(browser, app, upstream);
   } finally {
-    await browser.close();
+    // Every page and context the test opened goes with it; the browser stays for the next test.
+    await Promise.all(browser.contexts().map((context) => context.close()));
     await app.close();
     await upstream.close();
   }

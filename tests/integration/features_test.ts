@@ -4,7 +4,8 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { FEATURE_NAMES } from "../../lib/features/feature.ts";
-import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
+import { type InProcessApp, withInProcessApp } from "../support/in_process.ts";
+import { withApp as withLoopbackApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
@@ -24,21 +25,23 @@ const INPUTS: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** The app in process (these tests need no socket), answering every question with its start. */
 const withApp = (
   env: Record<string, string>,
-  body: (app: RunningApp, upstream: FakeUpstream) => Promise<void>,
+  body: (app: InProcessApp, upstream: FakeUpstream) => Promise<void>,
 ) =>
-  withUpstreamApp(env, body, (upstream) => {
+  withInProcessApp(env, (app, upstream) => {
     upstream.script = (request) => ({
       chunks: [`Answer to: `, request.body.messages!.at(-1)!.content.slice(0, 40)],
     });
+    return body(app, upstream);
   });
 
 Deno.test("every feature answers in both languages, streaming and not", async () => {
   await withApp({}, async (app, upstream) => {
     for (const feature of FEATURE_NAMES) {
       for (const language of ["en", "ja"] as const) {
-        const jar = new CookieJar();
+        const jar = new CookieJar(app.fetch);
         const body = { ...INPUTS[feature], language };
         const streamed = await readSse(await jar.post(`${app.url}/api/${feature}-stream`, body));
         equal(streamed.status, 200, `${feature} ${language}`);
@@ -61,7 +64,7 @@ Deno.test("GET -stream works for every feature from the query string", async () 
   await withApp({}, async (app) => {
     for (const feature of FEATURE_NAMES) {
       const query = new URLSearchParams(INPUTS[feature] as Record<string, string>);
-      const result = await readSse(await fetch(`${app.url}/api/${feature}-stream?${query}`));
+      const result = await readSse(await app.fetch(`${app.url}/api/${feature}-stream?${query}`));
       equal(result.status, 200, feature);
       match(result.text, /^Answer to: /, feature);
     }
@@ -70,8 +73,8 @@ Deno.test("GET -stream works for every feature from the query string", async () 
 
 Deno.test("a conversation's earlier turns come from the session, and only that session's", async () => {
   await withApp({}, async (app, upstream) => {
-    const alice = new CookieJar();
-    const bob = new CookieJar();
+    const alice = new CookieJar(app.fetch);
+    const bob = new CookieJar(app.fetch);
     await readSse(
       await alice.post(`${app.url}/api/character-chat`, {
         character: "ghost",
@@ -112,13 +115,13 @@ Deno.test("a conversation's earlier turns come from the session, and only that s
 
 Deno.test("the session cookie is HttpOnly, SameSite=Lax, and Secure behind https", async () => {
   await withApp({ TRUST_PROXY: "true" }, async (app) => {
-    const plain = new CookieJar();
+    const plain = new CookieJar(app.fetch);
     await plain.post(`${app.url}/api/set-language`, { language: "ja" });
     match(
       plain.raw[0],
       /^kabotan_session=[A-Za-z0-9_-]{43}; Max-Age=86400; Path=\/; HttpOnly; SameSite=Lax$/,
     );
-    const https = new CookieJar();
+    const https = new CookieJar(app.fetch);
     await https.post(`${app.url}/api/set-language`, { language: "ja" }, { "x-forwarded-proto": "https" });
     match(https.raw[0], /; Secure/);
   });
@@ -126,7 +129,7 @@ Deno.test("the session cookie is HttpOnly, SameSite=Lax, and Secure behind https
 
 Deno.test("a forged or unknown session cookie gets a new session, not someone else's", async () => {
   await withApp({}, async (app) => {
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     jar.cookies.set("kabotan_session", "forged");
     await jar.post(`${app.url}/api/set-language`, { language: "ja" });
     ok(jar.cookies.get("kabotan_session") !== "forged");
@@ -135,10 +138,11 @@ Deno.test("a forged or unknown session cookie gets a new session, not someone el
 
 Deno.test("the language is kept by the session and the page follows it; a first visit follows Accept-Language", async () => {
   await withApp({}, async (app, upstream) => {
-    const first = await (await fetch(app.url, { headers: { "accept-language": "ja-JP,ja;q=0.9" } })).text();
+    const first = await (await app.fetch(app.url, { headers: { "accept-language": "ja-JP,ja;q=0.9" } }))
+      .text();
     match(first, /<html lang="ja"/);
     match(first, /送信/);
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     deepEqual(await (await jar.post(`${app.url}/api/set-language`, { language: "ja" })).json(), {
       language: "ja",
     });
@@ -157,7 +161,7 @@ Deno.test("the language is kept by the session and the page follows it; a first 
 
 Deno.test("the page shows the session's history again after a reload", async () => {
   await withApp({}, async (app) => {
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     await readSse(
       await jar.post(`${app.url}/api/character-chat-stream`, {
         character: "jack",
@@ -170,13 +174,14 @@ Deno.test("the page shows the session's history again after a reload", async () 
       { role: "user", content: "Trick or treat?" },
       { role: "assistant", content: "Answer to: Trick or treat?" },
     ]);
-    const stranger = await (await fetch(app.url)).text();
+    const stranger = await (await app.fetch(app.url)).text();
     ok(!stranger.includes("Trick or treat?"));
   });
 });
 
 Deno.test("a stopped answer is kept in the history, marked incomplete", async () => {
-  await withApp({}, async (app, upstream) => {
+  // Over a socket: a client going away is a closed connection, which cancels the answer.
+  await withLoopbackApp({}, async (app, upstream) => {
     upstream.script = () => ({ chunks: Array.from({ length: 50 }, (_, i) => `w${i} `), delayMs: 30 });
     const jar = new CookieJar();
     const client = new AbortController();
@@ -205,7 +210,7 @@ Deno.test("a stopped answer is kept in the history, marked incomplete", async ()
 Deno.test("a failed answer is kept as incomplete too", async () => {
   await withApp({}, async (app, upstream) => {
     upstream.script = () => ({ chunks: ["half ", "of ", "it"], dropAfter: 2 });
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     const result = await readSse(
       await jar.post(`${app.url}/api/character-chat-stream`, { character: "ghost", message: "Hi" }),
     );
@@ -226,7 +231,7 @@ Deno.test("a failed answer is kept as incomplete too", async () => {
 Deno.test("asking the same again after an unfinished answer retries that turn instead of repeating it", async () => {
   await withApp({}, async (app, upstream) => {
     upstream.script = () => ({ chunks: ["cut ", "short"], dropAfter: 1 });
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     const first = await readSse(
       await jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", message: "Hello" }),
     );
@@ -254,7 +259,7 @@ Deno.test("asking the same again after an unfinished answer retries that turn in
 
 Deno.test("stories and spells start afresh; a diagnosis takes follow-up questions", async () => {
   await withApp({}, async (app, upstream) => {
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     await jar.post(`${app.url}/api/story-generator`, INPUTS["story-generator"]);
     await jar.post(`${app.url}/api/story-generator`, INPUTS["story-generator"]);
     equal(
@@ -278,7 +283,7 @@ Deno.test("stories and spells start afresh; a diagnosis takes follow-up question
 
 Deno.test("DELETE /api/history/{feature} clears that feature's conversations only", async () => {
   await withApp({}, async (app, upstream) => {
-    const jar = new CookieJar();
+    const jar = new CookieJar(app.fetch);
     await jar.post(`${app.url}/api/character-chat`, { character: "witch", message: "one" });
     await jar.post(`${app.url}/api/trivia-bot`, { question: "two" });
     const cleared = await jar.fetch(`${app.url}/api/history/character-chat`, { method: "DELETE" });
@@ -293,8 +298,11 @@ Deno.test("DELETE /api/history/{feature} clears that feature's conversations onl
 
 Deno.test("history and language survive a restart on the same KV file", async () => {
   const path = await Deno.makeTempFile({ suffix: ".kv" });
-  const jar = new CookieJar();
+  // One browser across both runs of the app: its jar sends to whichever runs now.
+  let running: typeof fetch = () => Promise.reject(new Error("no app"));
+  const jar = new CookieJar((input, init) => running(input, init));
   await withApp({ KV_PATH: path }, async (app) => {
+    running = app.fetch;
     await jar.post(`${app.url}/api/set-language`, { language: "ja" });
     await readSse(
       await jar.post(`${app.url}/api/character-chat-stream`, {
@@ -304,6 +312,7 @@ Deno.test("history and language survive a restart on the same KV file", async ()
     );
   });
   await withApp({ KV_PATH: path }, async (app, upstream) => {
+    running = app.fetch;
     const page = await (await jar.fetch(app.url)).text();
     match(page, /<html lang="ja"/);
     match(page, /Are you lonely\?/);

@@ -11,6 +11,10 @@ import { openKv } from "../../lib/session/kv.ts";
 import { FakeUpstream } from "./fake_upstream.ts";
 
 export interface InProcessApp {
+  /** The origin requests are addressed to (there is no socket). */
+  url: string;
+  /** fetch, answered by the app in process (no cookie jar: pass it to `new CookieJar(app.fetch)`). */
+  fetch: typeof fetch;
   /** A request as a browser on this site would send it, with this client's cookies. */
   request(path: string, init?: RequestInit): Promise<Response>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -19,6 +23,8 @@ export interface InProcessApp {
   logs: string[];
   kv: Deno.Kv;
 }
+
+const ORIGIN = "http://kabotan.test";
 
 export async function withInProcessApp(
   env: Record<string, string>,
@@ -37,7 +43,7 @@ export async function withInProcessApp(
   });
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
-  const kv = await openKv(":memory:");
+  const kv = await openKv(config.kvPath ?? ":memory:");
   const metrics = new Metrics();
   const app = createApp({
     config,
@@ -52,7 +58,7 @@ export async function withInProcessApp(
     const request = async (path: string, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
       if (cookies.size) headers.set("cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-      const response = await app.request(`http://kabotan.test${path}`, { ...init, headers });
+      const response = await app.request(`${ORIGIN}${path}`, { ...init, headers });
       for (const line of response.headers.getSetCookie()) {
         const [name, value] = line.split(";")[0].split("=");
         cookies.set(name.trim(), value.trim());
@@ -60,6 +66,8 @@ export async function withInProcessApp(
       return response;
     };
     return {
+      url: ORIGIN,
+      fetch: async (input, init) => await app.request(input instanceof Request ? input : String(input), init),
       request,
       post: (path, json, headers = {}) =>
         request(path, {

@@ -21,6 +21,8 @@ import { SessionStore } from "./lib/session/sessions.ts";
 import { StreamHub } from "./lib/streams/hub.ts";
 import { StreamLog } from "./lib/streams/stream_log.ts";
 import { featureApi } from "./routes/api/features.ts";
+import type { Feature } from "./lib/features/feature.ts";
+import { FEATURES } from "./lib/features/registry.ts";
 import { describeFailure } from "./lib/answers/respond.ts";
 import { ApiError } from "./lib/http/api_error.ts";
 import { healthApi } from "./routes/api/health.ts";
@@ -38,11 +40,13 @@ export interface AppDeps {
   kv: Deno.Kv;
   /** Aborted (with the reason to tell readers) when the server ends every running answer. */
   stopAll?: AbortSignal;
+  /** The features served (by default every folder in lib/features/). */
+  features?: ReadonlyMap<string, Feature>;
   metrics?: Metrics;
 }
 
 export function createApp(
-  { config, llm, log, assets, kv, stopAll, metrics = new Metrics() }: AppDeps,
+  { config, llm, log, assets, kv, stopAll, metrics = new Metrics(), features = FEATURES }: AppDeps,
 ): Hono<AppEnv> {
   const history = new HistoryStore(kv);
   const streams = new StreamHub(
@@ -124,7 +128,7 @@ export function createApp(
 
   app.route("/api/health", healthApi({ llmConfig: config.llm, llm, rollout: config.rollout, kv }));
   app.use("/api/*", withSession);
-  app.route("/api", sessionApi({ history, bodyTimeoutMs: config.connections.bodyTimeoutMs }));
+  app.route("/api", sessionApi({ history, bodyTimeoutMs: config.connections.bodyTimeoutMs, features }));
   app.route("/api/streams", streamsApi({ keepAliveMs: config.sse.keepAliveMs, streams }));
   app.route(
     "/api",
@@ -140,6 +144,7 @@ export function createApp(
       bodyTimeoutMs: config.connections.bodyTimeoutMs,
       rolloutPercent: config.rollout.percent,
       trustProxy: config.trustProxy,
+      features,
     }),
   );
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));

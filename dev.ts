@@ -3,10 +3,13 @@
  * `deno task dev`: build, serve with restarts on change, and rebuild assets as sources change.
  */
 import { buildAssets } from "./lib/build/assets.ts";
+import { writeRegistries } from "./lib/build/features.ts";
 
 const [command, flag] = Deno.args;
 
 if (command === "build") {
+  const registries = await writeRegistries();
+  if (registries.length > 0) console.log(`wrote lib/features/${registries.join(", ")}`);
   const { manifest, built } = await buildAssets({ force: flag !== "--if-stale" });
   console.log(built ? `built ${manifest.script} and ${manifest.style}` : "assets are up to date");
 } else {

@@ -12,45 +12,46 @@ interface Props {
   speaker: (role: Bubble["role"]) => ComponentChildren;
   /** How an answer's text is shown; plain text (bound straight to the signal) by default. */
   renderText?: (text: string) => ComponentChildren;
-  /** Settled messages to leave out at the start (shown elsewhere, like a diagnosis card). */
+  /** Messages to leave out at the start (shown elsewhere, like a diagnosis card). */
   skip?: number;
   empty?: string;
-  /** Whether the live answer belongs in this list (a diagnosis streaming shows in its card). */
-  showLive?: boolean;
   id?: string;
 }
 
-/** A conversation: settled bubbles that never re-render, the live answer, its status. */
+/** A conversation: settled messages that never re-render, the live answer updated in place, its status. */
 export function ConversationView(
-  { book, conversation, t, selected, speaker, renderText, skip = 0, empty, showLive = true, id }: Props,
+  { book, conversation, t, selected, speaker, renderText, skip = 0, empty, id }: Props,
 ) {
   const bubbles = book.bubbles(conversation).slice(skip);
-  const live = showLive && book.isLive(conversation);
+  const live = bubbles.at(-1)?.live === true;
   const { controller } = book;
   return (
     <>
       <ol id={id} class="conversation">
-        {bubbles.length === 0 && !live && empty && <li class="empty">{empty}</li>}
-        {bubbles.map((bubble) => (
-          <SettledBubble
-            key={bubble.id}
-            bubble={bubble}
-            speaker={speaker(bubble.role)}
-            t={t}
-            renderText={renderText}
-          />
-        ))}
-        {live && (
-          <li class="bubble assistant">
-            <span class="speaker">{speaker("assistant")}</span>
-            <div
-              id={selected ? "streaming-bubble" : undefined}
-              class="text"
-              aria-busy={controller.active.value ? "true" : "false"}
-            >
-              {renderText ? renderText(controller.text.value) : controller.text}
-            </div>
-          </li>
+        {bubbles.length === 0 && empty && <li class="empty">{empty}</li>}
+        {bubbles.map((bubble) =>
+          bubble.live
+            ? (
+              <li key={bubble.id} class="bubble assistant">
+                <span class="speaker">{speaker("assistant")}</span>
+                <div
+                  id={selected ? "streaming-bubble" : undefined}
+                  class="text"
+                  aria-busy={controller.active.value ? "true" : "false"}
+                >
+                  {renderText ? renderText(bubble.content) : controller.text}
+                </div>
+              </li>
+            )
+            : (
+              <SettledBubble
+                key={bubble.id}
+                bubble={bubble}
+                speaker={speaker(bubble.role)}
+                t={t}
+                renderText={renderText}
+              />
+            )
         )}
       </ol>
       {live && <StreamStatus controller={controller} t={t} onRetry={() => book.again()} />}

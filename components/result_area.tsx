@@ -16,10 +16,11 @@ export function ResultArea({ book, conversation, id, selected, empty, t, childre
   t: Translate;
   children: (text: string) => ComponentChildren;
 }) {
-  const live = book.isLive(conversation);
   const { controller } = book;
-  const stored = book.bubbles(conversation).findLast((bubble) => bubble.role === "assistant");
-  const text = live ? controller.text.value : stored?.content ?? "";
+  const answer = book.bubbles(conversation).findLast((bubble) => bubble.role === "assistant");
+  const live = answer?.live === true;
+  const stored = live ? undefined : answer;
+  const text = answer?.content ?? "";
   return (
     <div id={id} class="result" aria-busy={live && controller.active.value ? "true" : "false"}>
       {text

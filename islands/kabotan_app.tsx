@@ -3,14 +3,9 @@ import { useEffect, useMemo } from "preact/hooks";
 import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
 import { httpTransport } from "../lib/client/transport.ts";
-import { FEATURE_NAMES, type FeatureName, isFeatureName } from "../lib/contract.ts";
-import { isLanguage, type Language } from "../lib/i18n/mod.ts";
-import { ChatPanel, type PanelProps } from "../components/chat_panel.tsx";
-import { MonsterPanel } from "../components/monster_panel.tsx";
-import { SpellPanel } from "../components/spell_panel.tsx";
-import { StoryPanel } from "../components/story_panel.tsx";
+import { isLanguage, type Language, type MessageKey } from "../lib/i18n/mod.ts";
+import { PANELS } from "../lib/features/panels.gen.ts";
 import { translator } from "../components/translate.ts";
-import { TriviaPanel } from "../components/trivia_panel.tsx";
 
 export type HistoryProps = StoredConversations;
 
@@ -28,30 +23,14 @@ export interface KabotanAppProps {
   resumeWindowMs: number;
 }
 
-const PANELS: Record<FeatureName, (props: PanelProps) => preact.JSX.Element> = {
-  "character-chat": ChatPanel,
-  "trivia-bot": TriviaPanel,
-  "story-generator": StoryPanel,
-  "spell-generator": SpellPanel,
-  "monster-diagnostic": MonsterPanel,
-};
-
-const TAB_ICONS: Record<FeatureName, string> = {
-  "character-chat": "🧛",
-  "trivia-bot": "🦉",
-  "story-generator": "📜",
-  "spell-generator": "✨",
-  "monster-diagnostic": "🔮",
-};
-
 /** The interactive app: language switch, feature tabs, and one panel per feature. */
 export default function KabotanApp(props: KabotanAppProps) {
   const language = useSignal<Language>(props.language);
-  const selected = useSignal<FeatureName>("character-chat");
+  const selected = useSignal<string>(PANELS[0].name);
   const transport = useMemo(() => httpTransport(), []);
   const books = useMemo(() => {
     const streaming = props.streaming && (typeof window === "undefined" || browserCanStream());
-    return Object.fromEntries(FEATURE_NAMES.map((name) => {
+    return Object.fromEntries(PANELS.map(({ name }) => {
       const controller = new StreamController({
         streaming,
         updateIntervalMs: props.updateIntervalMs,
@@ -59,14 +38,14 @@ export default function KabotanApp(props: KabotanAppProps) {
         transport,
       });
       return [name, new ConversationBook(name, controller, transport, props.history)];
-    })) as Record<FeatureName, ConversationBook>;
+    })) as Record<string, ConversationBook>;
   }, []);
   useEffect(() => {
     for (const { requestId, feature, conversation } of props.active) {
-      if (isFeatureName(feature)) void books[feature].resume(conversation, requestId);
+      if (books[feature]) void books[feature].resume(conversation, requestId);
     }
   }, []);
-  const busy = useComputed(() => FEATURE_NAMES.some((name) => books[name].controller.active.value));
+  const busy = useComputed(() => PANELS.some(({ name }) => books[name].controller.active.value));
   const t = translator(language.value);
 
   function switchLanguage(value: string) {
@@ -80,7 +59,7 @@ export default function KabotanApp(props: KabotanAppProps) {
   function onTabKey(event: KeyboardEvent, index: number) {
     const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
     if (!step) return;
-    const next = FEATURE_NAMES[(index + step + FEATURE_NAMES.length) % FEATURE_NAMES.length];
+    const next = PANELS[(index + step + PANELS.length) % PANELS.length].name;
     selected.value = next;
     document.getElementById(`tab-${next}`)?.focus();
   }
@@ -115,7 +94,7 @@ export default function KabotanApp(props: KabotanAppProps) {
       {props.demo && <p class="demo-note">{t("app.demo_note")}</p>}
 
       <nav class="tabs" role="tablist">
-        {FEATURE_NAMES.map((name, index) => (
+        {PANELS.map(({ name, icon }, index) => (
           <button
             key={name}
             id={`tab-${name}`}
@@ -129,13 +108,12 @@ export default function KabotanApp(props: KabotanAppProps) {
             onClick={() => (selected.value = name)}
             onKeyDown={(e) => onTabKey(e, index)}
           >
-            <span aria-hidden="true">{TAB_ICONS[name]}</span> {t(`feature.${name}`)}
+            <span aria-hidden="true">{icon}</span> {t(`feature.${name}` as MessageKey)}
           </button>
         ))}
       </nav>
 
-      {FEATURE_NAMES.map((name) => {
-        const Panel = PANELS[name];
+      {PANELS.map(({ name, Panel }) => {
         return (
           <section
             key={name}

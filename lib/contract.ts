@@ -1,17 +1,13 @@
 /**
  * The contract between the server and the page, in one place: what travels on the wire and
- * the names both sides must agree on. It depends on nothing, so the browser bundle can import
- * it without pulling in any server code (a test walks the bundle's import graph to prove it).
+ * the names both sides must agree on. It depends on nothing but the generated list of feature
+ * names (plain data), so the browser bundle can import it without pulling in any server code (a
+ * test walks the bundle's import graph to prove it).
  */
+import { FEATURE_NAMES } from "./features/names.gen.ts";
 
-/** The features, in the order the page shows them. */
-export const FEATURE_NAMES = [
-  "character-chat",
-  "trivia-bot",
-  "story-generator",
-  "spell-generator",
-  "monster-diagnostic",
-] as const;
+/** The features, in the order the page shows them (one folder each in lib/features/). */
+export { FEATURE_NAMES };
 export type FeatureName = typeof FEATURE_NAMES[number];
 
 export function isFeatureName(value: string): value is FeatureName {

@@ -31,6 +31,8 @@ export interface AnswerRequest {
 export interface RequestSettings {
   bodyTimeoutMs: number;
   rolloutPercent: number;
+  /** The features served, by name. */
+  features: ReadonlyMap<string, Feature>;
 }
 
 const requestOptionsSchema = z.object({
@@ -48,7 +50,10 @@ export async function readAnswerRequest(
 ): Promise<AnswerRequest> {
   const endpoint = c.req.param("endpoint") ?? "";
   const streamEndpoint = endpoint.endsWith(STREAM_SUFFIX);
-  const feature = findFeature(streamEndpoint ? endpoint.slice(0, -STREAM_SUFFIX.length) : endpoint);
+  const feature = findFeature(
+    streamEndpoint ? endpoint.slice(0, -STREAM_SUFFIX.length) : endpoint,
+    settings.features,
+  );
   if (!feature) throw new ApiError(404, `no such endpoint: /api/${endpoint}`);
   if (c.req.method === "GET" && !streamEndpoint) {
     throw new ApiError(405, `use POST for /api/${endpoint}, or GET /api/${endpoint}-stream`);

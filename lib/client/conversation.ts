@@ -1,7 +1,9 @@
 /**
  * A feature's conversations in the browser, on top of its StreamController. The answer being
- * streamed (the "live" one) stays outside the settled list until the next question, so Retry
- * can redo it; then it is settled, marked incomplete unless it finished.
+ * streamed is a message in its conversation like any other, updated in place: its `text` and
+ * `incomplete` read the controller's signals, and `live` says it is the one streaming. At the next
+ * question it is settled (a plain message, marked incomplete unless it finished), so Retry can
+ * redo it until then. Views only render messages.
  */
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
@@ -10,8 +12,11 @@ import type { Transport } from "./transport.ts";
 export interface Bubble {
   id: number;
   role: "user" | "assistant";
-  content: string;
-  incomplete?: boolean;
+  /** The text so far: a live answer's grows (reading it subscribes to it). */
+  readonly content: string;
+  readonly incomplete?: boolean;
+  /** The answer streaming now (its status, Stop and Retry are the controller's). */
+  readonly live?: boolean;
 }
 
 export type StoredConversations = Record<
@@ -44,28 +49,45 @@ export class ConversationBook {
     this.conversations.value = mine;
   }
 
+  /** The conversation's messages, the answer streaming now included (last, with `live`). */
   bubbles(key: string): Bubble[] {
     return this.conversations.value[key] ?? [];
   }
 
-  isLive(key: string): boolean {
-    return this.live.value === key;
-  }
-
-  /** Moves the live answer into its conversation. */
+  /** Turns the live answer into a plain message (dropped if it has no text), and frees the controller. */
   settle(): void {
     const key = this.live.value;
     if (key === null) return;
     const text = this.controller.text.value;
+    const settled = this.bubbles(key).filter((bubble) => !bubble.live);
     if (text) {
-      this.#push(key, {
+      settled.push({
+        id: nextId++,
         role: "assistant",
         content: text,
         incomplete: this.controller.status.value !== "done",
       });
     }
+    this.conversations.value = { ...this.conversations.value, [key]: settled };
     this.live.value = null;
     this.controller.reset();
+  }
+
+  /** Adds the answer about to stream to its conversation, as a message that reads the controller. */
+  #startLive(key: string): void {
+    const controller = this.controller;
+    this.live.value = key;
+    this.#push(key, {
+      role: "assistant",
+      live: true,
+      get content() {
+        return controller.text.value;
+      },
+      get incomplete() {
+        const status = controller.status.value;
+        return status !== "done" && status !== "streaming";
+      },
+    });
   }
 
   /** Asks a question in a conversation; `fresh` starts the conversation anew (as the server does). */
@@ -78,14 +100,14 @@ export class ConversationBook {
     this.settle();
     if (fresh) this.conversations.value = { ...this.conversations.value, [key]: [] };
     this.#push(key, { role: "user", content: question });
-    this.live.value = key;
+    this.#startLive(key);
     return this.#announce(this.controller.run(this.feature, body));
   }
 
   /** Shows an answer still being generated (started before a reload) as this conversation's live one. */
   resume(key: string, requestId: string): Promise<StreamStatus> {
     this.settle();
-    this.live.value = key;
+    this.#startLive(key);
     return this.#announce(this.controller.resume(requestId));
   }
 
@@ -110,7 +132,8 @@ export class ConversationBook {
   }
 
   #push(key: string, bubble: Omit<Bubble, "id">): void {
-    const list = [...this.bubbles(key), { ...bubble, id: nextId++ }];
+    // Assigned rather than spread: a live message's getters must stay getters.
+    const list = [...this.bubbles(key), Object.assign(bubble, { id: nextId++ }) as Bubble];
     this.conversations.value = { ...this.conversations.value, [key]: list };
   }
 }

@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import type { Language } from "../i18n/mod.ts";
 import type { ChatMessage, GenerationSettings } from "../llm/types.ts";
+import type { DemoRequest } from "./demo_kit.ts";
 import { type ParseResult, parseWith } from "./fields.ts";
 
-import type { FeatureName } from "../contract.ts";
 export { FEATURE_NAMES, type FeatureName, isFeatureName } from "../contract.ts";
 
 /** How many earlier messages of a conversation are sent upstream. */
@@ -14,9 +14,15 @@ export const CONTEXT_MESSAGES = 20;
  * either continues it (its last messages go upstream as context) or starts it afresh.
  */
 export interface FeatureDefinition<Input> {
-  readonly name: FeatureName;
+  /** The API's name for it: `/api/{name}`, `/api/{name}-stream`. */
+  readonly name: string;
+  /** Where its tab stands on the page (and its place in FEATURE_NAMES). */
+  readonly order: number;
   readonly schema: z.ZodType<Input>;
+  /** How the model is asked: its temperature, and its length budget. */
   readonly settings: GenerationSettings;
+  /** The demo model's answer (no language model configured). */
+  demo(request: DemoRequest): string;
   conversationKey(input: Input): string;
   continues(input: Input): boolean;
   /** A continuing request that makes no sense without an earlier answer (a follow-up question). */
@@ -42,8 +48,10 @@ export interface PreparedRequest {
 
 /** A feature with its input type erased, as the generic handler sees it. */
 export interface Feature {
-  readonly name: FeatureName;
+  readonly name: string;
+  readonly order: number;
   readonly settings: GenerationSettings;
+  demo(request: DemoRequest): string;
   /** Validates raw inputs; when they are good, says what to send and where it belongs. */
   prepare(raw: unknown, language: Language): ParseResult<PreparedRequest>;
 }
@@ -51,7 +59,9 @@ export interface Feature {
 export function defineFeature<Input>(definition: FeatureDefinition<Input>): Feature {
   return {
     name: definition.name,
+    order: definition.order,
     settings: definition.settings,
+    demo: (request) => definition.demo(request),
     prepare(raw, language) {
       const parsed = parseWith(definition.schema, raw);
       if (!parsed.ok) return parsed;

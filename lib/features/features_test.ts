@@ -1,7 +1,6 @@
 import { equal, ok } from "node:assert/strict";
 import { FEATURE_NAMES } from "./feature.ts";
 import { FEATURES } from "./registry.ts";
-import { GENERATION_SETTINGS } from "./settings.ts";
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
@@ -18,17 +17,21 @@ const valid: Record<string, Record<string, unknown>> = {
   },
 };
 
-Deno.test("every feature is served, with settings from the one table", () => {
+Deno.test("every feature is served, with settings from its own definition", () => {
   for (const name of FEATURE_NAMES) {
-    equal(FEATURES[name].name, name);
-    equal(FEATURES[name].settings, GENERATION_SETTINGS[name]);
+    equal(FEATURES.get(name)!.name, name);
+    const { temperature, maxTokens } = FEATURES.get(name)!.settings;
+    ok(
+      temperature > 0 && temperature <= 1.2 && maxTokens > 0,
+      `${name}: its definition sets how it is asked`,
+    );
   }
 });
 
 Deno.test("every feature's prompt asks for the request's language", () => {
   for (const name of FEATURE_NAMES) {
-    const en = FEATURES[name].prepare(valid[name], "en");
-    const ja = FEATURES[name].prepare(valid[name], "ja");
+    const en = FEATURES.get(name)!.prepare(valid[name], "en");
+    const ja = FEATURES.get(name)!.prepare(valid[name], "ja");
     ok(en.ok && ja.ok, name);
     ok(!JAPANESE.test(en.value.system) && en.value.system.includes("English"), `${name} en`);
     ok(JAPANESE.test(ja.value.system) && ja.value.system.includes("日本語"), `${name} ja`);
@@ -36,26 +39,26 @@ Deno.test("every feature's prompt asks for the request's language", () => {
 });
 
 Deno.test("trivia may be asked nothing: then the bot offers a fact or a quiz", () => {
-  const result = FEATURES["trivia-bot"].prepare({}, "en");
+  const result = FEATURES.get("trivia-bot")!.prepare({}, "en");
   ok(result.ok && /fact|quiz/i.test(result.value.user));
   ok(result.ok && result.value.continues);
 });
 
 Deno.test("a story defaults to the classic style and starts afresh", () => {
-  const result = FEATURES["story-generator"].prepare({ name: "Mina", theme: "fog" }, "en");
+  const result = FEATURES.get("story-generator")!.prepare({ name: "Mina", theme: "fog" }, "en");
   ok(result.ok);
   ok(result.value.user.includes("classic ghost story") && result.value.user.includes('"Mina"'));
   equal(result.value.continues, false);
 });
 
 Deno.test("a spell's purpose is optional", () => {
-  ok(FEATURES["spell-generator"].prepare({}, "ja").ok);
+  ok(FEATURES.get("spell-generator")!.prepare({}, "ja").ok);
 });
 
 Deno.test("a monster diagnosis starts afresh; a follow-up question continues it and needs one", () => {
-  const diagnosis = FEATURES["monster-diagnostic"].prepare(valid["monster-diagnostic"], "en");
+  const diagnosis = FEATURES.get("monster-diagnostic")!.prepare(valid["monster-diagnostic"], "en");
   ok(diagnosis.ok && !diagnosis.value.continues && diagnosis.value.user.includes("garlic bread"));
-  const followUp = FEATURES["monster-diagnostic"].prepare({ question: "Can I walk in daylight?" }, "en");
+  const followUp = FEATURES.get("monster-diagnostic")!.prepare({ question: "Can I walk in daylight?" }, "en");
   ok(followUp.ok && followUp.value.continues && followUp.value.needsEarlierAnswer?.field === "question");
 });
 
@@ -79,7 +82,7 @@ Deno.test("bad input for each feature names the field", () => {
     ["monster-diagnostic", { question: "  " }, "question", /question is required/],
   ];
   for (const [name, raw, field, message] of cases) {
-    const result = FEATURES[name as keyof typeof FEATURES].prepare(raw, "en");
+    const result = FEATURES.get(name)!.prepare(raw, "en");
     ok(!result.ok, `${name} ${JSON.stringify(raw)}`);
     equal(result.field, field, `${name} ${JSON.stringify(raw)}`);
     ok(message.test(result.error), `${name}: ${result.error}`);

@@ -1,19 +1,32 @@
-import { characterChat } from "./character_chat.ts";
-import { type Feature, type FeatureName, isFeatureName } from "./feature.ts";
-import { monsterDiagnostic } from "./monster_diagnostic.ts";
-import { spellGenerator } from "./spell_generator.ts";
-import { storyGenerator } from "./story_generator.ts";
-import { triviaBot } from "./trivia_bot.ts";
+/** Every feature the API serves, from the generated registry (one folder each in lib/features/). */
+import type { GenerationHints } from "../llm/types.ts";
+import type { Random } from "./demo_kit.ts";
+import type { Feature } from "./feature.ts";
+import { FEATURE_DEFINITIONS } from "./registry.gen.ts";
 
-/** Every feature the API serves. */
-export const FEATURES: Record<FeatureName, Feature> = {
-  "character-chat": characterChat,
-  "trivia-bot": triviaBot,
-  "story-generator": storyGenerator,
-  "spell-generator": spellGenerator,
-  "monster-diagnostic": monsterDiagnostic,
-};
+export const FEATURES: ReadonlyMap<string, Feature> = new Map(
+  FEATURE_DEFINITIONS.map((feature) => [feature.name, feature]),
+);
 
-export function findFeature(name: string): Feature | undefined {
-  return isFeatureName(name) ? FEATURES[name] : undefined;
+export function findFeature(
+  name: string,
+  features: ReadonlyMap<string, Feature> = FEATURES,
+): Feature | undefined {
+  return features.get(name);
+}
+
+/** The demo model's answer to a request: the feature's own (a chat reply when none is named). */
+export function composeDemoAnswer(
+  hints: GenerationHints | undefined,
+  lastUserMessage: string,
+  random: Random = Math.random,
+  features: ReadonlyMap<string, Feature> = FEATURES,
+): string {
+  const feature = features.get(hints?.feature ?? "") ?? features.get("character-chat")!;
+  return feature.demo({
+    inputs: hints?.inputs ?? {},
+    language: hints?.language === "ja" ? "ja" : "en",
+    lastUserMessage,
+    random,
+  });
 }

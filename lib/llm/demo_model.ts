@@ -11,8 +11,14 @@ import {
   usageFrame,
   type WireUsage,
 } from "./wire.ts";
-import { composeDemoAnswer, demoTokens, type Random } from "./demo_text.ts";
 import type { ChatMessage, GenerationHints } from "./types.ts";
+
+/** The demo's words for a request: each feature composes its own (lib/features/registry.ts). */
+export type DemoAnswers = (
+  hints: GenerationHints | undefined,
+  lastUserMessage: string,
+  random: () => number,
+) => string;
 
 export interface DemoPace {
   firstTokenMs: number;
@@ -21,7 +27,11 @@ export interface DemoPace {
 
 export const DEMO_BASE_URL = "http://demo.kabotan.invalid/v1";
 
-export function createDemoFetch(pace: DemoPace, random: Random = Math.random): typeof fetch {
+export function createDemoFetch(
+  pace: DemoPace,
+  composeDemoAnswer: DemoAnswers,
+  random: () => number = Math.random,
+): typeof fetch {
   return async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/chat/completions")) {
@@ -104,4 +114,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** Splits text into token-sized pieces: words with their spacing, or two characters of Japanese. */
+export function demoTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const word of text.match(/\s*\S+\s*/gu) ?? []) {
+    const chars = Array.from(word);
+    if (chars.length <= 6 || /^[\p{ASCII}]*$/u.test(word)) {
+      tokens.push(word);
+      continue;
+    }
+    for (let i = 0; i < chars.length; i += 2) tokens.push(chars.slice(i, i + 2).join(""));
+  }
+  return tokens;
 }

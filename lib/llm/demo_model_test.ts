@@ -1,6 +1,6 @@
 import { equal, ok } from "node:assert/strict";
-import { createDemoFetch } from "./demo_model.ts";
-import { composeDemoAnswer, demoTokens } from "./demo_text.ts";
+import { composeDemoAnswer } from "../features/registry.ts";
+import { createDemoFetch, demoTokens } from "./demo_model.ts";
 import { createOpenAiClient } from "./openai_client.ts";
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -51,7 +51,7 @@ Deno.test("the demo model streams through the real SDK path at the configured pa
     timeoutMs: 5000,
     idleTimeoutMs: 5000,
     bufferSize: 1024,
-    fetch: createDemoFetch({ firstTokenMs: 50, tokensPerSecond: 200 }),
+    fetch: createDemoFetch({ firstTokenMs: 50, tokensPerSecond: 200 }, composeDemoAnswer),
     sendHints: true,
   });
   const started = performance.now();

@@ -1,4 +1,5 @@
 import type { Config, LlmConfig } from "../config.ts";
+import { composeDemoAnswer } from "../features/registry.ts";
 import { createDemoFetch, DEMO_BASE_URL } from "./demo_model.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 import type { LlmClient } from "./types.ts";
@@ -49,7 +50,7 @@ export function createLlm(
       baseURL: DEMO_BASE_URL,
       apiKey: "demo",
       model: llm.model,
-      fetch: createDemoFetch(demo),
+      fetch: createDemoFetch(demo, composeDemoAnswer),
       sendHints: true,
     });
   }

@@ -14,10 +14,12 @@ import { openTurn } from "../../lib/answers/turn.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import type { GenerationLimits } from "../../lib/http/rate_limit.ts";
+import type { Feature } from "../../lib/features/feature.ts";
 import type { HistoryStore } from "../../lib/session/history.ts";
 import { requestFingerprint } from "../../lib/streams/request_key.ts";
 
 export interface FeatureApiDeps extends AnswerDeps {
+  features: ReadonlyMap<string, Feature>;
   history: HistoryStore;
   limits: GenerationLimits;
   bodyTimeoutMs: number;

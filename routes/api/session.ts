@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { choice, parseWith } from "../../lib/features/fields.ts";
+import type { Feature } from "../../lib/features/feature.ts";
 import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { ApiError } from "../../lib/http/api_error.ts";
@@ -11,7 +12,11 @@ const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
 
 /** `POST /api/set-language` and `DELETE /api/history/{feature}`: the session's own state. */
 export function sessionApi(
-  { history, bodyTimeoutMs }: { history: HistoryStore; bodyTimeoutMs: number },
+  { history, bodyTimeoutMs, features }: {
+    history: HistoryStore;
+    bodyTimeoutMs: number;
+    features: ReadonlyMap<string, Feature>;
+  },
 ): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
@@ -24,7 +29,7 @@ export function sessionApi(
   });
 
   api.delete("/history/:feature", async (c) => {
-    const feature = findFeature(c.req.param("feature"));
+    const feature = findFeature(c.req.param("feature"), features);
     if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
     const session = c.get("session").current();
     if (session) await history.clearFeature(session.id, feature.name);

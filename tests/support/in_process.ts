@@ -4,6 +4,7 @@
  */
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
+import type { Feature } from "../../lib/features/feature.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import { Metrics } from "../../lib/metrics.ts";
@@ -29,6 +30,7 @@ const ORIGIN = "http://kabotan.test";
 export async function withInProcessApp(
   env: Record<string, string>,
   body: (app: InProcessApp, upstream: FakeUpstream) => Promise<void>,
+  { features }: { features?: ReadonlyMap<string, Feature> } = {},
 ): Promise<void> {
   const upstream = new FakeUpstream();
   const config = loadConfig({
@@ -52,6 +54,7 @@ export async function withInProcessApp(
     assets: { script: "/static/build/none.js", style: "/static/build/none.css" },
     kv,
     metrics,
+    features,
   });
   const client = (): InProcessApp => {
     const cookies = new Map<string, string>();

@@ -1,5 +1,5 @@
-import type { Language } from "../i18n/mod.ts";
-import { SPELL_LABELS } from "../features/labels.ts";
+import type { Language } from "../../i18n/mod.ts";
+import { SPELL_LABELS } from "./labels.ts";
 
 export function spellSystemPrompt(language: Language): string {
   const { spell, meaning } = SPELL_LABELS[language];

@@ -1,5 +1,5 @@
-import type { Language } from "../i18n/mod.ts";
-import type { CharacterId } from "../features/characters.ts";
+import type { Language } from "../../i18n/mod.ts";
+import type { CharacterId } from "./characters.ts";
 
 const personas: Record<CharacterId, Record<Language, string>> = {
   dracula: {

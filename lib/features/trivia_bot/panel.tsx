@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
-import { FACT_LABEL } from "../lib/features/labels.ts";
-import { ConversationView } from "./conversation_view.tsx";
-import { FieldError, firstProblem } from "./form_fields.tsx";
-import type { PanelProps } from "./chat_panel.tsx";
+import { FACT_LABEL } from "./labels.ts";
+import { ConversationView } from "../../../components/conversation_view.tsx";
+import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
+import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const QUESTION_MAX = 2000;
 const CONVERSATION = "trivia-bot";
@@ -25,8 +25,7 @@ export function FactText({ text }: { text: string }) {
 export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
   const draft = useSignal("");
   const problem = useSignal<string | null>(null);
-  const hasAnswer = book.bubbles(CONVERSATION).some((b) => b.role === "assistant") ||
-    book.isLive(CONVERSATION);
+  const hasAnswer = book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
 
   function ask(question: string, shown = question) {
     void book.ask(CONVERSATION, shown, { language, question });
@@ -93,3 +92,5 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
     </section>
   );
 }
+
+export default { name: "trivia-bot", icon: "🦉", Panel: TriviaPanel } satisfies PanelEntry;

@@ -1,12 +1,12 @@
 import { useSignal } from "@preact/signals";
-import { parseLabelled } from "../lib/client/labelled_text.ts";
-import { MONSTER_FIELDS } from "../lib/contract.ts";
-import { MONSTER_LABELS } from "../lib/features/labels.ts";
-import { ConversationView } from "./conversation_view.tsx";
-import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
-import type { PanelProps } from "./chat_panel.tsx";
-import { StreamStatus } from "./stream_status.tsx";
-import type { Translate } from "./translate.ts";
+import { parseLabelled } from "../../client/labelled_text.ts";
+import { MONSTER_FIELDS } from "../../contract.ts";
+import { MONSTER_LABELS } from "./labels.ts";
+import { ConversationView } from "../../../components/conversation_view.tsx";
+import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
+import type { PanelEntry, PanelProps } from "../panel.ts";
+import { StreamStatus } from "../../../components/stream_status.tsx";
+import type { Translate } from "../../../components/translate.ts";
 
 const CONVERSATION = "monster-diagnostic";
 const FIELDS = MONSTER_FIELDS;
@@ -49,11 +49,10 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
   const question = useSignal("");
   const problem = useSignal<string | null>(null);
   const bubbles = book.bubbles(CONVERSATION);
-  const live = book.isLive(CONVERSATION);
   // The first answer of the conversation is the diagnosis; later ones answer follow-up questions.
-  const diagnosisIsLive = live && bubbles.length === 1;
-  const diagnosis = diagnosisIsLive ? book.controller.text.value : bubbles[1]?.content ?? "";
-  const canFollowUp = bubbles.length >= 2 || (diagnosisIsLive && book.controller.status.value === "done");
+  const diagnosisIsLive = bubbles[1]?.live === true;
+  const diagnosis = bubbles[1]?.content ?? "";
+  const canFollowUp = bubbles.length >= 2 && (!diagnosisIsLive || book.controller.status.value === "done");
 
   function diagnose(event: Event) {
     event.preventDefault();
@@ -111,7 +110,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
               <MonsterCard text={diagnosis} t={t} />
             </div>
           )
-          : !live && <p class="empty">{t("monster.empty")}</p>}
+          : !diagnosisIsLive && <p class="empty">{t("monster.empty")}</p>}
         {diagnosisIsLive && <StreamStatus controller={book.controller} t={t} onRetry={() => book.again()} />}
       </div>
       {canFollowUp && (
@@ -122,7 +121,6 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             t={t}
             selected={selected}
             skip={2}
-            showLive={!diagnosisIsLive}
             speaker={(role) => (role === "user" ? t("chat.you") : `🔮 ${t("monster.diagnostician")}`)}
           />
           <form id="monster-diagnostic-follow-up" class="composer" onSubmit={followUp} noValidate>
@@ -147,3 +145,5 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
     </section>
   );
 }
+
+export default { name: "monster-diagnostic", icon: "🔮", Panel: MonsterPanel } satisfies PanelEntry;

@@ -1,20 +1,10 @@
 import { useSignal } from "@preact/signals";
-import type { ConversationBook } from "../lib/client/conversation.ts";
-import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "../lib/features/characters.ts";
-import type { Language } from "../lib/i18n/mod.ts";
-import { ConversationView } from "./conversation_view.tsx";
-import { FieldError, firstProblem } from "./form_fields.tsx";
-import type { Translate } from "./translate.ts";
+import type { PanelEntry, PanelProps } from "../panel.ts";
+import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "./characters.ts";
+import { ConversationView } from "../../../components/conversation_view.tsx";
+import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 
 const MESSAGE_MAX = 2000;
-
-export interface PanelProps {
-  book: ConversationBook;
-  language: Language;
-  busy: boolean;
-  selected: boolean;
-  t: Translate;
-}
 
 /** Character chat: one conversation per character, kept by the session. */
 export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
@@ -102,3 +92,5 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
     </section>
   );
 }
+
+export default { name: "character-chat", icon: "🧛", Panel: ChatPanel } satisfies PanelEntry;

@@ -1,5 +1,5 @@
-import type { Language } from "../i18n/mod.ts";
-import { FACT_LABEL } from "../features/labels.ts";
+import type { Language } from "../../i18n/mod.ts";
+import { FACT_LABEL } from "./labels.ts";
 
 const prompts: Record<Language, string> = {
   en:

@@ -1,13 +1,9 @@
 import { z } from "zod";
-import {
-  type MonsterAnswers,
-  monsterSystemPrompt,
-  monsterUserMessage,
-} from "../prompts/monster_diagnostic.ts";
-import { MONSTER_FIELDS } from "../contract.ts";
-import { defineFeature } from "./feature.ts";
-import { LONG_TEXT_MAX, optionalText, SHORT_TEXT_MAX } from "./fields.ts";
-import { GENERATION_SETTINGS } from "./settings.ts";
+import { type MonsterAnswers, monsterSystemPrompt, monsterUserMessage } from "./prompt.ts";
+import { MONSTER_FIELDS } from "../../contract.ts";
+import { defineFeature } from "../feature.ts";
+import { demoAnswer } from "./demo.ts";
+import { LONG_TEXT_MAX, optionalText, SHORT_TEXT_MAX } from "../fields.ts";
 
 const ANSWER_FIELDS = MONSTER_FIELDS;
 
@@ -43,7 +39,8 @@ type MonsterInput = z.output<typeof monsterSchema>;
 export const monsterDiagnostic = defineFeature<MonsterInput>({
   name: "monster-diagnostic",
   schema: monsterSchema,
-  settings: GENERATION_SETTINGS["monster-diagnostic"],
+  order: 5,
+  settings: { temperature: 0.8, maxTokens: 600 },
   conversationKey: () => "monster-diagnostic",
   continues: (input) => input.kind === "follow-up",
   needsEarlierAnswer: (input) =>
@@ -53,6 +50,9 @@ export const monsterDiagnostic = defineFeature<MonsterInput>({
   systemPrompt: (_input, language) => monsterSystemPrompt(language),
   userMessage: (input, language) =>
     input.kind === "follow-up" ? input.question : monsterUserMessage(input.answers, language),
+  demo: demoAnswer,
   demoInputs: (input): Record<string, string> =>
     input.kind === "follow-up" ? { question: input.question } : { ...input.answers },
 });
+
+export default monsterDiagnostic;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { STORY_STYLES, storySystemPrompt, storyUserMessage } from "../prompts/story_generator.ts";
-import { defineFeature } from "./feature.ts";
-import { choice, requiredText, SHORT_TEXT_MAX } from "./fields.ts";
-import { GENERATION_SETTINGS } from "./settings.ts";
+import { STORY_STYLES, storySystemPrompt, storyUserMessage } from "./prompt.ts";
+import { defineFeature } from "../feature.ts";
+import { demoAnswer } from "./demo.ts";
+import { choice, requiredText, SHORT_TEXT_MAX } from "../fields.ts";
 
 export const storySchema = z.object({
   name: requiredText("name", SHORT_TEXT_MAX),
@@ -13,10 +13,14 @@ export const storySchema = z.object({
 export const storyGenerator = defineFeature<z.output<typeof storySchema>>({
   name: "story-generator",
   schema: storySchema,
-  settings: GENERATION_SETTINGS["story-generator"],
+  order: 3,
+  settings: { temperature: 0.9, maxTokens: 1600 },
   conversationKey: () => "story-generator",
   continues: () => false,
   systemPrompt: (_input, language) => storySystemPrompt(language),
   userMessage: (input, language) => storyUserMessage(input, language),
+  demo: demoAnswer,
   demoInputs: (input) => ({ name: input.name, theme: input.theme, style: input.style }),
 });
+
+export default storyGenerator;

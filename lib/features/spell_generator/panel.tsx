@@ -1,9 +1,9 @@
 import { useSignal } from "@preact/signals";
-import { parseLabelled } from "../lib/client/labelled_text.ts";
-import { SPELL_LABELS } from "../lib/features/labels.ts";
-import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
-import { ResultArea } from "./result_area.tsx";
-import type { PanelProps } from "./chat_panel.tsx";
+import { parseLabelled } from "../../client/labelled_text.ts";
+import { SPELL_LABELS } from "./labels.ts";
+import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
+import { ResultArea } from "../../../components/result_area.tsx";
+import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const CONVERSATION = "spell-generator";
 const LABELS = {
@@ -26,8 +26,7 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
   const purpose = useSignal("");
   const problem = useSignal<string | null>(null);
   const cast = useSignal<{ purpose?: string } | null>(null);
-  const hasSpell = book.isLive(CONVERSATION) ||
-    book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
+  const hasSpell = book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
 
   function castSpell(forPurpose: string) {
     const body = { language, ...(forPurpose ? { purpose: forPurpose } : {}) };
@@ -83,3 +82,5 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
     </section>
   );
 }
+
+export default { name: "spell-generator", icon: "✨", Panel: SpellPanel } satisfies PanelEntry;

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { characterSystemPrompt } from "../prompts/character_chat.ts";
+import { characterSystemPrompt } from "./prompt.ts";
 import { CHARACTER_ALIASES, CHARACTER_IDS } from "./characters.ts";
-import { defineFeature } from "./feature.ts";
-import { choice, LONG_TEXT_MAX, optionalText, verbatimText } from "./fields.ts";
-import { GENERATION_SETTINGS } from "./settings.ts";
+import { defineFeature } from "../feature.ts";
+import { demoAnswer } from "./demo.ts";
+import { choice, LONG_TEXT_MAX, optionalText, verbatimText } from "../fields.ts";
 
 const MAX_MESSAGES = 200;
 
@@ -45,11 +45,15 @@ export type CharacterChatInput = z.output<typeof characterChatSchema>;
 export const characterChat = defineFeature<CharacterChatInput>({
   name: "character-chat",
   schema: characterChatSchema,
-  settings: GENERATION_SETTINGS["character-chat"],
+  order: 1,
+  settings: { temperature: 0.8, maxTokens: 400 },
   conversationKey: (input) => `character-chat/${input.character}`,
   continues: () => true,
   systemPrompt: (input, language) => characterSystemPrompt(input.character, language),
   userMessage: (input) => input.message,
   clientHistory: (input) => input.prior,
+  demo: demoAnswer,
   demoInputs: (input) => ({ character: input.character }),
 });
+
+export default characterChat;

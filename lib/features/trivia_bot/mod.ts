@@ -1,18 +1,22 @@
 import { z } from "zod";
-import { triviaSystemPrompt, triviaUserMessage } from "../prompts/trivia_bot.ts";
-import { defineFeature } from "./feature.ts";
-import { LONG_TEXT_MAX, optionalText } from "./fields.ts";
-import { GENERATION_SETTINGS } from "./settings.ts";
+import { triviaSystemPrompt, triviaUserMessage } from "./prompt.ts";
+import { defineFeature } from "../feature.ts";
+import { demoAnswer } from "./demo.ts";
+import { LONG_TEXT_MAX, optionalText } from "../fields.ts";
 
 export const triviaSchema = z.object({ question: optionalText("question", LONG_TEXT_MAX) });
 
 export const triviaBot = defineFeature<z.output<typeof triviaSchema>>({
   name: "trivia-bot",
   schema: triviaSchema,
-  settings: GENERATION_SETTINGS["trivia-bot"],
+  order: 2,
+  settings: { temperature: 0.7, maxTokens: 600 },
   conversationKey: () => "trivia-bot",
   continues: () => true,
   systemPrompt: (_input, language) => triviaSystemPrompt(language),
   userMessage: (input, language) => triviaUserMessage(input.question, language),
+  demo: demoAnswer,
   demoInputs: (input) => ({ question: input.question ?? "" }),
 });
+
+export default triviaBot;

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { characterChat } from "./character_chat.ts";
-import { upstreamMessages } from "./feature.ts";
+import { characterChat } from "./mod.ts";
+import { upstreamMessages } from "../feature.ts";
 
 Deno.test("a message becomes the user's turn under the persona's system prompt", () => {
   const result = characterChat.prepare({ character: "dracula", message: "  Good evening  " }, "en");

@@ -1,5 +1,5 @@
-import type { Language } from "../i18n/mod.ts";
-import { MONSTER_LABELS } from "../features/labels.ts";
+import type { Language } from "../../i18n/mod.ts";
+import { MONSTER_LABELS } from "./labels.ts";
 
 export interface MonsterAnswers {
   favorite_food: string;

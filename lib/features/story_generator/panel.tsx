@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
-import { FieldError, firstProblem, TextField } from "./form_fields.tsx";
-import { Markdown } from "./markdown.tsx";
-import { ResultArea } from "./result_area.tsx";
-import type { PanelProps } from "./chat_panel.tsx";
+import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
+import { Markdown } from "../../../components/markdown.tsx";
+import { ResultArea } from "../../../components/result_area.tsx";
+import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const STYLES = ["gothic", "parody", "classic"] as const;
 const CONVERSATION = "story-generator";
@@ -59,3 +59,5 @@ export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
     </section>
   );
 }
+
+export default { name: "story-generator", icon: "📜", Panel: StoryPanel } satisfies PanelEntry;

@@ -1,0 +1,87 @@
+import { deepEqual, equal } from "node:assert/strict";
+import { ConversationBook } from "./conversation.ts";
+import { StreamController } from "./stream_controller.ts";
+import type { Transport } from "./transport.ts";
+
+const immediate = {
+  now: () => performance.now(),
+  setTimeout: (run: () => void) => run(),
+  frame: (run: () => void) => run(),
+};
+
+/** A transport whose answers are given as SSE text, one per question. */
+function scriptedTransport(answers: string[]): Transport {
+  const sse = (text: string) => new Response(text, { headers: { "content-type": "text/event-stream" } });
+  return {
+    startStream: () => Promise.resolve(sse(answers.shift() ?? "")),
+    resumeStream: () => Promise.resolve(new Response(null, { status: 204 })),
+    stopStream: () => {},
+    complete: () => Promise.reject(new Error("not used")),
+    clearHistory: () => Promise.resolve(),
+    setLanguage: () => Promise.resolve(),
+  };
+}
+
+const frames = (...chunks: string[]) =>
+  chunks.map((chunk, i) => `id: ${i + 1}\ndata: ${JSON.stringify({ chunk, type: "content" })}\n\n`).join("") +
+  `id: ${chunks.length + 1}\ndata: {"chunk":"","type":"done"}\n\n`;
+
+Deno.test("the streaming answer is a message of its conversation, updated in place, then settled", async () => {
+  const transport = scriptedTransport([frames("Good ", "evening"), frames("Again")]);
+  const controller = new StreamController({
+    streaming: true,
+    updateIntervalMs: 0,
+    transport,
+    clock: immediate,
+  });
+  const book = new ConversationBook("character-chat", controller, transport);
+  const asking = book.ask("character-chat/dracula", "Hello", { character: "dracula", message: "Hello" });
+  const live = book.bubbles("character-chat/dracula");
+  deepEqual(live.map((b) => [b.role, b.live ?? false]), [["user", false], ["assistant", true]]);
+  equal(await asking, "done");
+  equal(book.bubbles("character-chat/dracula")[1].content, "Good evening", "the same message, grown");
+  equal(book.bubbles("character-chat/dracula")[1].incomplete, false);
+  await book.ask("character-chat/dracula", "Again?", { character: "dracula", message: "Again?" });
+  const settled = book.bubbles("character-chat/dracula");
+  deepEqual(settled.map((b) => [b.role, b.content, b.live ?? false]), [
+    ["user", "Hello", false],
+    ["assistant", "Good evening", false],
+    ["user", "Again?", false],
+    ["assistant", "Again", true],
+  ]);
+});
+
+Deno.test("a stopped answer is marked incomplete at once, and settles so", async () => {
+  // Like fetch, the body fails once the request's signal is aborted.
+  const startStream = (_feature: string, _body: unknown, signal: AbortSignal) =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(
+              new TextEncoder().encode(`id: 1\ndata: {"chunk":"Half","type":"content"}\n\n`),
+            );
+            signal.addEventListener("abort", () => controller.error(signal.reason));
+          },
+        }),
+      ),
+    );
+  const transport = { ...scriptedTransport([]), startStream };
+  const controller = new StreamController({
+    streaming: true,
+    updateIntervalMs: 0,
+    transport,
+    clock: immediate,
+  });
+  const book = new ConversationBook("trivia-bot", controller, transport);
+  const asking = book.ask("trivia-bot", "Tell me", {});
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  controller.stop();
+  equal(await asking, "stopped");
+  equal(book.bubbles("trivia-bot")[1].incomplete, true, "the live message says so at once");
+  book.settle();
+  deepEqual(book.bubbles("trivia-bot").map((b) => [b.content, b.incomplete ?? false]), [
+    ["Tell me", false],
+    ["Half", true],
+  ]);
+});

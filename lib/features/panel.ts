@@ -1,0 +1,21 @@
+/** What a feature gives the page: its tab's icon and the panel that renders it. */
+import type { JSX } from "preact";
+import type { ConversationBook } from "../client/conversation.ts";
+import type { Language } from "../contract.ts";
+import type { Translate } from "../../components/translate.ts";
+
+export interface PanelProps {
+  book: ConversationBook;
+  language: Language;
+  busy: boolean;
+  selected: boolean;
+  t: Translate;
+}
+
+export interface PanelEntry {
+  /** The feature's name (as its definition says). */
+  name: string;
+  /** Shown before the tab's label (the label is the dictionary's `feature.{name}`). */
+  icon: string;
+  Panel: (props: PanelProps) => JSX.Element;
+}

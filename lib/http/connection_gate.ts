@@ -222,6 +222,15 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
       client.close();
       return;
     }
+    // Small writes (an SSE event) go out at once: Nagle's algorithm against the peer's delayed ACK
+    // would hold each one back by up to 40 ms on either hop.
+    for (const conn of [client, innerConn]) {
+      try {
+        conn.setNoDelay(true);
+      } catch {
+        // closed already: the pipes will notice
+      }
+    }
     const connection = new GatedConnection(client, innerConn, remote, release);
     byInnerPort.set((innerConn.localAddr as Deno.NetAddr).port, connection);
     const end = () => connection.close();

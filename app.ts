@@ -141,6 +141,7 @@ export function createApp(
       stopAll: stopAll ?? new AbortController().signal,
       metrics,
       keepAliveMs: config.sse.keepAliveMs,
+      maxTokens: config.llm.maxTokens,
       bodyTimeoutMs: config.connections.bodyTimeoutMs,
       rolloutPercent: config.rollout.percent,
       trustProxy: config.trustProxy,

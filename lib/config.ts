@@ -88,6 +88,8 @@ export interface LlmConfig {
   idleTimeoutMs: number;
   /** Deltas that arrive together are joined up to this many characters. */
   bufferSize: number;
+  /** Length budgets set by MAX_TOKENS_<FEATURE> (e.g. MAX_TOKENS_STORY_GENERATOR), by variable name. */
+  maxTokens: Record<string, number>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +127,10 @@ export function loadConfig(env: Env = readEnv()): Config {
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
+      maxTokens: Object.fromEntries(
+        Object.keys(env).filter((name) => /^MAX_TOKENS_[A-Z0-9_]+$/.test(name) && nonEmpty(env[name]))
+          .map((name) => [name, integer(env, name, 0, 1, 1_000_000)]),
+      ),
     },
     sse: { keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000 },
     resume: {

@@ -12,6 +12,7 @@ Deno.test("with nothing configured the demo model runs with the documented defau
     timeoutMs: 360_000,
     idleTimeoutMs: 60_000,
     bufferSize: 1024,
+    maxTokens: {},
   });
   equal(config.rollout.enabled, true);
   equal(config.client.updateIntervalMs, 100);

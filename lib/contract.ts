@@ -38,7 +38,10 @@ export function conversationKey(feature: FeatureName, character?: CharacterId): 
 
 /** How fast an answer came, sent with `done` and shown under the answer. */
 export interface AnswerStats {
+  /** To the first word of the answer. */
   first_chunk_ms?: number;
+  /** To the first word of a reasoning model's thinking, when it thought. */
+  first_thought_ms?: number;
   tokens: number;
   tokens_per_second?: number;
   /** No usage from the model server: tokens are estimated from the text. */
@@ -57,6 +60,8 @@ export const ERROR_CODES = [
   "stalled",
   "shutdown",
   "storage",
+  "orphaned",
+  "reasoning_budget",
   "internal",
   "too_many_requests",
   "too_many_answers",
@@ -66,13 +71,21 @@ export type ErrorCode = typeof ERROR_CODES[number];
 /** The JSON payloads of the SSE stream (api.md). */
 export type StreamEvent =
   | { type: "content"; chunk: string }
-  | { type: "done"; chunk: ""; stats?: AnswerStats }
+  | { type: "reasoning"; chunk: string }
+  | { type: "done"; chunk: ""; stats?: AnswerStats; finish_reason?: string }
   | { type: "error"; error: string; code?: string };
 
+/** Why a model stopped: `stop` (it finished), `length` (cut at the length limit), `content_filter`, … */
+export type FinishReason = string;
+
 export const contentEvent = (chunk: string): StreamEvent => ({ chunk, type: "content" });
-export const doneEvent = (
-  stats?: AnswerStats,
-): StreamEvent => (stats ? { chunk: "", type: "done", stats } : { chunk: "", type: "done" });
+export const reasoningEvent = (chunk: string): StreamEvent => ({ chunk, type: "reasoning" });
+export const doneEvent = (stats?: AnswerStats, finishReason?: FinishReason): StreamEvent => ({
+  chunk: "",
+  type: "done",
+  ...(stats ? { stats } : {}),
+  ...(finishReason ? { finish_reason: finishReason } : {}),
+});
 export const errorEvent = (error: string, code?: string): StreamEvent => ({ error, type: "error", code });
 
 /** The API's paths, as the page calls them. */

@@ -105,6 +105,7 @@ export function answerStats(report: StreamReport, usage?: Usage): AnswerStats {
   const streamingMs = report.durationMs - (report.firstChunkMs ?? report.durationMs);
   return {
     first_chunk_ms: report.firstChunkMs === undefined ? undefined : Math.round(report.firstChunkMs),
+    ...(report.firstThoughtMs === undefined ? {} : { first_thought_ms: Math.round(report.firstThoughtMs) }),
     tokens,
     tokens_per_second: streamingMs > 50 && tokens > 1
       ? Math.round(((tokens - 1) / streamingMs) * 10_000) / 10

@@ -46,7 +46,12 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
     const stored = session ? await history.listAll(session.id, PAGE_HISTORY) : {};
     const conversations: HistoryProps = {};
     for (const [key, messages] of Object.entries(stored)) {
-      conversations[key] = messages.map(({ role, content, incomplete }) => ({ role, content, incomplete }));
+      conversations[key] = messages.map(({ role, content, incomplete, reasoning }) => ({
+        role,
+        content,
+        incomplete,
+        ...(reasoning ? { reasoning } : {}),
+      }));
     }
     const props: KabotanAppProps = {
       language,

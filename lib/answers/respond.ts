@@ -6,7 +6,7 @@ import { upstreamMessages } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
 import { LlmError } from "../llm/errors.ts";
 import { observeDeltas, type StreamReport } from "../llm/observe.ts";
-import type { GenerationRequest, LlmClient, Usage } from "../llm/types.ts";
+import type { Completion, Delta, GenerationRequest, LlmClient, Usage } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { AnswerStats, Metrics } from "../metrics.ts";
 import { SSE_HEADERS } from "../sse/encoder.ts";
@@ -24,6 +24,13 @@ export interface AnswerDeps {
   keepAliveMs: number;
   /** Ends every running answer (shutdown), with its reason as the error readers see. */
   stopAll: AbortSignal;
+  /** Length budgets set by the environment, by variable name (MAX_TOKENS_<FEATURE>). */
+  maxTokens: Record<string, number>;
+}
+
+/** The variable that sets a feature's length budget: MAX_TOKENS_STORY_GENERATOR for story-generator. */
+export function maxTokensVariable(feature: string): string {
+  return `MAX_TOKENS_${feature.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
 }
 
 /** The one answer's context: who asked, and when the asking client goes away. */
@@ -36,23 +43,35 @@ export interface Asker {
 }
 
 function generationRequest(
+  deps: AnswerDeps,
   request: AnswerRequest,
   turn: OpenTurn,
   signal: AbortSignal,
-  onUsage: (usage: Usage | undefined) => void,
+  onFinish: (finish: { usage?: Usage; finishReason: string }) => void,
 ): GenerationRequest {
+  const variable = maxTokensVariable(request.feature.name);
   return {
     messages: upstreamMessages(request.turn, turn.context),
-    settings: request.feature.settings,
+    settings: {
+      ...request.feature.settings,
+      maxTokens: deps.maxTokens[variable] ?? request.feature.settings.maxTokens,
+      maxTokensVariable: variable,
+    },
     hints: { feature: request.feature.name, language: request.language, inputs: request.turn.demoInputs },
     signal,
-    onFinish: (info) => onUsage(info.usage),
+    onFinish,
   };
 }
 
-async function save(deps: AnswerDeps, turn: OpenTurn, text: string, incomplete: boolean): Promise<void> {
+async function save(
+  deps: AnswerDeps,
+  turn: OpenTurn,
+  text: string,
+  incomplete: boolean,
+  reasoning: string,
+): Promise<void> {
   try {
-    await turn.saveAnswer(text, incomplete);
+    await turn.saveAnswer(text, incomplete, reasoning);
   } catch (error) {
     deps.log("error", "could not save an answer", { error: String(error) });
   }
@@ -71,20 +90,25 @@ export async function answerAsJson(
     deps.metrics.answer(request.feature.name, "json", {
       outcome,
       text,
+      reasoning: "",
       characters: text.length,
       durationMs: performance.now() - started,
       error,
     }, usage);
-  let content: string;
+  let completion: Completion;
   try {
     const signal = AbortSignal.any([asker.signal, deps.stopAll]);
-    content = await deps.llm.complete(generationRequest(request, turn, signal, (u) => (usage = u)));
+    completion = await deps.llm.complete(
+      generationRequest(deps, request, turn, signal, (f) => (usage = f.usage)),
+    );
   } catch (error) {
     report("error", "", error);
     const { message, code } = describeFailure(error, deps.log, asker.requestId);
     throw new ApiError(STATUS_BY_CODE[code] ?? 502, message, { code });
   }
-  await save(deps, turn, content, false);
+  const { content, reasoning, finishReason } = completion;
+  // Cut at the length limit: kept, and marked as not finished.
+  await save(deps, turn, content, finishReason === "length", reasoning);
   const stats = report("done", content);
   deps.log("info", "answer complete", {
     requestId: asker.requestId,
@@ -93,7 +117,10 @@ export async function answerAsJson(
     mode: "json",
     characters: content.length,
   });
-  return Response.json({ content, stats }, { headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { content, ...(reasoning ? { reasoning } : {}), finish_reason: finishReason, stats },
+    { headers: { "cache-control": "no-store" } },
+  );
 }
 
 /**
@@ -110,9 +137,13 @@ export async function answerAsStream(
 ): Promise<Response> {
   const resumableId = request.resumableId;
   let usage: Usage | undefined;
+  let finishReason: string | undefined;
   // A resumable answer outlives its first connection; any other ends with it.
   const signal = resumableId ? deps.stopAll : AbortSignal.any([asker.signal, deps.stopAll]);
-  const generation = generationRequest(request, turn, signal, (u) => (usage = u));
+  const generation = generationRequest(deps, request, turn, signal, (finish) => {
+    usage = finish.usage;
+    finishReason = finish.finishReason;
+  });
   const source = request.streaming ? deps.llm.stream(generation) : completeAsStream(deps.llm, generation);
   deps.metrics.streamOpened();
   let stats: AnswerStats | undefined;
@@ -130,11 +161,17 @@ export async function answerAsStream(
       clientRequestId: asker.clientRequestId,
       feature: request.feature.name,
     });
-    await save(deps, turn, report.text, report.outcome !== "done");
+    await save(
+      deps,
+      turn,
+      report.text,
+      report.outcome !== "done" || finishReason === "length",
+      report.reasoning,
+    );
   });
   if (resumableId) {
     try {
-      await deps.streams.launch(resumableId, deltas, () => stats);
+      await deps.streams.launch(resumableId, deltas, () => stats, () => finishReason);
     } catch (error) {
       await deltas.cancel(error);
       throw error;
@@ -147,17 +184,20 @@ export async function answerAsStream(
     keepAliveMs: deps.keepAliveMs,
     describeError: (error) => describeFailure(error, deps.log, asker.requestId),
     stats: () => stats,
+    finishReason: () => finishReason,
   });
   return new Response(events, { headers: SSE_HEADERS });
 }
 
-/** With streaming switched off, `-stream` endpoints still answer: the whole text as one event. */
-function completeAsStream(llm: LlmClient, request: GenerationRequest): ReadableStream<string> {
+/** With streaming switched off, `-stream` endpoints still answer: the thinking and the text as one event each. */
+function completeAsStream(llm: LlmClient, request: GenerationRequest): ReadableStream<Delta> {
   const abort = new AbortController();
   request.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  return new ReadableStream<string>({
+  return new ReadableStream<Delta>({
     async pull(controller) {
-      controller.enqueue(await llm.complete({ ...request, signal: abort.signal }));
+      const { content, reasoning } = await llm.complete({ ...request, signal: abort.signal });
+      if (reasoning) controller.enqueue({ kind: "reasoning", text: reasoning });
+      controller.enqueue({ kind: "content", text: content });
       controller.close();
     },
     cancel() {

@@ -10,8 +10,11 @@ import type { HistoryStore, StoredMessage } from "../session/history.ts";
 export interface OpenTurn {
   /** The earlier messages to send with the user's turn. */
   context: ChatMessage[];
-  /** Stores the answer (marked incomplete when it did not finish); a no-op without a session. */
-  saveAnswer(content: string, incomplete: boolean): Promise<void>;
+  /**
+   * Stores the answer (marked incomplete when it did not finish), with the thinking before it,
+   * which is kept for the page but never sent upstream again; a no-op without a session.
+   */
+  saveAnswer(content: string, incomplete: boolean, reasoning?: string): Promise<void>;
 }
 
 export async function openTurn(
@@ -38,12 +41,13 @@ export async function openTurn(
   }
   return {
     context,
-    async saveAnswer(content, incomplete) {
+    async saveAnswer(content, incomplete, reasoning) {
       if (!session || !content) return;
       await history.append(session, turn.conversationKey, {
         role: "assistant",
         content,
         ...(incomplete ? { incomplete } : {}),
+        ...(reasoning ? { reasoning } : {}),
       });
     },
   };

@@ -15,13 +15,15 @@ export interface Bubble {
   /** The text so far: a live answer's grows (reading it subscribes to it). */
   readonly content: string;
   readonly incomplete?: boolean;
+  /** A reasoning model's thinking before the answer (a live answer's grows). */
+  readonly reasoning?: string;
   /** The answer streaming now (its status, Stop and Retry are the controller's). */
   readonly live?: boolean;
 }
 
 export type StoredConversations = Record<
   string,
-  Array<{ role: "user" | "assistant"; content: string; incomplete?: boolean }>
+  Array<{ role: "user" | "assistant"; content: string; incomplete?: boolean; reasoning?: string }>
 >;
 
 let nextId = 1;
@@ -61,11 +63,14 @@ export class ConversationBook {
     const text = this.controller.text.value;
     const settled = this.bubbles(key).filter((bubble) => !bubble.live);
     if (text) {
+      const reasoning = this.controller.reasoning.value;
       settled.push({
         id: nextId++,
         role: "assistant",
         content: text,
-        incomplete: this.controller.status.value !== "done",
+        incomplete: this.controller.status.value !== "done" ||
+          this.controller.finishReason.value === "length",
+        ...(reasoning ? { reasoning } : {}),
       });
     }
     this.conversations.value = { ...this.conversations.value, [key]: settled };
@@ -83,9 +88,12 @@ export class ConversationBook {
       get content() {
         return controller.text.value;
       },
+      get reasoning() {
+        return controller.reasoning.value;
+      },
       get incomplete() {
         const status = controller.status.value;
-        return status !== "done" && status !== "streaming";
+        return (status !== "done" && status !== "streaming") || controller.finishReason.value === "length";
       },
     });
   }

@@ -58,11 +58,16 @@ export class StreamController {
   readonly reconnecting = signal(false);
   /** How fast the last answer came: time to first text and tokens per second. */
   readonly stats = signal<AnswerStats | null>(null);
+  /** A reasoning model's thinking before the answer (batched like `text`). */
+  readonly reasoning = signal("");
+  /** Why the model stopped, from `done`: `stop`, `length` (cut at the length limit), … */
+  readonly finishReason = signal<string | null>(null);
 
   #options: StreamControllerOptions;
   #transport: Transport;
   #clock: Clock;
   #batcher: TextBatcher;
+  #thinking: TextBatcher;
   #abort: AbortController | undefined;
   #last: StreamRequest | undefined;
   #requestId: string | undefined;
@@ -73,6 +78,11 @@ export class StreamController {
     this.#clock = options.clock ?? browserClock;
     this.#batcher = new TextBatcher(
       (text) => (this.text.value += text),
+      options.updateIntervalMs,
+      this.#clock,
+    );
+    this.#thinking = new TextBatcher(
+      (text) => (this.reasoning.value += text),
       options.updateIntervalMs,
       this.#clock,
     );
@@ -119,7 +129,7 @@ export class StreamController {
     this.#abort?.abort();
     // The server would stop it after a grace period anyway; asking stops the model now.
     if (this.#requestId) this.#transport.stopStream(this.#requestId);
-    this.#batcher.flush();
+    this.#flushAll();
     this.reconnecting.value = false;
     this.status.value = "stopped";
   }
@@ -128,7 +138,10 @@ export class StreamController {
   reset(): void {
     this.stop();
     this.#batcher.reset();
+    this.#thinking.reset();
     this.text.value = "";
+    this.reasoning.value = "";
+    this.finishReason.value = null;
     this.failure.value = null;
     this.status.value = "idle";
   }
@@ -145,18 +158,21 @@ export class StreamController {
     const abort = new AbortController();
     this.#abort = abort;
     this.#batcher.reset();
+    this.#thinking.reset();
     this.text.value = "";
+    this.reasoning.value = "";
+    this.finishReason.value = null;
     this.failure.value = null;
     this.stats.value = null;
     this.status.value = "streaming";
     try {
       await body(abort.signal);
       if (abort.signal.aborted) return this.status.value;
-      this.#batcher.flush();
+      this.#flushAll();
       this.status.value = "done";
     } catch (error) {
       if (abort.signal.aborted) return this.status.value;
-      this.#batcher.flush();
+      this.#flushAll();
       this.failure.value = toFailure(error);
       this.status.value = "error";
     } finally {
@@ -213,12 +229,14 @@ export class StreamController {
             policy.connected();
             if (id !== undefined) lastEventId = id;
             if (event.type === "content") this.#batcher.append(event.chunk);
+            else if (event.type === "reasoning") this.#thinking.append(event.chunk);
             // An instance going away while it relays another's answer says so without an id:
             // the answer goes on there, so come back for it like after any drop.
             else if (event.type === "error" && event.code === "shutdown" && id === undefined) break;
             else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
             else {
               this.stats.value = event.stats ?? null;
+              this.finishReason.value = event.finish_reason ?? null;
               return;
             }
           }
@@ -234,11 +252,23 @@ export class StreamController {
     }
   }
 
+  #flushAll(): void {
+    this.#thinking.flush();
+    this.#batcher.flush();
+  }
+
   async #complete(request: StreamRequest, signal: AbortSignal): Promise<void> {
     const response = await this.#transport.complete(request.feature, request.body, signal);
     if (!response.ok) throw await requestFailure(response);
-    const { content, stats } = await response.json() as { content: string; stats?: AnswerStats };
+    const { content, reasoning, stats, finish_reason } = await response.json() as {
+      content: string;
+      reasoning?: string;
+      stats?: AnswerStats;
+      finish_reason?: string;
+    };
     this.stats.value = stats ?? null;
+    this.finishReason.value = finish_reason ?? null;
+    if (reasoning) this.#thinking.append(reasoning);
     this.#batcher.append(content);
   }
 }

@@ -3,19 +3,24 @@ import type { Usage } from "./types.ts";
 /** What one upstream SSE `data:` payload of a chat completion stream means. */
 export type UpstreamChunk =
   | { kind: "done" }
-  | { kind: "delta"; text: string; finishReason?: string; usage?: Usage }
+  | { kind: "delta"; text: string; reasoning: string; finishReason?: string; usage?: Usage }
   | { kind: "error"; message: string }
   | { kind: "malformed"; data: string };
 
 interface RawChunk {
-  choices?: Array<{ delta?: { content?: unknown }; finish_reason?: unknown }>;
+  choices?: Array<{
+    delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+    finish_reason?: unknown;
+  }>;
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
   error?: unknown;
 }
 
 /**
- * Interprets one `data:` payload. Role-only deltas, empty `choices` and the usage chunk come
- * back as a delta with empty text; an `error` object inside a 200 stream is an error.
+ * Interprets one `data:` payload. Role-only deltas, `content: null`, tool-call deltas, empty
+ * `choices` and the usage chunk come back as a delta with empty text; a reasoning model's
+ * thinking (`reasoning_content` from llama.cpp, vLLM and DeepSeek; `reasoning` from OpenRouter and
+ * newer vLLM) is `reasoning`; an `error` object inside a 200 stream is an error.
  */
 export function parseUpstreamChunk(data: string): UpstreamChunk {
   const trimmed = data.trim();
@@ -34,10 +39,12 @@ export function parseUpstreamChunk(data: string): UpstreamChunk {
   }
   const choice = Array.isArray(raw.choices) ? raw.choices[0] : undefined;
   const content = choice?.delta?.content;
+  const thinking = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning;
   const finish = choice?.finish_reason;
   return {
     kind: "delta",
     text: typeof content === "string" ? content : "",
+    reasoning: typeof thinking === "string" ? thinking : "",
     finishReason: typeof finish === "string" && finish ? finish : undefined,
     usage: usageOf(raw.usage),
   };

@@ -5,12 +5,19 @@ Deno.test("a content delta gives its text", () => {
   const chunk = parseUpstreamChunk(
     '{"choices":[{"index":0,"delta":{"content":"Good "},"finish_reason":null}]}',
   );
-  deepEqual(chunk, { kind: "delta", text: "Good ", finishReason: undefined, usage: undefined });
+  deepEqual(chunk, {
+    kind: "delta",
+    text: "Good ",
+    reasoning: "",
+    finishReason: undefined,
+    usage: undefined,
+  });
 });
 
 Deno.test("role-only and empty-choices chunks carry no text", () => {
   deepEqual(parseUpstreamChunk('{"choices":[{"delta":{"role":"assistant"}}]}'), {
     kind: "delta",
+    reasoning: "",
     text: "",
     finishReason: undefined,
     usage: undefined,
@@ -22,12 +29,14 @@ Deno.test("role-only and empty-choices chunks carry no text", () => {
 Deno.test("finish_reason and usage are read", () => {
   deepEqual(parseUpstreamChunk('{"choices":[{"delta":{},"finish_reason":"stop"}]}'), {
     kind: "delta",
+    reasoning: "",
     text: "",
     finishReason: "stop",
     usage: undefined,
   });
   deepEqual(parseUpstreamChunk('{"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34}}'), {
     kind: "delta",
+    reasoning: "",
     text: "",
     finishReason: undefined,
     usage: { promptTokens: 12, completionTokens: 34 },

@@ -57,7 +57,7 @@ Deno.test("the demo model streams through the real SDK path at the configured pa
   const started = performance.now();
   const pieces: Array<{ at: number; text: string }> = [];
   for await (
-    const text of llm.stream({
+    const { text } of llm.stream({
       messages: [{ role: "user", content: "hello" }],
       settings: { temperature: 1, maxTokens: 100 },
       hints: { feature: "character-chat", language: "en", inputs: { character: "jack" } },

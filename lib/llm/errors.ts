@@ -9,7 +9,8 @@ export type LlmErrorCode =
   | "truncated"
   | "timeout"
   | "stalled"
-  | "shutdown";
+  | "shutdown"
+  | "reasoning_budget";
 
 /** A failure of the language model, with a message that is safe to show to anyone. */
 export class LlmError extends Error {
@@ -79,4 +80,13 @@ export function toLlmError(error: unknown): LlmError {
 function causeText(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;
   return cause ? `${error.message}: ${String(cause)}` : error.message;
+}
+
+/** The model thought until its length budget ran out and wrote no answer. */
+export function reasoningBudgetError(settings: { maxTokens: number; maxTokensVariable?: string }): LlmError {
+  const setting = settings.maxTokensVariable ?? "the answer's length budget";
+  return new LlmError(
+    "reasoning_budget",
+    `The model spent its whole length budget (${settings.maxTokens} tokens) thinking and wrote no answer: raise ${setting}.`,
+  );
 }

@@ -1,9 +1,13 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { observeDeltas, type StreamReport } from "./observe.ts";
+import type { Delta } from "./types.ts";
+
+/** An answer delta (not thinking). */
+const content = (text: string): Delta => ({ kind: "content", text });
 
 Deno.test("the stream ends only after onEnd has finished (the answer is stored before done)", async () => {
   const order: string[] = [];
-  const observed = observeDeltas(ReadableStream.from(["a", "b"]), async (report) => {
+  const observed = observeDeltas(ReadableStream.from([content("a"), content("b")]), async (report) => {
     await new Promise((r) => setTimeout(r, 30));
     order.push(`stored ${report.text}`);
   });
@@ -15,13 +19,13 @@ Deno.test("the stream ends only after onEnd has finished (the answer is stored b
 Deno.test("a failure and a cancel are reported once, with the text so far and the cancel reason", async () => {
   const reports: StreamReport[] = [];
   let pulls = 0;
-  const failing = new ReadableStream<string>({
-    pull: (c) => (pulls++ ? c.error(new Error("boom")) : c.enqueue("part")),
+  const failing = new ReadableStream<Delta>({
+    pull: (c) => (pulls++ ? c.error(new Error("boom")) : c.enqueue(content("part"))),
   }, { highWaterMark: 0 });
   await Array.fromAsync(observeDeltas(failing, (r) => void reports.push(r))).catch(() => {});
   equal(reports[0].outcome, "error");
   equal(reports[0].text, "part");
-  const endless = new ReadableStream<string>({ pull: (c) => c.enqueue("x") }, { highWaterMark: 0 });
+  const endless = new ReadableStream<Delta>({ pull: (c) => c.enqueue(content("x")) }, { highWaterMark: 0 });
   const reader = observeDeltas(endless, (r) => void reports.push(r)).getReader();
   await reader.read();
   await reader.cancel("stopped");

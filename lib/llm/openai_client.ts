@@ -1,10 +1,18 @@
 import OpenAI from "openai";
 import { createParser } from "eventsource-parser";
 import { parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
-import { LlmError, stalledError, timeoutError, toLlmError, truncatedError } from "./errors.ts";
-import type { GenerationRequest, LlmClient, Usage } from "./types.ts";
+import {
+  LlmError,
+  reasoningBudgetError,
+  stalledError,
+  timeoutError,
+  toLlmError,
+  truncatedError,
+} from "./errors.ts";
+import type { Completion, Delta, GenerationRequest, LlmClient, Usage } from "./types.ts";
 import { REDACTED, redactorFor } from "./redact.ts";
 import { chunkFrame, DONE_FRAME } from "./wire.ts";
+import { ThinkSplitter } from "./think_tags.ts";
 
 export interface OpenAiClientOptions {
   provider: "openai" | "demo";
@@ -58,7 +66,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     return { "x-kabotan-hints": encodeURIComponent(JSON.stringify(request.hints)) };
   }
 
-  function stream(request: GenerationRequest): ReadableStream<string> {
+  function stream(request: GenerationRequest): ReadableStream<Delta> {
     const abort = new AbortController();
     const deadline = setTimeout(() => abort.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
     const followCaller = () => abort.abort(request.signal?.reason);
@@ -83,7 +91,12 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     let usage: Usage | undefined;
     let sawDoneMarker = false;
     // A model can write the key it was called with (an echoing proxy, a prompt injection).
-    const redactor = redactorFor(options.apiKey);
+    const redactors = { content: redactorFor(options.apiKey), reasoning: redactorFor(options.apiKey) };
+    // Thinking left inline as <think>…</think> by servers without a reasoning parser.
+    const inlineThinking = new ThinkSplitter();
+    /** Whether any answer text (not thinking) came: a `length` finish without it means thinking took all. */
+    let sawAnswer = false;
+    let sawThinking = false;
     /** A failure found while parsing, raised once the text before it has been taken. */
     let failure: LlmError | undefined;
 
@@ -114,13 +127,22 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }
 
     /**
-     * Takes the text of every event parsed so far, joined into pieces of at most bufferSize.
-     * An upstream error is kept in `failure` rather than thrown, so that text before it is
-     * delivered first (erroring a stream discards what is still queued in it).
+     * Takes the thinking and text of every event parsed so far, each run of one kind joined into
+     * pieces of at most bufferSize, with the key redacted. An upstream error is kept in `failure`
+     * rather than thrown, so that text before it is delivered first (erroring a stream discards
+     * what is still queued in it).
      */
-    function takeText(): string[] {
-      const pieces: string[] = [];
-      let current = "";
+    function takeDeltas(): Delta[] {
+      const pieces: Delta[] = [];
+      const add = (kind: Delta["kind"], raw: string) => {
+        const text = redactors[kind] ? redactors[kind].push(raw) : raw;
+        if (!text) return;
+        if (kind === "content" && text.trim()) sawAnswer = true;
+        if (kind === "reasoning") sawThinking = true;
+        const last = pieces.at(-1);
+        if (last?.kind === kind && last.text.length + text.length <= options.bufferSize) last.text += text;
+        else pieces.push({ kind, text });
+      };
       for (const chunk of parsed.splice(0)) {
         if (failure) break;
         if (chunk.kind === "done") {
@@ -132,27 +154,34 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
         } else {
           finishReason = chunk.finishReason ?? finishReason;
           usage = chunk.usage ?? usage;
+          if (chunk.reasoning) add("reasoning", chunk.reasoning);
           if (!chunk.text) continue;
-          if (current && current.length + chunk.text.length > options.bufferSize) {
-            pieces.push(current);
-            current = "";
-          }
-          current += chunk.text;
+          const split = inlineThinking.push(chunk.text);
+          if (split.reasoning) add("reasoning", split.reasoning);
+          if (split.content) add("content", split.content);
         }
       }
-      if (current) pieces.push(current);
       return pieces;
     }
 
-    function finished(controller: ReadableStreamDefaultController<string>) {
-      const tail = redactor?.end();
-      if (tail) controller.enqueue(tail);
+    function finished(controller: ReadableStreamDefaultController<Delta>) {
+      const held = inlineThinking.end();
+      for (const kind of ["reasoning", "content"] as const) {
+        const tail = (redactors[kind] ? redactors[kind].push(held[kind]) : held[kind]) +
+          (redactors[kind]?.end() ?? "");
+        if (tail) controller.enqueue({ kind, text: tail });
+        if (kind === "content" && tail.trim()) sawAnswer = true;
+      }
+      // Cut at the length limit before a word of the answer: the thinking used the whole budget.
+      if (finishReason === "length" && !sawAnswer && sawThinking) {
+        throw reasoningBudgetError(request.settings);
+      }
       release("finished");
       request.onFinish?.({ finishReason: finishReason ?? "stop", usage });
       controller.close();
     }
 
-    return new ReadableStream<string>({
+    return new ReadableStream<Delta>({
       async pull(controller) {
         try {
           if (failure) throw failure;
@@ -165,14 +194,9 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
             } else {
               parser.feed(decoder.decode(value, { stream: true }));
             }
-            let sent = 0;
-            for (const piece of takeText()) {
-              const safe = redactor ? redactor.push(piece) : piece;
-              if (safe) {
-                controller.enqueue(safe);
-                sent++;
-              }
-            }
+            const pieces = takeDeltas();
+            for (const piece of pieces) controller.enqueue(piece);
+            const sent = pieces.length;
             if (!failure && sawDoneMarker) return finished(controller);
             // A stream that stops without [DONE] or a finish_reason is a truncated answer.
             if (!failure && done && finishReason === undefined) failure = truncatedError();
@@ -202,7 +226,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }, { highWaterMark: 0 });
   }
 
-  async function complete(request: GenerationRequest): Promise<string> {
+  async function complete(request: GenerationRequest): Promise<Completion> {
     const abort = new AbortController();
     const deadline = setTimeout(() => abort.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
     const followCaller = () => abort.abort(request.signal?.reason);
@@ -218,23 +242,38 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
         { signal: abort.signal, headers: requestHeaders(request), timeout: options.timeoutMs },
       );
       const choice = completion.choices?.[0];
-      const written = choice?.message?.content;
-      const text = typeof written === "string" && options.apiKey && options.apiKey.length >= 8
-        ? written.replaceAll(options.apiKey, REDACTED)
-        : written;
-      if (typeof text !== "string") {
+      const message = choice?.message as
+        | { content?: unknown; reasoning_content?: unknown; reasoning?: unknown }
+        | undefined;
+      const written = message?.content ?? (choice ? "" : undefined);
+      if (typeof written !== "string") {
         throw new LlmError("bad_response", "The language model sent an answer without text.");
       }
-      request.onFinish?.({
-        finishReason: choice.finish_reason ?? "stop",
-        usage: completion.usage
-          ? {
-            promptTokens: completion.usage.prompt_tokens,
-            completionTokens: completion.usage.completion_tokens,
-          }
-          : undefined,
-      });
-      return text;
+      const thought = message?.reasoning_content ?? message?.reasoning;
+      const inline = new ThinkSplitter();
+      const split = inline.push(written);
+      const rest = inline.end();
+      const redact = (text: string) =>
+        options.apiKey && options.apiKey.length >= 8 ? text.replaceAll(options.apiKey, REDACTED) : text;
+      const content = redact(split.content + rest.content);
+      const reasoning = redact(
+        (typeof thought === "string" ? thought : "") + split.reasoning + rest.reasoning,
+      );
+      const finishReason = choice?.finish_reason ?? "stop";
+      if (finishReason === "length" && !content.trim() && reasoning) {
+        throw reasoningBudgetError(request.settings);
+      }
+      if (!content && !reasoning && !choice) {
+        throw new LlmError("bad_response", "The language model sent an answer without text.");
+      }
+      const usage = completion.usage
+        ? {
+          promptTokens: completion.usage.prompt_tokens,
+          completionTokens: completion.usage.completion_tokens,
+        }
+        : undefined;
+      request.onFinish?.({ finishReason, usage });
+      return { content, reasoning, finishReason };
     } catch (error) {
       const reason = abort.signal.reason;
       const failure = reason instanceof LlmError ? reason : toLlmError(error);
@@ -254,7 +293,13 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
  * one-event stream, so nothing is lost and the same parsing path runs.
  */
 async function completionAsEvents(response: Response): Promise<ReadableStream<Uint8Array>> {
-  let body: { choices?: Array<{ message?: { content?: unknown } }>; error?: unknown };
+  let body: {
+    choices?: Array<{
+      message?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+      finish_reason?: unknown;
+    }>;
+    error?: unknown;
+  };
   try {
     body = await response.json();
   } catch {
@@ -263,12 +308,18 @@ async function completionAsEvents(response: Response): Promise<ReadableStream<Ui
   if (body?.error) {
     throw new LlmError("upstream", "The language model reported an error.", JSON.stringify(body.error));
   }
-  const text = body?.choices?.[0]?.message?.content;
+  const choice = body?.choices?.[0];
+  const text = choice?.message?.content;
   if (typeof text !== "string") {
     throw new LlmError("bad_response", "The language model sent an answer without text.");
   }
+  const thought = choice?.message?.reasoning_content ?? choice?.message?.reasoning;
+  const finish = typeof choice?.finish_reason === "string" ? choice.finish_reason : "stop";
   const identity = { id: "json", created: 0, model: "json" };
-  const frames = chunkFrame(identity, { content: text }, "stop") + DONE_FRAME;
+  const delta = typeof thought === "string" && thought
+    ? { reasoning_content: thought, content: text }
+    : { content: text };
+  const frames = chunkFrame(identity, delta, finish) + DONE_FRAME;
   return ReadableStream.from([new TextEncoder().encode(frames)]);
 }
 

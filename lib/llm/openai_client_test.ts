@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { LlmError } from "./errors.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
-import type { GenerationRequest, Usage } from "./types.ts";
+import type { Delta, GenerationRequest, Usage } from "./types.ts";
 import { chunkFrame, dataFrame, DONE_FRAME } from "./wire.ts";
 
 const encoder = new TextEncoder();
@@ -70,8 +70,9 @@ const request = (extra: Partial<GenerationRequest> = {}): GenerationRequest => (
   ...extra,
 });
 
-async function read(stream: ReadableStream<string>): Promise<string[]> {
-  return await Array.fromAsync(stream);
+/** The answer's text pieces of a stream (its thinking, if any, left out). */
+async function read(stream: ReadableStream<Delta>): Promise<string[]> {
+  return (await Array.fromAsync(stream)).filter((d) => d.kind === "content").map((d) => d.text);
 }
 
 Deno.test("streams text deltas, skipping role-only and empty chunks, and records usage", async () => {
@@ -107,7 +108,7 @@ Deno.test("deltas that arrive in one read are joined, bounded by the buffer size
 Deno.test("an error object inside a 200 stream fails the stream after the text before it", async () => {
   const fake = fakeFetch(() => sse(body([delta("partial"), frame({ error: { message: "overloaded" } })])));
   const reader = client(fake).stream(request()).getReader();
-  deepEqual(await reader.read(), { done: false, value: "partial" });
+  deepEqual(await reader.read(), { done: false, value: { kind: "content", text: "partial" } });
   const failure = await reader.read().catch((e) => e);
   ok(failure instanceof LlmError);
   equal(failure.code, "upstream");
@@ -119,8 +120,8 @@ Deno.test("text in the same read as an upstream error is delivered before the er
     sse(body([delta("a") + delta("b") + frame({ error: { message: "x" } }) + delta("never")]))
   );
   const reader = client(fake, { bufferSize: 1 }).stream(request()).getReader();
-  deepEqual(await reader.read(), { done: false, value: "a" });
-  deepEqual(await reader.read(), { done: false, value: "b" });
+  deepEqual(await reader.read(), { done: false, value: { kind: "content", text: "a" } });
+  deepEqual(await reader.read(), { done: false, value: { kind: "content", text: "b" } });
   equal((await reader.read().catch((e) => e)).code, "upstream");
 });
 
@@ -134,14 +135,14 @@ Deno.test("a connection broken mid-body is a truncated answer", async () => {
     },
   }, { highWaterMark: 0 });
   const reader = client(fakeFetch(() => sse(broken))).stream(request()).getReader();
-  deepEqual(await reader.read(), { done: false, value: "so far" });
+  deepEqual(await reader.read(), { done: false, value: { kind: "content", text: "so far" } });
   equal((await reader.read().catch((e) => e)).code, "truncated");
 });
 
 Deno.test("a body that ends without [DONE] or finish_reason is a truncated answer", async () => {
   const fake = fakeFetch(() => sse(body([ROLE, delta("half an ans")])));
   const reader = client(fake).stream(request()).getReader();
-  deepEqual(await reader.read(), { done: false, value: "half an ans" });
+  deepEqual(await reader.read(), { done: false, value: { kind: "content", text: "half an ans" } });
   const failure = await reader.read().catch((e) => e);
   equal(failure.code, "truncated");
 });
@@ -162,7 +163,7 @@ Deno.test("a malformed line is skipped and logged; the stream goes on", async ()
 Deno.test("silence longer than the idle timeout ends the stream as stalled and aborts the request", async () => {
   const fake = fakeFetch(() => sse(body([delta("so far")], { thenStall: true })));
   const reader = client(fake, { idleTimeoutMs: 50 }).stream(request()).getReader();
-  deepEqual(await reader.read(), { done: false, value: "so far" });
+  deepEqual(await reader.read(), { done: false, value: { kind: "content", text: "so far" } });
   const failure = await reader.read().catch((e) => e);
   equal(failure.code, "stalled");
   equal(fake.signals[0].aborted, true);
@@ -269,7 +270,7 @@ Deno.test("complete() returns the whole answer from one non-streaming call", asy
       usage: { prompt_tokens: 3, completion_tokens: 4 },
     })
   );
-  equal(await client(fake).complete(request()), "All of it.");
+  equal((await client(fake).complete(request())).content, "All of it.");
   equal((await fake.calls[0].json()).stream, undefined);
 });
 

@@ -8,6 +8,21 @@ export interface ChatMessage {
 export interface GenerationSettings {
   temperature: number;
   maxTokens: number;
+  /** The variable that sets `maxTokens`: named when a model's thinking used all of it. */
+  maxTokensVariable?: string;
+}
+
+/** A piece of a streamed answer: the answer's own text, or the model's thinking before it. */
+export interface Delta {
+  kind: "content" | "reasoning";
+  text: string;
+}
+
+/** A whole answer: its text, the thinking before it (may be empty), and why it ended. */
+export interface Completion {
+  content: string;
+  reasoning: string;
+  finishReason: string;
 }
 
 /** What the demo model needs to answer in the right format; never sent to a real server. */
@@ -36,8 +51,8 @@ export interface GenerationRequest {
 export interface LlmClient {
   readonly provider: "openai" | "demo";
   readonly model: string;
-  /** Text deltas as the model produces them; cancelling the stream aborts the upstream request. */
-  stream(request: GenerationRequest): ReadableStream<string>;
+  /** Thinking and text deltas as the model produces them; cancelling the stream aborts the upstream request. */
+  stream(request: GenerationRequest): ReadableStream<Delta>;
   /** The whole answer from one non-streaming upstream call. */
-  complete(request: GenerationRequest): Promise<string>;
+  complete(request: GenerationRequest): Promise<Completion>;
 }

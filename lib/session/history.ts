@@ -5,6 +5,8 @@ export interface StoredMessage extends ChatMessage {
   role: "user" | "assistant";
   /** A stopped or failed answer: the text as far as it got. */
   incomplete?: boolean;
+  /** A reasoning model's thinking before the answer: shown again, never sent upstream again. */
+  reasoning?: string;
   at: number;
 }
 

@@ -1,2 +1,2 @@
 /** The SSE stream's events: defined by the contract both sides share. */
-export { contentEvent, doneEvent, errorEvent, type StreamEvent } from "../contract.ts";
+export { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../contract.ts";

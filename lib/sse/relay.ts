@@ -1,7 +1,8 @@
 import type { AnswerStats } from "../metrics.ts";
 import { sseByteStream } from "./byte_stream.ts";
 import { encodeSseMessage } from "./encoder.ts";
-import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "./events.ts";
+import type { Delta } from "../llm/types.ts";
+import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "./events.ts";
 
 export type DescribeError = (error: unknown) => { message: string; code?: string };
 
@@ -23,23 +24,26 @@ export const sseFrame = ({ id, event }: NumberedEvent): string =>
  * is read only as fast as the client takes the bytes, and cancelling cancels the source.
  */
 export function relayDeltas(
-  deltas: ReadableStream<string>,
+  deltas: ReadableStream<Delta>,
   options: {
     keepAliveMs: number;
     firstId?: number;
     describeError: DescribeError;
     /** The answer's stats, read when `done` is sent. */
     stats?: () => AnswerStats | undefined;
+    /** Why the model stopped, read when `done` is sent. */
+    finishReason?: () => string | undefined;
   },
 ): ReadableStream<Uint8Array> {
   let nextId = options.firstId ?? 1;
   const frame = (event: StreamEvent) => sseFrame({ id: nextId++, event });
+  const done = () => frame(doneEvent(options.stats?.(), options.finishReason?.()));
   return sseByteStream(deltas, options.keepAliveMs, {
-    item: (delta) => frame(contentEvent(delta)),
-    end: () => frame(doneEvent(options.stats?.())),
+    item: (delta) => frame(delta.kind === "content" ? contentEvent(delta.text) : reasoningEvent(delta.text)),
+    end: done,
     error(error) {
       const { message, code } = options.describeError(error);
-      return frame(errorEvent(message, code)) + frame(doneEvent(options.stats?.()));
+      return frame(errorEvent(message, code)) + done();
     },
   });
 }

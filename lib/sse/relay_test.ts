@@ -1,5 +1,8 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { relayDeltas } from "./relay.ts";
+import type { Delta } from "../llm/types.ts";
+/** An answer delta (not thinking). */
+const content = (text: string): Delta => ({ kind: "content", text });
 
 const describeError = (error: unknown) => ({ message: `failed: ${(error as Error).message}`, code: "test" });
 
@@ -12,7 +15,10 @@ async function wireText(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 Deno.test("deltas become numbered content events, then done", async () => {
   const text = await wireText(
-    relayDeltas(ReadableStream.from(["Good ", "evening"]), { keepAliveMs: 1000, describeError }),
+    relayDeltas(ReadableStream.from([content("Good "), content("evening")]), {
+      keepAliveMs: 1000,
+      describeError,
+    }),
   );
   equal(
     text,
@@ -24,9 +30,9 @@ Deno.test("deltas become numbered content events, then done", async () => {
 
 Deno.test("a failing source ends with an error event and then done, after the text before it", async () => {
   let pulls = 0;
-  const source = new ReadableStream<string>({
+  const source = new ReadableStream<Delta>({
     pull(controller) {
-      if (pulls++ === 0) controller.enqueue("partial ");
+      if (pulls++ === 0) controller.enqueue(content("partial "));
       else controller.error(new Error("boom"));
     },
   }, { highWaterMark: 0 });
@@ -42,7 +48,11 @@ Deno.test("a failing source ends with an error event and then done, after the te
 Deno.test("the done event carries the answer's stats when there are some", async () => {
   const stats = { first_chunk_ms: 12, tokens: 3, tokens_per_second: 40, estimated: false };
   const text = await wireText(
-    relayDeltas(ReadableStream.from(["x"]), { keepAliveMs: 1000, describeError, stats: () => stats }),
+    relayDeltas(ReadableStream.from([content("x")]), {
+      keepAliveMs: 1000,
+      describeError,
+      stats: () => stats,
+    }),
   );
   deepEqual(JSON.parse(text.split("\n\n")[1].split("data: ")[1]), { chunk: "", type: "done", stats });
 });
@@ -50,10 +60,10 @@ Deno.test("the done event carries the answer's stats when there are some", async
 Deno.test("a quiet source gets keep-alive comments without losing its text", async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const source = new ReadableStream<string>({
+  const source = new ReadableStream<Delta>({
     async pull(controller) {
       await gate;
-      controller.enqueue("late");
+      controller.enqueue(content("late"));
       controller.close();
     },
   });
@@ -70,8 +80,8 @@ Deno.test("a quiet source gets keep-alive comments without losing its text", asy
 
 Deno.test("cancelling the relay cancels the source", async () => {
   let cancelled: unknown;
-  const source = new ReadableStream<string>({
-    pull: (controller) => controller.enqueue("x"),
+  const source = new ReadableStream<Delta>({
+    pull: (controller) => controller.enqueue(content("x")),
     cancel: (reason) => void (cancelled = reason),
   }, { highWaterMark: 0 });
   const reader = relayDeltas(source, { keepAliveMs: 1000, describeError }).getReader();

@@ -5,7 +5,8 @@
  * instance), or after `graceMs` with no reader anywhere.
  */
 import type { AnswerStats } from "../metrics.ts";
-import { contentEvent, doneEvent, errorEvent, type StreamEvent } from "../sse/events.ts";
+import type { Delta } from "../llm/types.ts";
+import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../sse/events.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
 
@@ -20,6 +21,8 @@ export interface GenerationOptions {
   onFinished?: () => void;
   /** The answer's stats, read when `done` is sent. */
   stats?: () => AnswerStats | undefined;
+  /** Why the model stopped, read when `done` is sent. */
+  finishReason?: () => string | undefined;
   /** The first wait before a failed log write is tried again (it doubles each time). */
   retryDelayMs?: number;
   /** Told of each failed log write. */
@@ -40,7 +43,7 @@ export class Generation {
   finished = false;
   #options: GenerationOptions;
   #meta: StreamMeta;
-  #source: ReadableStreamDefaultReader<string> | undefined;
+  #source: ReadableStreamDefaultReader<Delta> | undefined;
   #stopping = false;
   #readers = 0;
   #wake: Array<() => void> = [];
@@ -54,7 +57,7 @@ export class Generation {
   /** The lease was written with the claim. */
   #leaseRenewedAt = Date.now();
 
-  constructor(deltas: ReadableStream<string>, options: GenerationOptions) {
+  constructor(deltas: ReadableStream<Delta>, options: GenerationOptions) {
     this.#options = options;
     this.#meta = options.meta;
     this.#source = deltas.getReader();
@@ -123,7 +126,8 @@ export class Generation {
       while (true) {
         const { done, value } = await source.read();
         if (done) break;
-        for (const piece of splitText(value, EVENT_CHARACTERS)) this.#push(contentEvent(piece));
+        const event = value.kind === "content" ? contentEvent : reasoningEvent;
+        for (const piece of splitText(value.text, EVENT_CHARACTERS)) this.#push(event(piece));
       }
     } catch (error) {
       const { message, code } = this.#options.describeError(error);
@@ -134,7 +138,7 @@ export class Generation {
         errorEvent("The answer could not be saved, so it was stopped. Please try again.", "storage"),
       );
     }
-    this.#push(doneEvent(this.#options.stats?.()));
+    this.#push(doneEvent(this.#options.stats?.(), this.#options.finishReason?.()));
     this.finished = true;
     clearInterval(this.#timers.flush);
     clearTimeout(this.#timers.grace);

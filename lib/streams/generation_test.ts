@@ -2,17 +2,20 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import type { NumberedEvent } from "../sse/relay.ts";
 import { Generation, splitText } from "./generation.ts";
 import { StreamLog, type StreamMeta } from "./stream_log.ts";
+import type { Delta } from "../llm/types.ts";
+/** An answer delta (not thinking). */
+const content = (text: string): Delta => ({ kind: "content", text });
 
 const describeError = (error: unknown) => ({ message: String(error), code: "test" });
 
 /** A source that sends `count` deltas, one per `gapMs`, and records whether it was cancelled. */
 function source(count: number, gapMs = 0) {
   const state = { cancelled: false, sent: 0 };
-  const stream = new ReadableStream<string>({
+  const stream = new ReadableStream<Delta>({
     async pull(controller) {
       if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
       if (state.sent === count) return controller.close();
-      controller.enqueue(`d${state.sent++} `);
+      controller.enqueue(content(`d${state.sent++} `));
     },
     cancel() {
       state.cancelled = true;
@@ -22,7 +25,7 @@ function source(count: number, gapMs = 0) {
 }
 
 async function withGeneration(
-  deltas: ReadableStream<string>,
+  deltas: ReadableStream<Delta>,
   options: { graceMs?: number; pollMs?: number },
   body: (generation: Generation, log: StreamLog, kv: Deno.Kv) => Promise<void>,
 ) {
@@ -165,7 +168,7 @@ class FlakyLog extends StreamLog {
 }
 
 async function withFlakyLog(
-  deltas: ReadableStream<string>,
+  deltas: ReadableStream<Delta>,
   failing: (attempt: number) => boolean,
   body: (generation: Generation, log: FlakyLog, finished: Promise<void>) => Promise<void>,
 ) {

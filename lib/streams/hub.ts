@@ -7,6 +7,7 @@
 import { type AnswerStats, doneEvent, errorEvent } from "../contract.ts";
 import { ApiError } from "../http/api_error.ts";
 import { RateLimiter } from "../http/rate_limit.ts";
+import type { Delta } from "../llm/types.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import { LogFollower } from "./follower.ts";
 import { Generation } from "./generation.ts";
@@ -49,8 +50,9 @@ export class StreamHub {
   /** Starts generating a claimed answer; it runs until done, stopped, or nobody reads it. */
   async launch(
     id: string,
-    deltas: ReadableStream<string>,
+    deltas: ReadableStream<Delta>,
     stats?: () => AnswerStats | undefined,
+    finishReason?: () => string | undefined,
   ): Promise<void> {
     const meta = await this.log.meta(id);
     if (!meta) throw new Error(`stream ${id} was not claimed`);
@@ -64,6 +66,7 @@ export class StreamHub {
       onWriteFailed: this.options.onWriteFailed,
       onFinished: () => this.#local.delete(id),
       stats,
+      finishReason,
     });
     this.#local.set(id, generation);
   }

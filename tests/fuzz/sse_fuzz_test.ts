@@ -94,8 +94,11 @@ Deno.test(`the upstream parser keeps every valid delta and skips junk, at any sp
         settings: { temperature: 0, maxTokens: 10 },
       }),
     );
-    equal(pieces.join(""), deltas.join(""), `seed ${seed}`);
-    ok(pieces.every((piece) => piece.length > 0), `seed ${seed}: no empty pieces`);
+    equal(pieces.map((piece) => piece.text).join(""), deltas.join(""), `seed ${seed}`);
+    ok(
+      pieces.every((piece) => piece.kind === "content" && piece.text.length > 0),
+      `seed ${seed}: no empty pieces`,
+    );
   }
 });
 

@@ -13,6 +13,11 @@ export interface UpstreamScript {
   body?: string;
   /** The text deltas to stream. */
   chunks?: string[];
+  /**
+   * Exact SSE text to send instead, one network read each (a real server's own chunk shapes);
+   * the stream then ends.
+   */
+  frames?: string[];
   /** Delay before the first chunk and between chunks. */
   firstDelayMs?: number;
   delayMs?: number;
@@ -150,6 +155,16 @@ export class FakeUpstream {
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         if (closed) return;
+        if (script.frames) {
+          await sleep(started ? script.delayMs ?? 0 : script.firstDelayMs ?? 0, signal);
+          started = true;
+          if (sent < script.frames.length) controller.enqueue(encoder.encode(script.frames[sent++]));
+          else {
+            finishedNormally();
+            controller.close();
+          }
+          return;
+        }
         if (!started) {
           started = true;
           if (script.roleChunk !== false) controller.enqueue(chunk({ role: "assistant" }));

@@ -46,7 +46,7 @@ export const characterChat = defineFeature<CharacterChatInput>({
   name: "character-chat",
   schema: characterChatSchema,
   order: 1,
-  settings: { temperature: 0.8, maxTokens: 400 },
+  settings: { temperature: 0.8, maxTokens: 4000 },
   conversationKey: (input) => `character-chat/${input.character}`,
   continues: () => true,
   systemPrompt: (input, language) => characterSystemPrompt(input.character, language),

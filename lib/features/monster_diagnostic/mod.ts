@@ -40,7 +40,7 @@ export const monsterDiagnostic = defineFeature<MonsterInput>({
   name: "monster-diagnostic",
   schema: monsterSchema,
   order: 5,
-  settings: { temperature: 0.8, maxTokens: 600 },
+  settings: { temperature: 0.8, maxTokens: 4000 },
   conversationKey: () => "monster-diagnostic",
   continues: (input) => input.kind === "follow-up",
   needsEarlierAnswer: (input) =>

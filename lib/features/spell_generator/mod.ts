@@ -10,7 +10,7 @@ export const spellGenerator = defineFeature<z.output<typeof spellSchema>>({
   name: "spell-generator",
   schema: spellSchema,
   order: 4,
-  settings: { temperature: 1.0, maxTokens: 300 },
+  settings: { temperature: 1.0, maxTokens: 3000 },
   conversationKey: () => "spell-generator",
   continues: () => false,
   systemPrompt: (_input, language) => spellSystemPrompt(language),

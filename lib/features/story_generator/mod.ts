@@ -14,7 +14,7 @@ export const storyGenerator = defineFeature<z.output<typeof storySchema>>({
   name: "story-generator",
   schema: storySchema,
   order: 3,
-  settings: { temperature: 0.9, maxTokens: 1600 },
+  settings: { temperature: 0.9, maxTokens: 8000 },
   conversationKey: () => "story-generator",
   continues: () => false,
   systemPrompt: (_input, language) => storySystemPrompt(language),

@@ -10,7 +10,7 @@ export const triviaBot = defineFeature<z.output<typeof triviaSchema>>({
   name: "trivia-bot",
   schema: triviaSchema,
   order: 2,
-  settings: { temperature: 0.7, maxTokens: 600 },
+  settings: { temperature: 0.7, maxTokens: 4000 },
   conversationKey: () => "trivia-bot",
   continues: () => true,
   systemPrompt: (_input, language) => triviaSystemPrompt(language),

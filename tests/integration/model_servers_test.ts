@@ -1,0 +1,261 @@
+/**
+ * The compatibility matrix: scripted model servers that answer in the exact chunk shapes of
+ * OpenAI, llama.cpp, vLLM and Ollama (and the odd ones: thinking inline, `content: null`,
+ * tool-call deltas, a cut at the length limit), each through the streaming and the JSON path.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { withInProcessApp } from "../support/in_process.ts";
+import { readSse } from "../support/sse_client.ts";
+
+const data = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
+const DONE = "data: [DONE]\n\n";
+
+interface Shape {
+  name: string;
+  /** The streamed answer, frame by frame, as that server writes it. */
+  stream: string[];
+  /** The same answer without streaming. */
+  json: unknown;
+  expected: { content: string; reasoning: string; finish: string };
+}
+
+const openAiChunk = (delta: unknown, finish: string | null = null) =>
+  data({
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "gpt-4o-mini",
+    system_fingerprint: "fp_1",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    usage: null,
+  });
+const llamaChunk = (delta: unknown, finish: string | null = null, extra: Record<string, unknown> = {}) =>
+  data({
+    choices: [{ finish_reason: finish, index: 0, delta }],
+    created: 1,
+    id: "chatcmpl-l",
+    model: "gpt-oss-120b",
+    system_fingerprint: "b6000-abc",
+    object: "chat.completion.chunk",
+    ...extra,
+  });
+const vllmChunk = (delta: unknown, finish: string | null = null) =>
+  data({
+    id: "chatcmpl-v",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "Qwen/Qwen3-8B",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, stop_reason: null }],
+  });
+const ollamaChunk = (delta: unknown, finish: string | null = null) =>
+  data({
+    id: "chatcmpl-o",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "llama3.2",
+    system_fingerprint: "fp_ollama",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+const completion = (message: Record<string, unknown>, finish = "stop") => ({
+  id: "c",
+  object: "chat.completion",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, message: { role: "assistant", ...message }, finish_reason: finish }],
+  usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+});
+
+const SHAPES: Shape[] = [
+  {
+    name: "OpenAI (role-only first chunk, usage chunk)",
+    stream: [
+      openAiChunk({ role: "assistant", content: "", refusal: null }),
+      openAiChunk({ content: "Good" }),
+      openAiChunk({ content: " evening" }),
+      openAiChunk({}, "stop"),
+      data({
+        id: "chatcmpl-1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "gpt-4o-mini",
+        choices: [],
+        usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
+      }),
+      DONE,
+    ],
+    json: completion({ content: "Good evening", refusal: null }),
+    expected: { content: "Good evening", reasoning: "", finish: "stop" },
+  },
+  {
+    name: "llama.cpp (reasoning_content, content null, timings)",
+    stream: [
+      llamaChunk({ role: "assistant", content: null }),
+      llamaChunk({ reasoning_content: "The user" }),
+      llamaChunk({ reasoning_content: " greets me." }),
+      llamaChunk({ content: "Good" }),
+      llamaChunk({ content: " evening" }),
+      llamaChunk({}, "stop", {
+        usage: { completion_tokens: 12, prompt_tokens: 20, total_tokens: 32 },
+        timings: { prompt_n: 20, prompt_ms: 10.1, predicted_n: 12, predicted_ms: 100.5 },
+      }),
+      DONE,
+    ],
+    json: {
+      ...completion({ content: "Good evening", reasoning_content: "The user greets me." }),
+      timings: { predicted_n: 12 },
+    },
+    expected: { content: "Good evening", reasoning: "The user greets me.", finish: "stop" },
+  },
+  {
+    name: "vLLM (reasoning)",
+    stream: [
+      vllmChunk({ role: "assistant", content: "" }),
+      vllmChunk({ reasoning: "The user" }),
+      vllmChunk({ reasoning: " greets me." }),
+      vllmChunk({ content: "Good evening" }),
+      vllmChunk({ content: "" }, "stop"),
+      DONE,
+    ],
+    json: completion({ content: "Good evening", reasoning: "The user greets me." }),
+    expected: { content: "Good evening", reasoning: "The user greets me.", finish: "stop" },
+  },
+  {
+    name: "Ollama's /v1 (no usage, last chunk carries the finish)",
+    stream: [
+      ollamaChunk({ role: "assistant", content: "Good" }),
+      ollamaChunk({ role: "assistant", content: " evening" }),
+      ollamaChunk({ role: "assistant", content: "" }, "stop"),
+      DONE,
+    ],
+    json: completion({ content: "Good evening" }),
+    expected: { content: "Good evening", reasoning: "", finish: "stop" },
+  },
+  {
+    name: "thinking inline as <think>…</think>",
+    stream: [
+      openAiChunk({ role: "assistant", content: "" }),
+      openAiChunk({ content: "<thi" }),
+      openAiChunk({ content: "nk>The user greets" }),
+      openAiChunk({ content: " me.</think>\n\nGood" }),
+      openAiChunk({ content: " evening" }),
+      openAiChunk({}, "stop"),
+      DONE,
+    ],
+    json: completion({ content: "<think>The user greets me.</think>\n\nGood evening" }),
+    expected: { content: "Good evening", reasoning: "The user greets me.", finish: "stop" },
+  },
+  {
+    name: "content: null and tool-call deltas (ignored)",
+    stream: [
+      openAiChunk({ role: "assistant", content: null }),
+      openAiChunk({
+        content: null,
+        tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "moon", arguments: "" } }],
+      }),
+      openAiChunk({ tool_calls: [{ index: 0, function: { arguments: "{}" } }] }),
+      openAiChunk({ content: "Good evening" }),
+      openAiChunk({}, "stop"),
+      DONE,
+    ],
+    json: completion({ content: "Good evening", tool_calls: [] }),
+    expected: { content: "Good evening", reasoning: "", finish: "stop" },
+  },
+  {
+    name: "cut at the length limit",
+    stream: [
+      openAiChunk({ role: "assistant", content: "" }),
+      openAiChunk({ content: "Good eve" }),
+      openAiChunk({}, "length"),
+      DONE,
+    ],
+    json: completion({ content: "Good eve" }, "length"),
+    expected: { content: "Good eve", reasoning: "", finish: "length" },
+  },
+];
+
+async function asked(
+  shape: Shape,
+  body: (app: Parameters<Parameters<typeof withInProcessApp>[1]>[0]) => Promise<void>,
+) {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.script = (request) =>
+      request.body.stream
+        ? { frames: shape.stream }
+        : { body: JSON.stringify(shape.json), headers: { "content-type": "application/json" } };
+    await body(app);
+  });
+}
+
+for (const shape of SHAPES) {
+  Deno.test(`${shape.name}: streamed, the thinking, the answer and its finish reason come through`, async () => {
+    await asked(shape, async (app) => {
+      const result = await readSse(
+        await app.post("/api/character-chat-stream", { character: "ghost", message: "Hi" }),
+      );
+      const reasoning = result.events.map((e) => (e.payload.type === "reasoning" ? e.payload.chunk : ""))
+        .join("");
+      equal(result.text, shape.expected.content);
+      equal(reasoning, shape.expected.reasoning);
+      const done = result.events.at(-1)!.payload;
+      equal(done.type, "done");
+      equal(done.type === "done" && done.finish_reason, shape.expected.finish);
+      deepEqual([...new Set(result.events.map((e) => e.payload.type))].filter((t) => t === "error"), []);
+    });
+  });
+  Deno.test(`${shape.name}: as JSON, content, reasoning and finish_reason`, async () => {
+    await asked(shape, async (app) => {
+      const answer = await (await app.post("/api/character-chat", { character: "ghost", message: "Hi" }))
+        .json();
+      equal(answer.content, shape.expected.content);
+      equal(answer.reasoning ?? "", shape.expected.reasoning);
+      equal(answer.finish_reason, shape.expected.finish);
+    });
+  });
+}
+
+Deno.test("a length-cut answer is kept, marked incomplete, and its thinking never goes back upstream", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.script = () => ({ frames: SHAPES[1].stream.slice(0, 4).concat(llamaChunk({}, "length"), DONE) });
+    await readSse(await app.post("/api/character-chat-stream", { character: "ghost", message: "Hi" }));
+    const page = await (await app.request("/")).text();
+    const props = JSON.parse(
+      page.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
+    );
+    const answer = props.history["character-chat/ghost"].at(-1);
+    equal(answer.content, "Good");
+    equal(answer.incomplete, true);
+    equal(answer.reasoning, "The user greets me.");
+    upstream.script = () => ({ chunks: ["Boo."] });
+    await readSse(await app.post("/api/character-chat-stream", { character: "ghost", message: "Go on" }));
+    const sent = JSON.stringify(upstream.requests.at(-1)!.body.messages);
+    ok(sent.includes('"Good"') && !sent.includes("greets"), sent);
+  });
+});
+
+Deno.test("thinking that uses the whole length budget is an error naming the setting to raise", async () => {
+  const thinkingOnly = [
+    llamaChunk({ role: "assistant", content: null }),
+    llamaChunk({ reasoning_content: "Hmm, let me" }),
+    llamaChunk({}, "length"),
+    DONE,
+  ];
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.script = (request) =>
+      request.body.stream ? { frames: thinkingOnly } : {
+        body: JSON.stringify(completion({ content: "", reasoning_content: "Hmm, let me" }, "length")),
+        headers: { "content-type": "application/json" },
+      };
+    const streamed = await readSse(
+      await app.post("/api/story-generator-stream", { name: "Mina", theme: "fog" }),
+    );
+    const error = streamed.events.find((e) => e.payload.type === "error")!.payload;
+    equal(error.type === "error" && error.code, "reasoning_budget");
+    ok(error.type === "error" && error.error.includes("MAX_TOKENS_STORY_GENERATOR"), JSON.stringify(error));
+    equal(streamed.events.at(-1)!.payload.type, "done");
+    const json = await app.post("/api/story-generator", { name: "Mina", theme: "fog" });
+    equal(json.status, 502);
+    const body = await json.json();
+    equal(body.code, "reasoning_budget");
+    ok(body.error.includes("MAX_TOKENS_STORY_GENERATOR"));
+  });
+});

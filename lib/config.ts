@@ -81,7 +81,8 @@ export interface LlmConfig {
   /** Base URL of the OpenAI-compatible API, ending before `/chat/completions`. */
   baseURL?: string;
   apiKey?: string;
-  model: string;
+  /** OPENAI_MODEL; unset: the demo's, OpenAI's default, or the server's own (first of its /models). */
+  model?: string;
   /** Whole-answer limit, in milliseconds. */
   timeoutMs: number;
   /** Longest silence from the upstream before the answer is ended, in milliseconds. */
@@ -123,7 +124,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       provider,
       baseURL,
       apiKey,
-      model: nonEmpty(env.OPENAI_MODEL) ?? (provider === "demo" ? "kabotan-demo" : "gpt-4o-mini"),
+      model: nonEmpty(env.OPENAI_MODEL) ?? (provider === "demo" ? "kabotan-demo" : undefined),
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),

@@ -1,3 +1,4 @@
+import { fixedModel } from "./model_choice.ts";
 import { equal, ok } from "node:assert/strict";
 import { composeDemoAnswer } from "../features/registry.ts";
 import { createDemoFetch, demoTokens } from "./demo_model.ts";
@@ -47,7 +48,7 @@ Deno.test("the demo model streams through the real SDK path at the configured pa
     provider: "demo",
     baseURL: "http://demo.test/v1",
     apiKey: "demo",
-    model: "kabotan-demo",
+    model: fixedModel("kabotan-demo"),
     timeoutMs: 5000,
     idleTimeoutMs: 5000,
     bufferSize: 1024,

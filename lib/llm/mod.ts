@@ -1,6 +1,7 @@
 import type { Config, LlmConfig } from "../config.ts";
 import { composeDemoAnswer } from "../features/registry.ts";
 import { createDemoFetch, DEMO_BASE_URL } from "./demo_model.ts";
+import { fixedModel, OPENAI_DEFAULT_MODEL, serverModel } from "./model_choice.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 import type { LlmClient } from "./types.ts";
 
@@ -49,17 +50,31 @@ export function createLlm(
       provider: "demo",
       baseURL: DEMO_BASE_URL,
       apiKey: "demo",
-      model: llm.model,
+      model: fixedModel(llm.model ?? "kabotan-demo"),
       fetch: createDemoFetch(demo, composeDemoAnswer),
       sendHints: true,
     });
   }
+  const fetcher = boundedPoolFetch();
   return createOpenAiClient({
     ...limits,
-    fetch: boundedPoolFetch(),
+    fetch: fetcher,
     provider: "openai",
     baseURL: llm.baseURL,
     apiKey: llm.apiKey,
-    model: llm.model,
+    // A server of one's own, with no model named, serves its own: ask it (OpenAI's API: the default).
+    model: llm.model !== undefined
+      ? fixedModel(llm.model)
+      : llm.baseURL !== undefined && !isOpenAiApi(llm.baseURL)
+      ? serverModel({ baseURL: llm.baseURL, apiKey: llm.apiKey, fetch: fetcher })
+      : fixedModel(OPENAI_DEFAULT_MODEL),
   });
+}
+
+function isOpenAiApi(baseURL: string): boolean {
+  try {
+    return new URL(baseURL).hostname === "api.openai.com";
+  } catch {
+    return false;
+  }
 }

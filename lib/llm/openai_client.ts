@@ -13,12 +13,14 @@ import type { Completion, Delta, GenerationRequest, LlmClient, Usage } from "./t
 import { REDACTED, redactorFor } from "./redact.ts";
 import { chunkFrame, DONE_FRAME } from "./wire.ts";
 import { ThinkSplitter } from "./think_tags.ts";
+import type { ModelChoice } from "./model_choice.ts";
 
 export interface OpenAiClientOptions {
   provider: "openai" | "demo";
   baseURL?: string;
   apiKey?: string;
-  model: string;
+  /** The model to name: configured, or the server's own (see model_choice.ts). */
+  model: ModelChoice;
   /** Whole-answer limit. */
   timeoutMs: number;
   /** Longest silence from the upstream while streaming. */
@@ -103,7 +105,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     async function openBody(): Promise<ReadableStreamDefaultReader<Uint8Array>> {
       const response = await sdk.chat.completions.create(
         {
-          model: options.model,
+          model: await options.model.name(),
           messages: request.messages,
           temperature: request.settings.temperature,
           max_tokens: request.settings.maxTokens,
@@ -215,6 +217,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
           let failed: LlmError;
           if (cause instanceof LlmError) failed = cause;
           else failed = body ? truncatedError(String(cause)) : toLlmError(cause);
+          // Refused before a word: perhaps the model changed on the server; ask it again next time.
+          if (!body) options.model.forget();
           release(failed);
           log("warn", "upstream stream failed", { code: failed.code, detail: failed.detail });
           controller.error(failed);
@@ -234,7 +238,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     try {
       const completion = await sdk.chat.completions.create(
         {
-          model: options.model,
+          model: await options.model.name(),
           messages: request.messages,
           temperature: request.settings.temperature,
           max_tokens: request.settings.maxTokens,
@@ -277,6 +281,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     } catch (error) {
       const reason = abort.signal.reason;
       const failure = reason instanceof LlmError ? reason : toLlmError(error);
+      options.model.forget();
       log("warn", "upstream completion failed", { code: failure.code, detail: failure.detail });
       throw failure;
     } finally {
@@ -285,7 +290,15 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }
   }
 
-  return { provider: options.provider, model: options.model, stream, complete };
+  return {
+    provider: options.provider,
+    get model() {
+      return options.model.known() ?? "";
+    },
+    resolveModel: () => options.model.name(),
+    stream,
+    complete,
+  };
 }
 
 /**

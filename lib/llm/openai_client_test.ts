@@ -1,3 +1,4 @@
+import { fixedModel } from "./model_choice.ts";
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { LlmError } from "./errors.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
@@ -55,7 +56,7 @@ function client(fake: FakeFetch, options: Partial<OpenAiClientOptions> = {}) {
     provider: "openai",
     baseURL: "http://upstream.test/v1",
     apiKey: "sk-test",
-    model: "test-model",
+    model: fixedModel("test-model"),
     timeoutMs: 5000,
     idleTimeoutMs: 5000,
     bufferSize: 1024,

@@ -50,7 +50,10 @@ export interface GenerationRequest {
 
 export interface LlmClient {
   readonly provider: "openai" | "demo";
+  /** The model named in requests, once known ("" while a server's own is not asked yet). */
   readonly model: string;
+  /** The model, asking the server which it serves when none is configured. */
+  resolveModel(): Promise<string>;
   /** Thinking and text deltas as the model produces them; cancelling the stream aborts the upstream request. */
   stream(request: GenerationRequest): ReadableStream<Delta>;
   /** The whole answer from one non-streaming upstream call. */

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Config, LlmConfig } from "../../lib/config.ts";
+import { LlmError } from "../../lib/llm/errors.ts";
 import type { LlmClient } from "../../lib/llm/types.ts";
 
 /** How long an upstream reachability result is reused. */
@@ -22,6 +23,17 @@ export function healthApi({ llmConfig, llm, rollout, kv }: {
 
   async function checkUpstream(): Promise<boolean> {
     let reachable = false;
+    if (!llm.model) {
+      // The server's own model is not known yet: asking it which one it serves is the check.
+      try {
+        await llm.resolveModel();
+        reachable = true;
+      } catch (error) {
+        reachable = !(error instanceof LlmError && error.code === "unreachable");
+      }
+      upstream = { reachable, at: Date.now() };
+      return reachable;
+    }
     try {
       const response = await fetch(`${llmConfig.baseURL ?? "https://api.openai.com/v1"}/models`, {
         headers: llmConfig.apiKey ? { authorization: `Bearer ${llmConfig.apiKey}` } : {},
@@ -54,11 +66,13 @@ export function healthApi({ llmConfig, llm, rollout, kv }: {
 
   return new Hono().get("/", async (c) => {
     const [kvOk, reachable] = await Promise.all([kvWorks(), upstreamReachable()]);
+    // The model answers are asked of: configured, or the server's own (known once it was asked).
+    const model = llm.model;
     return c.json({
       status: kvOk && reachable ? "ok" : "degraded",
       streaming: rollout.enabled,
       rollout: rollout.percent,
-      llm: { provider: llm.provider, model: llm.model, reachable },
+      llm: { provider: llm.provider, model: model || null, reachable },
       kv: kvOk ? "ok" : "error",
     }, kvOk ? 200 : 503);
   });

@@ -2,6 +2,7 @@
  * Fuzzing, bounded for the test suite: the SSE encoder against a spec-compliant parser, and the
  * upstream stream parser against random splits and random bytes.
  */
+import { fixedModel } from "../../lib/llm/model_choice.ts";
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { createParser } from "eventsource-parser";
 import { LlmError } from "../../lib/llm/errors.ts";
@@ -52,7 +53,7 @@ function upstreamClient(body: Uint8Array[]) {
     provider: "openai",
     baseURL: "http://fuzz.test/v1",
     apiKey: "k",
-    model: "m",
+    model: fixedModel("m"),
     timeoutMs: 5000,
     idleTimeoutMs: 2000,
     bufferSize: 64,

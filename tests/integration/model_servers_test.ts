@@ -259,3 +259,34 @@ Deno.test("thinking that uses the whole length budget is an error naming the set
     ok(body.error.includes("MAX_TOKENS_STORY_GENERATOR"));
   });
 });
+
+Deno.test("with only a base URL, answers name the server's own model: asked once, shown by health, asked again after a failure", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.models = ["gpt-oss-120b", "another"];
+    upstream.use({ chunks: ["ok"] });
+    for (let i = 0; i < 3; i++) await readSse(await app.request("/api/spell-generator-stream"));
+    deepEqual(upstream.requests.map((request) => request.body.model), [
+      "gpt-oss-120b",
+      "gpt-oss-120b",
+      "gpt-oss-120b",
+    ]);
+    equal(upstream.modelsRequests, 1, "asked once, then remembered");
+    equal((await (await app.request("/api/health")).json()).llm.model, "gpt-oss-120b");
+    // The server now serves another model and refuses the old name: the next answer asks again.
+    upstream.models = ["qwen3"];
+    upstream.use({ status: 404 }, { chunks: ["ok"] });
+    const refused = await readSse(await app.request("/api/spell-generator-stream"));
+    equal(refused.events.at(-2)?.payload.type, "error");
+    equal((await readSse(await app.request("/api/spell-generator-stream"))).text, "ok");
+    equal(upstream.requests.at(-1)!.body.model, "qwen3");
+  });
+});
+
+Deno.test("OpenAI's own API, with no model named, gets gpt-4o-mini; a named model is always used", async () => {
+  const { loadConfig } = await import("../../lib/config.ts");
+  const { createLlm } = await import("../../lib/llm/mod.ts");
+  const openai = loadConfig({ OPENAI_API_KEY: "sk-test-key" });
+  equal(await createLlm(openai.llm, openai.demo).resolveModel(), "gpt-4o-mini");
+  const named = loadConfig({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_MODEL: "llama3.2" });
+  equal(await createLlm(named.llm, named.demo).resolveModel(), "llama3.2");
+});

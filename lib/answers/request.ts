@@ -7,7 +7,7 @@ import { choice, parseWith } from "../features/fields.ts";
 import { findFeature } from "../features/registry.ts";
 import { ApiError } from "../http/api_error.ts";
 import type { AppEnv } from "../http/env.ts";
-import { readJsonObject } from "../http/read_json.ts";
+import { readBodyFields } from "../http/read_json.ts";
 import type { Language } from "../i18n/mod.ts";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../rollout.ts";
 import { lastEventIdOf } from "../streams/request_key.ts";
@@ -97,5 +97,5 @@ async function readInputs(c: Context<AppEnv>, bodyTimeoutMs: number): Promise<Re
     delete raw.stream;
     return raw;
   }
-  return await readJsonObject(c.req.raw, bodyTimeoutMs);
+  return await readBodyFields(c.req.raw, bodyTimeoutMs);
 }

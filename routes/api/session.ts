@@ -5,7 +5,7 @@ import type { Feature } from "../../lib/features/feature.ts";
 import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { ApiError } from "../../lib/http/api_error.ts";
-import { readJsonObject } from "../../lib/http/read_json.ts";
+import { readBodyFields } from "../../lib/http/read_json.ts";
 import type { HistoryStore } from "../../lib/session/history.ts";
 
 const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
@@ -21,7 +21,7 @@ export function sessionApi(
   const api = new Hono<AppEnv>();
 
   api.post("/set-language", async (c) => {
-    const body = await readJsonObject(c.req.raw, bodyTimeoutMs);
+    const body = await readBodyFields(c.req.raw, bodyTimeoutMs);
     const parsed = parseWith(languageSchema, body);
     if (!parsed.ok) throw new ApiError(400, parsed.error, { field: parsed.field });
     await c.get("session").update({ language: parsed.value.language });

@@ -252,11 +252,20 @@ const TABLE: BadRequest[] = [
   { name: "JSON null", path: "/api/character-chat", body: "null", status: 400, error: /JSON object/ },
   { name: "an empty body", path: "/api/character-chat", body: "", status: 400, error: /not valid JSON/ },
   {
-    name: "a form body",
+    name: "a form naming no character",
     path: "/api/character-chat",
-    body: "character=ghost&message=hi",
+    body: "message=hi",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    status: 415,
+    status: 400,
+    field: "character",
+  },
+  {
+    name: "a form with a file for its message",
+    path: "/api/character-chat",
+    body: '--b\r\nContent-Disposition: form-data; name="message"; filename="m.txt"\r\n\r\nhi\r\n--b--\r\n',
+    headers: { "content-type": "multipart/form-data; boundary=b" },
+    status: 400,
+    field: "message",
   },
   {
     name: "no content type",

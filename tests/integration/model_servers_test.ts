@@ -290,3 +290,51 @@ Deno.test("OpenAI's own API, with no model named, gets gpt-4o-mini; a named mode
   const named = loadConfig({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_MODEL: "llama3.2" });
   equal(await createLlm(named.llm, named.demo).resolveModel(), "llama3.2");
 });
+
+Deno.test("the POST endpoints take forms, urlencoded and multipart, with the same fields and validation", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["ok"] });
+    const urlencoded = await app.request("/api/character-chat", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ character: "witch", message: "Hello there", language: "ja" }).toString(),
+    });
+    equal(urlencoded.status, 200);
+    equal((await urlencoded.json()).content, "ok");
+    equal(upstream.requests.at(-1)!.body.messages!.at(-1)!.content, "Hello there");
+
+    const form = new FormData();
+    form.set("name", "Mina");
+    form.set("theme", "a locked attic");
+    form.set("stream", "true");
+    const multipart = await app.request("/api/story-generator", { method: "POST", body: form });
+    equal(
+      multipart.headers.get("content-type"),
+      "text/event-stream; charset=utf-8",
+      "stream=true in a form streams",
+    );
+    equal((await readSse(multipart)).text, "ok");
+
+    const bad = await app.request("/api/character-chat", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "character=nobody&message=hi",
+    });
+    equal(bad.status, 400);
+    equal((await bad.json()).field, "character");
+
+    const file = new FormData();
+    file.set("message", new File(["x"], "x.txt"));
+    file.set("character", "ghost");
+    const withFile = await app.request("/api/character-chat", { method: "POST", body: file });
+    equal(withFile.status, 400);
+    equal((await withFile.json()).field, "message");
+
+    const language = await app.request("/api/set-language", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "language=ja",
+    });
+    deepEqual(await language.json(), { language: "ja" });
+  });
+});

@@ -26,6 +26,8 @@ export interface AnswerRequest {
   resumableId?: string;
   /** The last event the client has (Last-Event-ID, or `last_event_id`); 0 for none. */
   lastEventId: number;
+  /** Go on with the conversation's last, unfinished answer (cut at the length limit, or stopped). */
+  continuing: boolean;
 }
 
 export interface RequestSettings {
@@ -39,6 +41,7 @@ const requestOptionsSchema = z.object({
   language: choice("language", ["en", "ja"]).optional(),
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
   request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
+  continue: z.boolean({ error: "continue must be true or false" }).optional(),
 });
 
 const STREAM_SUFFIX = "-stream";
@@ -87,6 +90,7 @@ export async function readAnswerRequest(
     streaming,
     resumableId: mode === "stream" && streaming ? options.value.request_id : undefined,
     lastEventId,
+    continuing: options.value.continue === true,
   };
 }
 

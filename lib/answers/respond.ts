@@ -51,7 +51,7 @@ function generationRequest(
 ): GenerationRequest {
   const variable = maxTokensVariable(request.feature.name);
   return {
-    messages: upstreamMessages(request.turn, turn.context),
+    messages: upstreamMessages({ ...request.turn, user: turn.user }, turn.context),
     settings: {
       ...request.feature.settings,
       maxTokens: deps.maxTokens[variable] ?? request.feature.settings.maxTokens,

@@ -4,12 +4,15 @@
  */
 import { CONTEXT_MESSAGES, type PreparedRequest } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
+import type { Language } from "../i18n/mod.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { HistoryStore, StoredMessage } from "../session/history.ts";
 
 export interface OpenTurn {
   /** The earlier messages to send with the user's turn. */
   context: ChatMessage[];
+  /** The user's turn as sent to the model (the request's own, or the ask to go on). */
+  user: string;
   /**
    * Stores the answer (marked incomplete when it did not finish), with the thinking before it,
    * which is kept for the page but never sent upstream again; a no-op without a session.
@@ -17,11 +20,19 @@ export interface OpenTurn {
   saveAnswer(content: string, incomplete: boolean, reasoning?: string): Promise<void>;
 }
 
+/** The ask to go on with an answer that was cut, in the request's language. */
+const GO_ON: Record<Language, string> = {
+  en: "Continue exactly where you stopped, without repeating anything.",
+  ja: "止まったところからそのまま続けてください。繰り返さないでください。",
+};
+
 export async function openTurn(
   history: HistoryStore,
   session: string | undefined,
   turn: PreparedRequest,
+  { continuing = false, language = "en" }: { continuing?: boolean; language?: Language } = {},
 ): Promise<OpenTurn> {
+  if (continuing) return await continueTurn(history, session, turn, language);
   let context: ChatMessage[] = turn.clientHistory ?? [];
   let retried = 0;
   if (session && turn.continues) {
@@ -41,6 +52,7 @@ export async function openTurn(
   }
   return {
     context,
+    user: turn.user,
     async saveAnswer(content, incomplete, reasoning) {
       if (!session || !content) return;
       await history.append(session, turn.conversationKey, {
@@ -49,6 +61,30 @@ export async function openTurn(
         ...(incomplete ? { incomplete } : {}),
         ...(reasoning ? { reasoning } : {}),
       });
+    },
+  };
+}
+
+/**
+ * Going on with the conversation's last answer: the whole conversation goes as context, the ask
+ * to go on is not stored, and what comes is added to that answer rather than kept apart.
+ */
+async function continueTurn(
+  history: HistoryStore,
+  session: string | undefined,
+  turn: PreparedRequest,
+  language: Language,
+): Promise<OpenTurn> {
+  const stored = session ? await history.list(session, turn.conversationKey, CONTEXT_MESSAGES + 1) : [];
+  if (stored.at(-1)?.role !== "assistant") {
+    throw new ApiError(400, "there is no answer to continue", { field: "continue" });
+  }
+  return {
+    context: alternating(stored.map(({ role, content }) => ({ role, content }))),
+    user: GO_ON[language],
+    async saveAnswer(content, incomplete) {
+      if (!session || !content) return;
+      await history.extendLast(session, turn.conversationKey, content, incomplete);
     },
   };
 }

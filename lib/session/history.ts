@@ -57,6 +57,24 @@ export class HistoryStore {
     throw new Error("history: too many concurrent writes to one conversation");
   }
 
+  /** Adds text to the conversation's last message (an answer that was continued), and sets whether it is finished. */
+  async extendLast(session: string, conversation: string, text: string, incomplete: boolean): Promise<void> {
+    for await (
+      const entry of this.kv.list<StoredMessage>({ prefix: messages(session, conversation) }, {
+        reverse: true,
+        limit: 1,
+      })
+    ) {
+      const { incomplete: _was, ...rest } = entry.value;
+      const extended: StoredMessage = {
+        ...rest,
+        content: entry.value.content + text,
+        ...(incomplete ? { incomplete } : {}),
+      };
+      await this.kv.set(entry.key, extended, { expireIn: SESSION_TTL_MS });
+    }
+  }
+
   /** Removes the last `count` messages of a conversation. */
   async dropLast(session: string, conversation: string, count: number): Promise<void> {
     const last = this.kv.list({ prefix: messages(session, conversation) }, { reverse: true, limit: count });

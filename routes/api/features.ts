@@ -70,7 +70,10 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
     if (claimed instanceof Response) return claimed; // another request started it first: read that
     await using held = claimed;
 
-    const turn = await openTurn(history, session?.id, request.turn);
+    const turn = await openTurn(history, session?.id, request.turn, {
+      continuing: request.continuing,
+      language: request.language,
+    });
     const asker = {
       requestId: c.get("requestId"),
       clientRequestId: c.get("clientRequestId"),

@@ -338,3 +338,47 @@ Deno.test("the POST endpoints take forms, urlencoded and multipart, with the sam
     deepEqual(await language.json(), { language: "ja" });
   });
 });
+
+Deno.test("continue: a cut answer goes on where it stopped, in the same message; nothing to continue is a 400", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    const cut = await app.post("/api/character-chat", { character: "ghost", message: "Hi" });
+    equal(cut.status, 200);
+    await cut.body?.cancel();
+    equal(
+      (await app.post("/api/story-generator", { name: "Mina", theme: "fog", continue: true })).status,
+      400,
+      "a story not yet begun cannot be continued",
+    );
+    upstream.script = () => ({
+      frames: [openAiChunk({ content: "Good eve" }), openAiChunk({}, "length"), DONE],
+    });
+    await readSse(await app.post("/api/character-chat-stream", { character: "ghost", message: "Tell me" }));
+    upstream.use({ chunks: ["ning, friend."] });
+    const more = await readSse(
+      await app.post("/api/character-chat-stream", {
+        character: "ghost",
+        message: "Tell me",
+        continue: true,
+      }),
+    );
+    equal(more.text, "ning, friend.");
+    const sent = upstream.requests.at(-1)!.body.messages!;
+    deepEqual(sent.slice(-2).map((m) => m.role), ["assistant", "user"]);
+    equal(sent.at(-2)!.content, "Good eve");
+    ok(sent.at(-1)!.content.startsWith("Continue exactly where you stopped"));
+    const page = await (await app.request("/")).text();
+    const props = JSON.parse(
+      page.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
+    );
+    const chat = props.history["character-chat/ghost"];
+    deepEqual(
+      chat.slice(-2).map((
+        m: { role: string; content: string; incomplete?: boolean },
+      ) => [m.role, m.content, m.incomplete ?? false]),
+      [
+        ["user", "Tell me", false],
+        ["assistant", "Good evening, friend.", false],
+      ],
+    );
+  });
+});

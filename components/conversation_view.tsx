@@ -1,6 +1,7 @@
 import { Component, type ComponentChildren } from "preact";
 import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
 import { StreamStatus } from "./stream_status.tsx";
+import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
 interface Props {
@@ -34,12 +35,18 @@ export function ConversationView(
             ? (
               <li key={bubble.id} class="bubble assistant">
                 <span class="speaker">{speaker("assistant")}</span>
+                <Thinking reasoning={bubble.reasoning} controller={controller} live t={t} />
                 <div
                   id={selected ? "streaming-bubble" : undefined}
                   class="text"
                   aria-busy={controller.active.value ? "true" : "false"}
                 >
-                  {renderText ? renderText(bubble.content) : controller.text}
+                  {renderText ? renderText(bubble.content) : (
+                    <>
+                      {bubble.prefix}
+                      {controller.text}
+                    </>
+                  )}
                 </div>
               </li>
             )
@@ -54,7 +61,14 @@ export function ConversationView(
             )
         )}
       </ol>
-      {live && <StreamStatus controller={controller} t={t} onRetry={() => book.again()} />}
+      {live && (
+        <StreamStatus
+          controller={controller}
+          t={t}
+          onRetry={() => book.again()}
+          onContinue={() => void book.continueAnswer()}
+        />
+      )}
       <p class="sr-only" aria-live="polite">{book.announcement}</p>
     </>
   );
@@ -78,6 +92,7 @@ class SettledBubble extends Component<BubbleProps> {
     return (
       <li class={`bubble ${bubble.role}`}>
         <span class="speaker">{speaker}</span>
+        <Thinking reasoning={bubble.reasoning} live={false} t={t} />
         <div class="text">
           {bubble.role === "assistant" && renderText ? renderText(bubble.content) : bubble.content}
         </div>

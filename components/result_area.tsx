@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { ConversationBook } from "../lib/client/conversation.ts";
 import { StreamStatus } from "./stream_status.tsx";
+import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
 /**
@@ -23,6 +24,7 @@ export function ResultArea({ book, conversation, id, selected, empty, t, childre
   const text = answer?.content ?? "";
   return (
     <div id={id} class="result" aria-busy={live && controller.active.value ? "true" : "false"}>
+      <Thinking reasoning={answer?.reasoning} controller={live ? controller : undefined} live={live} t={t} />
       {text
         ? (
           <div id={selected && live ? "streaming-bubble" : undefined} class="result-body">
@@ -31,7 +33,14 @@ export function ResultArea({ book, conversation, id, selected, empty, t, childre
         )
         : !live && <p class="empty">{empty}</p>}
       {!live && stored?.incomplete && <span class="note">{t("stream.incomplete")}</span>}
-      {live && <StreamStatus controller={controller} t={t} onRetry={() => book.again()} />}
+      {live && (
+        <StreamStatus
+          controller={controller}
+          t={t}
+          onRetry={() => book.again()}
+          onContinue={() => void book.continueAnswer()}
+        />
+      )}
       <p class="sr-only" aria-live="polite">{book.announcement}</p>
     </div>
   );

@@ -4,12 +4,16 @@ import type { AnswerStats } from "../lib/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
-export function StreamStatus({ controller, t, onRetry }: {
+export function StreamStatus({ controller, t, onRetry, onContinue }: {
   controller: StreamController;
   t: Translate;
   /** What Retry does; by default the controller sends the same request again. */
   onRetry?: () => void;
+  /** Goes on with an answer cut at the length limit or stopped, where there is such a way. */
+  onContinue?: () => void;
 }) {
+  const cut = controller.status.value === "done" && controller.finishReason.value === "length";
+  const canContinue = onContinue !== undefined && controller.canRetry;
   const status = controller.status.value;
   const failure = controller.failure.value;
   return (
@@ -27,7 +31,16 @@ export function StreamStatus({ controller, t, onRetry }: {
           {t("stream.stop")}
         </button>
       </div>
-      {status === "stopped" && <p class="note">{t("stream.stopped")}</p>}
+      {(status === "stopped" || cut) && (
+        <p class="note" role="status">
+          {t(cut ? "stream.length_limit" : "stream.stopped")}
+          {canContinue && (
+            <button type="button" class="btn btn-ghost btn-continue" onClick={onContinue}>
+              {t("stream.continue")}
+            </button>
+          )}
+        </p>
+      )}
       {status === "done" && controller.stats.value && (
         <AnswerStatsLine
           stats={controller.stats.value}

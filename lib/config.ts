@@ -57,7 +57,7 @@ export interface Config {
     /** Browser DOM update interval, in milliseconds. */
     updateIntervalMs: number;
   };
-  demo: { firstTokenMs: number; tokensPerSecond: number };
+  demo: { firstTokenMs: number; tokensPerSecond: number; reasoning: boolean };
   /** Limits on starting answers (0: none). */
   limits: {
     perSessionPerMinute: number;
@@ -145,6 +145,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     demo: {
       firstTokenMs: integer(env, "DEMO_FIRST_TOKEN_MS", 300, 0, 60_000),
       tokensPerSecond: integer(env, "DEMO_TOKENS_PER_SECOND", 30, 1, 100_000),
+      reasoning: boolean(env, "DEMO_REASONING", false),
     },
     limits: {
       perSessionPerMinute: integer(env, "RATE_LIMIT_SESSION", 20, 0, 100_000),

@@ -17,6 +17,8 @@ export interface Bubble {
   readonly incomplete?: boolean;
   /** A reasoning model's thinking before the answer (a live answer's grows). */
   readonly reasoning?: string;
+  /** A live answer that continues an earlier one: the text it had before (its `content` includes it). */
+  readonly prefix?: string;
   /** The answer streaming now (its status, Stop and Retry are the controller's). */
   readonly live?: boolean;
 }
@@ -60,7 +62,8 @@ export class ConversationBook {
   settle(): void {
     const key = this.live.value;
     if (key === null) return;
-    const text = this.controller.text.value;
+    const text = this.#prefix + this.controller.text.value;
+    this.#prefix = "";
     const settled = this.bubbles(key).filter((bubble) => !bubble.live);
     if (text) {
       const reasoning = this.controller.reasoning.value;
@@ -78,15 +81,36 @@ export class ConversationBook {
     this.controller.reset();
   }
 
+  /** Text the live answer had before it was continued (it grows on from there). */
+  #prefix = "";
+
+  /**
+   * Goes on with the live answer where it was cut (the length limit, or Stop): the same message
+   * grows, and the server adds the new text to the stored answer.
+   */
+  continueAnswer(): Promise<StreamStatus> {
+    const key = this.live.value;
+    if (key === null || !this.controller.canRetry) return Promise.resolve(this.controller.status.value);
+    const prefix = this.#prefix + this.controller.text.value;
+    this.conversations.value = {
+      ...this.conversations.value,
+      [key]: this.bubbles(key).filter((b) => !b.live),
+    };
+    this.#startLive(key, prefix);
+    return this.#announce(this.controller.continueLast());
+  }
+
   /** Adds the answer about to stream to its conversation, as a message that reads the controller. */
-  #startLive(key: string): void {
+  #startLive(key: string, prefix = ""): void {
     const controller = this.controller;
     this.live.value = key;
+    this.#prefix = prefix;
     this.#push(key, {
       role: "assistant",
       live: true,
+      prefix,
       get content() {
-        return controller.text.value;
+        return prefix + controller.text.value;
       },
       get reasoning() {
         return controller.reasoning.value;

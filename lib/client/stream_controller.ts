@@ -62,6 +62,9 @@ export class StreamController {
   readonly reasoning = signal("");
   /** Why the model stopped, from `done`: `stop`, `length` (cut at the length limit), … */
   readonly finishReason = signal<string | null>(null);
+  /** When the thinking began and when the answer began (the clock's ms), for "Thinking… 12 s". */
+  readonly thinkingSince = signal<number | null>(null);
+  readonly answerSince = signal<number | null>(null);
 
   #options: StreamControllerOptions;
   #transport: Transport;
@@ -118,6 +121,17 @@ export class StreamController {
     return this.#last ? this.#run(this.#last, this.#options.streaming) : Promise.resolve(this.status.value);
   }
 
+  /** Goes on with the last answer where it was cut (the length limit, or Stop): the server adds to it. */
+  continueLast(): Promise<StreamStatus> {
+    const last = this.#last;
+    if (!last) return Promise.resolve(this.status.value);
+    return this.#run({ ...last, body: { ...last.body, continue: true } }, this.#options.streaming).finally(
+      () => {
+        this.#last = last; // Retry still means the original question
+      },
+    );
+  }
+
   /** Sends the last request again through the non-streaming endpoint. */
   retryWithoutStreaming(): Promise<StreamStatus> {
     return this.#last ? this.#run(this.#last, false) : Promise.resolve(this.status.value);
@@ -142,6 +156,8 @@ export class StreamController {
     this.text.value = "";
     this.reasoning.value = "";
     this.finishReason.value = null;
+    this.thinkingSince.value = null;
+    this.answerSince.value = null;
     this.failure.value = null;
     this.status.value = "idle";
   }
@@ -162,6 +178,8 @@ export class StreamController {
     this.text.value = "";
     this.reasoning.value = "";
     this.finishReason.value = null;
+    this.thinkingSince.value = null;
+    this.answerSince.value = null;
     this.failure.value = null;
     this.stats.value = null;
     this.status.value = "streaming";
@@ -228,9 +246,13 @@ export class StreamController {
           for await (const { id, event } of readStreamEvents(response.body)) {
             policy.connected();
             if (id !== undefined) lastEventId = id;
-            if (event.type === "content") this.#batcher.append(event.chunk);
-            else if (event.type === "reasoning") this.#thinking.append(event.chunk);
-            // An instance going away while it relays another's answer says so without an id:
+            if (event.type === "content") {
+              this.answerSince.value ??= this.#clock.now();
+              this.#batcher.append(event.chunk);
+            } else if (event.type === "reasoning") {
+              this.thinkingSince.value ??= this.#clock.now();
+              this.#thinking.append(event.chunk);
+            } // An instance going away while it relays another's answer says so without an id:
             // the answer goes on there, so come back for it like after any drop.
             else if (event.type === "error" && event.code === "shutdown" && id === undefined) break;
             else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };

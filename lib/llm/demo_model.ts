@@ -23,6 +23,8 @@ export type DemoAnswers = (
 export interface DemoPace {
   firstTokenMs: number;
   tokensPerSecond: number;
+  /** Think before answering, as a reasoning model does (DEMO_REASONING). */
+  reasoning?: boolean;
 }
 
 export const DEMO_BASE_URL = "http://demo.kabotan.invalid/v1";
@@ -43,15 +45,17 @@ export function createDemoFetch(
     const text = composeDemoAnswer(hints, lastUser?.content ?? "", random);
     const created = Math.floor(Date.now() / 1000);
     const base: CompletionIdentity = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
-    const usage = { prompt_tokens: 0, completion_tokens: demoTokens(text).length };
+    const thinking = pace.reasoning ? demoThinking(hints, lastUser?.content ?? "") : "";
+    const usage = { prompt_tokens: 0, completion_tokens: demoTokens(thinking + text).length };
 
     if (!body.stream) {
       await sleep(pace.firstTokenMs, request.signal);
+      const message = thinking ? { content: text, reasoning_content: thinking } : { content: text };
       return Response.json(
-        completionBody(base, { content: text }, "stop", { ...usage, total_tokens: usage.completion_tokens }),
+        completionBody(base, message, "stop", { ...usage, total_tokens: usage.completion_tokens }),
       );
     }
-    return new Response(demoEventStream(text, pace, base, usage, request.signal), {
+    return new Response(demoEventStream(text, thinking, pace, base, usage, request.signal), {
       headers: { "content-type": "text/event-stream" },
     });
   };
@@ -59,6 +63,7 @@ export function createDemoFetch(
 
 function demoEventStream(
   text: string,
+  thinking: string,
   pace: DemoPace,
   base: CompletionIdentity,
   usage: WireUsage,
@@ -67,7 +72,11 @@ function demoEventStream(
   const encoder = new TextEncoder();
   const chunk = (delta: Record<string, string>, finish: string | null = null) =>
     encoder.encode(chunkFrame(base, delta, finish));
-  const tokens = demoTokens(text);
+  // Thinking first (as llama.cpp sends it: reasoning_content), then the answer.
+  const tokens = [
+    ...demoTokens(thinking).map((token) => ({ reasoning_content: token })),
+    ...demoTokens(text).map((token) => ({ content: token })),
+  ];
   const gapMs = 1000 / pace.tokensPerSecond;
   let next = 0;
   let sentRole = false;
@@ -81,7 +90,7 @@ function demoEventStream(
         await sleep(gapMs, signal);
       }
       if (next < tokens.length) {
-        controller.enqueue(chunk({ content: tokens[next++] }));
+        controller.enqueue(chunk(tokens[next++]));
         return;
       }
       controller.enqueue(chunk({}, "stop"));
@@ -128,4 +137,14 @@ export function demoTokens(text: string): string[] {
     for (let i = 0; i < chars.length; i += 2) tokens.push(chars.slice(i, i + 2).join(""));
   }
   return tokens;
+}
+
+/** What the demo model "thinks" before it answers: a few plain sentences about the request. */
+export function demoThinking(hints: GenerationHints | undefined, lastUserMessage: string): string {
+  const asked = lastUserMessage.trim().replace(/\s+/g, " ").slice(0, 80);
+  if (hints?.language === "ja") {
+    return `ユーザーは「${asked}」と書いている。機能は${hints.feature}。日本語で、頼まれた形式を守って答えよう。長すぎないようにする。`;
+  }
+  return `The user wrote "${asked}". This is ${hints?.feature ?? "a chat"}. ` +
+    "I should answer in English, in the form this feature asks for, and keep it short.";
 }

@@ -6,6 +6,7 @@ import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 import { StreamStatus } from "../../../components/stream_status.tsx";
+import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";
 
 const CONVERSATION = "monster-diagnostic";
@@ -104,6 +105,12 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
       </form>
       <FieldError message={problem.value} />
       <div id="monster-diagnostic-result" class="result">
+        <Thinking
+          reasoning={bubbles[1]?.reasoning}
+          controller={diagnosisIsLive ? book.controller : undefined}
+          live={diagnosisIsLive}
+          t={t}
+        />
         {diagnosis
           ? (
             <div id={selected && diagnosisIsLive ? "streaming-bubble" : undefined} class="result-body">
@@ -111,7 +118,14 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             </div>
           )
           : !diagnosisIsLive && <p class="empty">{t("monster.empty")}</p>}
-        {diagnosisIsLive && <StreamStatus controller={book.controller} t={t} onRetry={() => book.again()} />}
+        {diagnosisIsLive && (
+          <StreamStatus
+            controller={book.controller}
+            t={t}
+            onRetry={() => book.again()}
+            onContinue={() => void book.continueAnswer()}
+          />
+        )}
       </div>
       {canFollowUp && (
         <>

@@ -100,3 +100,31 @@ Deno.test("the demo answers every feature in its format and language", () => {
   }, "");
   ok(followUp.includes('"Sun?"') && !followUp.includes("Monster Type"));
 });
+
+Deno.test("with DEMO_REASONING the demo model thinks first, as llama.cpp sends it, then answers", async () => {
+  const llm = createOpenAiClient({
+    provider: "demo",
+    baseURL: "http://demo.test/v1",
+    apiKey: "demo",
+    model: fixedModel("kabotan-demo"),
+    timeoutMs: 5000,
+    idleTimeoutMs: 5000,
+    bufferSize: 1024,
+    fetch: createDemoFetch({ firstTokenMs: 0, tokensPerSecond: 2000, reasoning: true }, composeDemoAnswer),
+    sendHints: true,
+  });
+  const request = {
+    messages: [{ role: "user" as const, content: "the moon" }],
+    settings: { temperature: 1, maxTokens: 100 },
+    hints: { feature: "character-chat", language: "en", inputs: { character: "ghost" } },
+  };
+  const deltas = await Array.fromAsync(llm.stream(request));
+  const firstAnswer = deltas.findIndex((d) => d.kind === "content");
+  ok(
+    firstAnswer > 0 && deltas.slice(0, firstAnswer).every((d) => d.kind === "reasoning"),
+    "thinking, then the answer",
+  );
+  ok(deltas.filter((d) => d.kind === "reasoning").map((d) => d.text).join("").includes('"the moon"'));
+  const whole = await llm.complete(request);
+  ok(whole.reasoning.length > 0 && whole.content.length > 0);
+});

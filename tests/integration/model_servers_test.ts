@@ -382,3 +382,17 @@ Deno.test("continue: a cut answer goes on where it stopped, in the same message;
     );
   });
 });
+
+Deno.test("an EventSource coming back after done without a request_id gets 204, and the model is not asked again", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["Boo."] });
+    const url = "/api/character-chat-stream?character=ghost&message=Hi";
+    const first = await readSse(await app.request(url));
+    equal(first.text, "Boo.");
+    const again = await app.request(url, { headers: { "last-event-id": first.events.at(-1)!.id! } });
+    equal(again.status, 204);
+    equal(upstream.requests.length, 1);
+    const page = await (await app.request("/")).text();
+    equal(page.split("Boo.").length - 1, 1, "one answer in the history, not two");
+  });
+});

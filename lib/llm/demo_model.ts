@@ -142,9 +142,17 @@ export function demoTokens(text: string): string[] {
 /** What the demo model "thinks" before it answers: a few plain sentences about the request. */
 export function demoThinking(hints: GenerationHints | undefined, lastUserMessage: string): string {
   const asked = lastUserMessage.trim().replace(/\s+/g, " ").slice(0, 80);
+  const what = WHAT_IS_ASKED[hints?.feature ?? ""] ?? WHAT_IS_ASKED["character-chat"];
   if (hints?.language === "ja") {
-    return `ユーザーは「${asked}」と書いている。機能は${hints.feature}。日本語で、頼まれた形式を守って答えよう。長すぎないようにする。`;
+    return `「${asked}」と書かれている。${what.ja}だ。頼まれた形を守り、日本語で、短めに答えよう。`;
   }
-  return `The user wrote "${asked}". This is ${hints?.feature ?? "a chat"}. ` +
-    "I should answer in English, in the form this feature asks for, and keep it short.";
+  return `They wrote "${asked}". This is ${what.en}. I should answer in English, in the form it asks for, and keep it short.`;
 }
+
+const WHAT_IS_ASKED: Record<string, { en: string; ja: string }> = {
+  "character-chat": { en: "a chat, and I speak as the character", ja: "キャラクターとしての会話" },
+  "trivia-bot": { en: "a question about Halloween", ja: "ハロウィンについての質問" },
+  "story-generator": { en: "a story to write", ja: "物語の依頼" },
+  "spell-generator": { en: "a spell to invent", ja: "呪文の依頼" },
+  "monster-diagnostic": { en: "a monster diagnosis", ja: "モンスター診断" },
+};

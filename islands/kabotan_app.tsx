@@ -6,6 +6,7 @@ import { httpTransport } from "../lib/client/transport.ts";
 import { isLanguage, type Language, type MessageKey } from "../lib/i18n/mod.ts";
 import { PANELS } from "../lib/features/panels.gen.ts";
 import { translator } from "../components/translate.ts";
+import { FollowAnswer } from "../components/follow_answer.tsx";
 
 export type HistoryProps = StoredConversations;
 
@@ -56,10 +57,32 @@ export default function KabotanApp(props: KabotanAppProps) {
     void transport.setLanguage(value);
   }
 
+  // Escape stops the answer streaming in the visible panel, wherever the focus is.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const controller = books[selected.value]?.controller;
+      if (event.key !== "Escape" || !controller?.active.value) return;
+      event.preventDefault();
+      controller.stop();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
   function onTabKey(event: KeyboardEvent, index: number) {
-    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-    if (!step) return;
-    const next = PANELS[(index + step + PANELS.length) % PANELS.length].name;
+    const last = PANELS.length - 1;
+    const target = event.key === "ArrowRight"
+      ? (index + 1) % PANELS.length
+      : event.key === "ArrowLeft"
+      ? (index + last) % PANELS.length
+      : event.key === "Home"
+      ? 0
+      : event.key === "End"
+      ? last
+      : undefined;
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = PANELS[target].name;
     selected.value = next;
     document.getElementById(`tab-${next}`)?.focus();
   }
@@ -133,6 +156,7 @@ export default function KabotanApp(props: KabotanAppProps) {
           </section>
         );
       })}
+      <FollowAnswer controller={books[selected.value]?.controller} t={t} />
     </div>
   );
 }

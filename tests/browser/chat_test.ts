@@ -29,14 +29,18 @@ browserTest("the answer grows in the bubble while the indicator shows and submit
     const texts = await recordTexts(page, "#streaming-bubble");
     await send(page, "Tell me a story");
     await page.waitForSelector(".streaming-indicator", { state: "visible" });
-    ok(await page.isDisabled("#chat-submit"), "submit disabled while streaming");
+    await page.fill("#chat-message-input", "Another question");
+    ok(await page.isDisabled("#chat-submit"), "submit disabled while streaming, even with text to send");
     ok(await page.isDisabled('button[type="submit"]'));
     await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 10_000 });
     equal(await page.textContent("#streaming-bubble"), WORDS.join(""));
     const seen = await texts();
     ok(seen.length >= 5, `progressive updates: ${seen.length}`);
     ok(seen.every((text, i) => i === 0 || text.startsWith(seen[i - 1])), "each update extends the last");
-    ok(!(await page.isDisabled("#chat-submit")), "submit enabled again");
+    await page.fill("#chat-message-input", "");
+    ok(await page.isDisabled("#chat-submit"), "the box is empty: nothing to send");
+    await page.fill("#chat-message-input", "And then?");
+    ok(!(await page.isDisabled("#chat-submit")), "submit enabled again, with text to send");
     const updates = seen.length;
     ok(updates <= 40 * 40 / 100 + 3, `updates batched by the interval: ${updates}`);
     const sent = upstream.requests[0].body.messages!;
@@ -84,7 +88,8 @@ browserTest(
       ok(latency < 1000, `upstream closed ${latency} ms after Stop`);
       const partial = await page.textContent("#streaming-bubble");
       ok(partial && partial.length > 0 && partial.length < WORDS.join("").length, partial ?? "");
-      ok(!(await page.isDisabled("#chat-submit")));
+      await page.fill("#chat-message-input", "Go on");
+      ok(!(await page.isDisabled("#chat-submit")), "submit enabled again");
       await page.waitForTimeout(300);
       equal(await page.textContent("#streaming-bubble"), partial, "nothing arrives after Stop");
     });
@@ -228,10 +233,12 @@ browserTest("the demo model is labelled and answers in the browser", async () =>
   );
 });
 
-browserTest("an empty message is refused inline before anything is sent", async () => {
+browserTest("an empty message cannot be sent: Send is disabled, and Enter is refused inline", async () => {
   await withBrowser({}, async (browser, app, upstream) => {
     const page = await openApp(browser, app.url);
-    await send(page, "   ");
+    await page.fill("#chat-message-input", "   ");
+    ok(await page.isDisabled("#chat-submit"), "Send is disabled while the box is empty");
+    await page.press("#chat-message-input", "Enter");
     ok((await page.textContent(".field-error"))?.includes("required"));
     equal(upstream.requests.length, 0);
   });

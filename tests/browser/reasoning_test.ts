@@ -49,7 +49,7 @@ test(
     await summary.waitFor();
     match(await summary.textContent() ?? "", /^Thinking… \d+ s$/);
     equal(await page.locator("#panel-character-chat .thinking").getAttribute("open"), null, "folded");
-    await page.waitForSelector("#chat-submit:not([disabled])");
+    await page.waitForSelector(".streaming-indicator", { state: "hidden" });
     equal(
       await page.textContent("#panel-character-chat .bubble.assistant .text"),
       "Good evening, traveller.",

@@ -43,6 +43,7 @@ browserTest(
         before.length,
       );
       ok((await bubbleText(page)).startsWith(before), "the text so far is back");
+      await page.fill("#chat-message-input", "Another question");
       ok(await page.isDisabled("#chat-submit"), "still answering");
       await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 15_000 });
       equal(await bubbleText(page), FULL);

@@ -1,4 +1,5 @@
-import { useSignal } from "@preact/signals";
+import { useSignal, useSignalEffect } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "./characters.ts";
 import { ConversationView } from "../../../components/conversation_view.tsx";
@@ -14,8 +15,23 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
   const name = (id: CharacterId) => t(`character.${id}`);
   const conversation = `character-chat/${character.value}`;
 
+  const input = useRef<HTMLTextAreaElement>(null);
+  // After Stop, the focus goes back to the message box (the Stop button it was on is gone).
+  useSignalEffect(() => {
+    if (book.controller.status.value !== "stopped") return;
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || focused.classList.contains("btn-stop")) {
+      input.current?.focus();
+    }
+  });
+
   function send(event: Event) {
     event.preventDefault();
+    // Never cut the answer being written: Enter waits for it (Escape or Stop ends it).
+    if (busy) {
+      problem.value = t("chat.wait_for_answer");
+      return;
+    }
     problem.value = firstProblem([{
       label: t("chat.message_label"),
       value: draft.value,
@@ -25,6 +41,7 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
     if (problem.value) return;
     const message = draft.value.trim();
     draft.value = "";
+    input.current?.focus();
     void book.ask(conversation, message, { language, character: character.value, message });
   }
 
@@ -70,7 +87,8 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
           <span class="sr-only">{t("chat.message_label")}</span>
           <textarea
             id="chat-message-input"
-            rows={2}
+            ref={input}
+            rows={1}
             maxLength={MESSAGE_MAX}
             placeholder={t("chat.placeholder", { name: name(character.value) })}
             value={draft.value}
@@ -84,10 +102,15 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
             }}
           />
         </label>
-        <button id="chat-submit" type="submit" class="btn btn-primary" disabled={busy}>
+        <button id="chat-submit" type="submit" class="btn btn-primary" disabled={busy || !draft.value.trim()}>
           {t("chat.send")}
         </button>
       </form>
+      {draft.value.length > MESSAGE_MAX * 0.8 && (
+        <p class="counter" aria-live="polite">
+          {t("chat.counter", { count: draft.value.length, max: MESSAGE_MAX })}
+        </p>
+      )}
       <FieldError message={problem.value} />
     </section>
   );

@@ -94,9 +94,10 @@ export const apiPaths = {
   complete: (feature: string) => `/api/${feature}`,
   resume: (requestId: string) => `/api/streams/${requestId}`,
   stop: (requestId: string) => `/api/streams/${requestId}/stop`,
+  /** A feature's conversations, or one of them (`character-chat/witch`). */
   history: (feature: string, conversation?: string) =>
     conversation
-      ? `/api/history/${feature}?conversation=${encodeURIComponent(conversation)}`
+      ? `/api/history/${conversation.split("/").map(encodeURIComponent).join("/")}`
       : `/api/history/${feature}`,
   language: "/api/set-language",
 } as const;

@@ -154,6 +154,43 @@ export class ConversationBook {
     return status;
   }
 
+  /** A conversation just cleared, while it can still be brought back. */
+  readonly pendingUndo = signal<{ key: string; undo: () => void; commit: () => void } | null>(null);
+
+  /**
+   * Clears one conversation (a character's chat) from view at once; the server forgets it after
+   * `undoMs`, or when the page goes away, unless `pendingUndo.undo()` brings it back first.
+   */
+  clearConversation(key: string, undoMs = 6000): void {
+    this.pendingUndo.value?.commit(); // one Undo at a time: an earlier clear is done for good
+    if (this.live.value === key) this.settle();
+    const removed = this.bubbles(key);
+    this.conversations.value = { ...this.conversations.value, [key]: [] };
+    let settled = false;
+    const finish = () => {
+      settled = true;
+      clearTimeout(timer);
+      globalThis.removeEventListener("pagehide", commit);
+      if (this.pendingUndo.value?.key === key) this.pendingUndo.value = null;
+    };
+    const commit = () => {
+      if (settled) return;
+      finish();
+      void this.transport.clearHistory(this.feature, key);
+    };
+    const timer = setTimeout(commit, undoMs);
+    globalThis.addEventListener("pagehide", commit);
+    this.pendingUndo.value = {
+      key,
+      commit,
+      undo: () => {
+        if (settled) return;
+        finish();
+        this.conversations.value = { ...this.conversations.value, [key]: removed };
+      },
+    };
+  }
+
   /** Forgets every conversation of the feature, here and on the server. */
   async clear(): Promise<void> {
     this.controller.stop();

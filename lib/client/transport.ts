@@ -42,7 +42,10 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
     },
     complete: (feature, body, signal) => fetcher(apiPaths.complete(feature), { ...json(body), signal }),
     async clearHistory(feature, conversation) {
-      await fetcher(apiPaths.history(feature, conversation), { method: "DELETE" }).catch(() => {});
+      // keepalive: it may be sent as the page goes away (the end of an Undo window).
+      await fetcher(apiPaths.history(feature, conversation), { method: "DELETE", keepalive: true }).catch(
+        () => {},
+      );
     },
     async setLanguage(language) {
       await fetcher(apiPaths.language, json({ language })).catch(() => {});

@@ -36,5 +36,19 @@ export function sessionApi(
     return c.json({ cleared: feature.name });
   });
 
+  // One conversation of a feature: a character's chat (`/api/history/character-chat/witch`).
+  api.delete("/history/:feature/:part", async (c) => {
+    const feature = findFeature(c.req.param("feature"), features);
+    if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
+    const part = c.req.param("part");
+    if (!/^[a-z0-9-]{1,40}$/.test(part)) {
+      throw new ApiError(400, "no such conversation", { field: "conversation" });
+    }
+    const conversation = `${feature.name}/${part}`;
+    const session = c.get("session").current();
+    if (session) await history.clear(session.id, conversation);
+    return c.json({ cleared: conversation });
+  });
+
   return api;
 }

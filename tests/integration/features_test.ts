@@ -337,3 +337,21 @@ function decodeHtml(text: string): string {
   )
     .replaceAll("&amp;", "&");
 }
+
+Deno.test("DELETE /api/history/character-chat/{character} clears that character's chat only", async () => {
+  await withApp({}, async (app, upstream) => {
+    const jar = new CookieJar(app.fetch);
+    await jar.post(`${app.url}/api/character-chat`, { character: "witch", message: "one" });
+    await jar.post(`${app.url}/api/character-chat`, { character: "ghost", message: "two" });
+    const cleared = await jar.fetch(`${app.url}/api/history/character-chat/witch`, { method: "DELETE" });
+    deepEqual(await cleared.json(), { cleared: "character-chat/witch" });
+    await jar.post(`${app.url}/api/character-chat`, { character: "witch", message: "three" });
+    equal(upstream.requests.at(-1)!.body.messages!.length, 2, "the witch remembers nothing");
+    await jar.post(`${app.url}/api/character-chat`, { character: "ghost", message: "four" });
+    equal(upstream.requests.at(-1)!.body.messages!.length, 4, "the ghost still remembers");
+    equal(
+      (await jar.fetch(`${app.url}/api/history/character-chat/Not%20Valid`, { method: "DELETE" })).status,
+      400,
+    );
+  });
+});

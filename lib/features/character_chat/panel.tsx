@@ -62,10 +62,23 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
             {CHARACTER_IDS.map((id) => <option key={id} value={id}>{CHARACTER_EMOJI[id]} {name(id)}</option>)}
           </select>
         </label>
-        <button type="button" class="btn btn-ghost" disabled={busy} onClick={() => void book.clear()}>
-          {t("chat.clear")}
+        <button
+          type="button"
+          class="btn btn-ghost clear-one"
+          disabled={busy || book.bubbles(conversation).length === 0}
+          onClick={() => book.clearConversation(conversation)}
+        >
+          {t("chat.clear_one")}
         </button>
       </div>
+      {book.pendingUndo.value && (
+        <p class="note undo" role="status">
+          {t("chat.cleared", { name: name(book.pendingUndo.value.key.split("/")[1] as CharacterId) })}
+          <button type="button" class="btn btn-ghost" onClick={() => book.pendingUndo.value?.undo()}>
+            {t("chat.undo")}
+          </button>
+        </p>
+      )}
 
       <ConversationView
         book={book}
@@ -112,6 +125,18 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
         </p>
       )}
       <FieldError message={problem.value} />
+      <p class="clear-all">
+        <button
+          type="button"
+          class="btn btn-ghost"
+          disabled={busy}
+          onClick={() => {
+            if (globalThis.confirm(t("chat.clear_all_confirm"))) void book.clear();
+          }}
+        >
+          {t("chat.clear_all")}
+        </button>
+      </p>
     </section>
   );
 }

@@ -181,7 +181,7 @@ Deno.test({
       await page.click('[data-feature="story-generator"]');
       await page.fill("#story-name", "Mina");
       await page.fill("#story-theme", "fog");
-      await page.waitForSelector("#chat-submit:not([disabled])", { state: "attached" });
+      await page.waitForSelector("#story-generator-submit:not([disabled])"); // the chat answer is done
       await page.click("#story-generator-submit");
       await page.waitForSelector("#story-generator-result strong");
       equal(violations.length, 0, violations.join("\n"));

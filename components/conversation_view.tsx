@@ -1,6 +1,6 @@
 import { Component, type ComponentChildren } from "preact";
 import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
-import { StreamStatus } from "./stream_status.tsx";
+import { BookStatus } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
@@ -61,14 +61,7 @@ export function ConversationView(
             )
         )}
       </ol>
-      {live && (
-        <StreamStatus
-          controller={controller}
-          t={t}
-          onRetry={() => book.again()}
-          onContinue={() => void book.continueAnswer()}
-        />
-      )}
+      {live && <BookStatus book={book} t={t} />}
       <p class="sr-only" aria-live="polite">{book.announcement}</p>
     </>
   );

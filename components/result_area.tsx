@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { ConversationBook } from "../lib/client/conversation.ts";
-import { StreamStatus } from "./stream_status.tsx";
+import { BookStatus } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
@@ -33,14 +33,7 @@ export function ResultArea({ book, conversation, id, selected, empty, t, childre
         )
         : !live && <p class="empty">{empty}</p>}
       {!live && stored?.incomplete && <span class="note">{t("stream.incomplete")}</span>}
-      {live && (
-        <StreamStatus
-          controller={controller}
-          t={t}
-          onRetry={() => book.again()}
-          onContinue={() => void book.continueAnswer()}
-        />
-      )}
+      {live && <BookStatus book={book} t={t} />}
       <p class="sr-only" aria-live="polite">{book.announcement}</p>
     </div>
   );

@@ -1,3 +1,4 @@
+import type { ConversationBook } from "../lib/client/conversation.ts";
 import type { StreamController } from "../lib/client/stream_controller.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 import type { AnswerStats } from "../lib/contract.ts";
@@ -69,6 +70,18 @@ export function StreamStatus({ controller, t, onRetry, onContinue }: {
         </div>
       )}
     </>
+  );
+}
+
+/** A conversation's status line: Retry asks again, Continue goes on with the same answer. */
+export function BookStatus({ book, t }: { book: ConversationBook; t: Translate }) {
+  return (
+    <StreamStatus
+      controller={book.controller}
+      t={t}
+      onRetry={() => book.again()}
+      onContinue={() => void book.continueAnswer()}
+    />
   );
 }
 

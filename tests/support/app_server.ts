@@ -17,18 +17,25 @@ export interface RunningApp {
 const TEST_ASSETS: Assets = { script: "/static/build/none.js", style: "/static/build/none.css" };
 
 /** Starts the app in process on a loopback port, configured by `env` alone (KV in memory unless KV_PATH). */
+/**
+ * The settings every test app starts from: debug logs, and no limits (tests make many answers from
+ * one address; the limits are tested where they are asked for).
+ */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  LOG_LEVEL: "debug",
+  RATE_LIMIT_SESSION: "0",
+  RATE_LIMIT_IP: "0",
+  MAX_CONCURRENT_STREAMS: "0",
+  MAX_CONCURRENT_STREAMS_PER_IP: "0",
+  SESSION_CREATE_PER_IP: "0",
+};
+
 export async function startApp(
   env: Record<string, string>,
   assets: Assets = TEST_ASSETS,
 ): Promise<RunningApp> {
-  // Tests make many answers from one address; the limits are tested where they are asked for.
   const config = loadConfig({
-    LOG_LEVEL: "debug",
-    RATE_LIMIT_SESSION: "0",
-    RATE_LIMIT_IP: "0",
-    MAX_CONCURRENT_STREAMS: "0",
-    MAX_CONCURRENT_STREAMS_PER_IP: "0",
-    SESSION_CREATE_PER_IP: "0",
+    ...TEST_ENV,
     ...env,
   });
   const logs: string[] = [];

@@ -9,6 +9,7 @@ import { createLlm } from "../../lib/llm/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import { Metrics } from "../../lib/metrics.ts";
 import { openKv } from "../../lib/session/kv.ts";
+import { TEST_ENV } from "./app_server.ts";
 import { FakeUpstream } from "./fake_upstream.ts";
 
 export interface InProcessApp {
@@ -34,12 +35,7 @@ export async function withInProcessApp(
 ): Promise<void> {
   const upstream = new FakeUpstream();
   const config = loadConfig({
-    LOG_LEVEL: "debug",
-    RATE_LIMIT_SESSION: "0",
-    RATE_LIMIT_IP: "0",
-    MAX_CONCURRENT_STREAMS: "0",
-    MAX_CONCURRENT_STREAMS_PER_IP: "0",
-    SESSION_CREATE_PER_IP: "0",
+    ...TEST_ENV,
     OPENAI_BASE_URL: upstream.baseURL,
     ...env,
   });

@@ -5,7 +5,7 @@ import { MONSTER_LABELS } from "./labels.ts";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
-import { StreamStatus } from "../../../components/stream_status.tsx";
+import { BookStatus } from "../../../components/stream_status.tsx";
 import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";
 
@@ -118,14 +118,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             </div>
           )
           : !diagnosisIsLive && <p class="empty">{t("monster.empty")}</p>}
-        {diagnosisIsLive && (
-          <StreamStatus
-            controller={book.controller}
-            t={t}
-            onRetry={() => book.again()}
-            onContinue={() => void book.continueAnswer()}
-          />
-        )}
+        {diagnosisIsLive && <BookStatus book={book} t={t} />}
       </div>
       {canFollowUp && (
         <>

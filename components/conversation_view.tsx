@@ -47,6 +47,13 @@ export function ConversationView(
                       {controller.text}
                     </>
                   )}
+                  {controller.active.value && bubble.content === "" && !bubble.reasoning && (
+                    <span class="typing" role="img" aria-label={t("stream.typing")}>
+                      <i />
+                      <i />
+                      <i />
+                    </span>
+                  )}
                 </div>
               </li>
             )

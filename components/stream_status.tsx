@@ -57,7 +57,7 @@ export function StreamStatus({ controller, t, onRetry, onContinue }: {
                 {t("stream.retry")}
               </button>
             )}
-            {controller.streaming && (
+            {controller.streaming && WITHOUT_STREAMING_HELPS(failure.code) && (
               <button
                 type="button"
                 class="btn btn-ghost"
@@ -72,6 +72,15 @@ export function StreamStatus({ controller, t, onRetry, onContinue }: {
     </>
   );
 }
+
+/**
+ * Failures that asking without streaming can get round (a stream cut, stalled or unreadable on
+ * the way); not a server that cannot be reached or refuses the key, nor Kabotan's own limits.
+ */
+const WITHOUT_STREAMING_HELPS = (code: string) =>
+  !["unreachable", "auth", "too_many_requests", "too_many_answers", "request", "reasoning_budget"].includes(
+    code,
+  );
 
 /** A conversation's status line: Retry asks again, Continue goes on with the same answer. */
 export function BookStatus({ book, t }: { book: ConversationBook; t: Translate }) {

@@ -57,6 +57,12 @@ export default function KabotanApp(props: KabotanAppProps) {
     void transport.setLanguage(value);
   }
 
+  // Say at once when the model server cannot be reached, not at the first question.
+  const unreachable = useSignal(false);
+  useEffect(() => {
+    void transport.modelReachable().then((reachable) => (unreachable.value = !reachable));
+  }, []);
+
   // Escape stops the answer streaming in the visible panel, wherever the focus is.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -115,6 +121,7 @@ export default function KabotanApp(props: KabotanAppProps) {
         </div>
       </header>
       {props.demo && <p class="demo-note">{t("app.demo_note")}</p>}
+      {unreachable.value && <p class="banner" role="status">{t("app.model_unreachable")}</p>}
 
       <nav class="tabs" role="tablist">
         {PANELS.map(({ name, icon }, index) => (

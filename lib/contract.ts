@@ -100,4 +100,5 @@ export const apiPaths = {
       ? `/api/history/${conversation.split("/").map(encodeURIComponent).join("/")}`
       : `/api/history/${feature}`,
   language: "/api/set-language",
+  health: "/api/health",
 } as const;

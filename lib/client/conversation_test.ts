@@ -19,6 +19,7 @@ function scriptedTransport(answers: string[]): Transport {
     complete: () => Promise.reject(new Error("not used")),
     clearHistory: () => Promise.resolve(),
     setLanguage: () => Promise.resolve(),
+    modelReachable: () => Promise.resolve(true),
   };
 }
 

@@ -16,6 +16,8 @@ export interface Transport {
   /** Forgets a feature's conversations on the server, or only one of them. */
   clearHistory(feature: string, conversation?: string): Promise<void>;
   setLanguage(language: string): Promise<void>;
+  /** Whether the model server can be reached, as `/api/health` says (true when unsure). */
+  modelReachable(): Promise<boolean>;
 }
 
 export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(input, init)): Transport {
@@ -46,6 +48,14 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
       await fetcher(apiPaths.history(feature, conversation), { method: "DELETE", keepalive: true }).catch(
         () => {},
       );
+    },
+    async modelReachable() {
+      try {
+        const health = await (await fetcher(apiPaths.health)).json() as { llm?: { reachable?: boolean } };
+        return health.llm?.reachable !== false;
+      } catch {
+        return true; // the page itself answered: say nothing rather than guess
+      }
     },
     async setLanguage(language) {
       await fetcher(apiPaths.language, json({ language })).catch(() => {});

@@ -3,6 +3,8 @@ export const en = {
   "app.title": "Kabotan",
   "app.tagline": "Halloween tales, spells and friends of the night",
   "app.demo_badge": "Demo model",
+  "app.model_unreachable":
+    "The language model cannot be reached right now: answers will fail until it is back.",
   "app.demo_note": "No language model is configured: answers come from the built-in demo model.",
   "app.language": "Language",
   "feature.character-chat": "Character chat",
@@ -74,6 +76,7 @@ export const en = {
   "chat.wait_for_answer": "An answer is still being written: wait for it, or press Escape to stop it.",
   "chat.counter": "{count} / {max}",
   "stream.jump_latest": "Jump to latest",
+  "stream.typing": "Writing…",
   "stream.stopped": "Stopped.",
   "stream.incomplete": "(incomplete)",
   "stream.retry": "Retry",

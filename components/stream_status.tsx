@@ -1,7 +1,7 @@
 import type { ConversationBook } from "../lib/client/conversation.ts";
 import type { StreamController } from "../lib/client/stream_controller.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
-import type { AnswerStats } from "../lib/contract.ts";
+import { type AnswerStats, ERROR_CODES } from "../lib/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
@@ -108,19 +108,8 @@ function AnswerStatsLine({ stats, t }: { stats: AnswerStats; t: Translate }) {
   );
 }
 
-const KNOWN_CODES = new Set([
-  "unreachable",
-  "auth",
-  "rate_limited",
-  "upstream",
-  "bad_response",
-  "truncated",
-  "timeout",
-  "stalled",
-  "network",
-  "shutdown",
-  "storage",
-]);
+/** Failures with a message of their own: the contract's codes, and the page's own `network`. */
+const KNOWN_CODES = new Set<string>([...ERROR_CODES, "network"]);
 
 function failureText(
   failure: { code: string; message?: string; retryAfterSeconds?: number },

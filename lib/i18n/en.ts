@@ -95,6 +95,9 @@ export const en = {
   "error.stalled": "The language model stopped sending.",
   "error.network": "The connection was lost.",
   "error.shutdown": "The server is restarting. Ask again in a moment.",
+  "error.orphaned": "The server writing this answer stopped, so it was cut off. Ask again.",
+  "error.reasoning_budget": "The model thought until its length budget ran out and wrote no answer.",
+  "error.internal": "The answer failed unexpectedly.",
   "error.storage": "The answer could not be saved, so it was stopped. Try again.",
   "error.too_many_requests": "You have asked a lot in a short time. Try again in {seconds} s.",
   "error.too_many_answers":

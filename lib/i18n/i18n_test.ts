@@ -2,6 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { en } from "./en.ts";
 import { ja } from "./ja.ts";
 import { languageFromAcceptLanguage, translate } from "./mod.ts";
+import { ERROR_CODES } from "../contract.ts";
 
 Deno.test("both dictionaries have exactly the same keys", () => {
   deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());
@@ -30,4 +31,11 @@ Deno.test("Accept-Language picks the best supported language", () => {
   equal(languageFromAcceptLanguage("de"), "en");
   equal(languageFromAcceptLanguage(undefined), "en");
   equal(languageFromAcceptLanguage("ja;q=0"), "en");
+});
+
+Deno.test("every error code of the contract has a message in both languages", () => {
+  for (const code of ERROR_CODES) {
+    ok(`error.${code}` in en, `en has no message for ${code}`);
+    ok(`error.${code}` in ja, `ja has no message for ${code}`);
+  }
 });

@@ -7,6 +7,7 @@
  */
 import { errorEvent } from "../contract.ts";
 import type { NumberedEvent } from "../sse/relay.ts";
+import { readDense } from "./dense_reader.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
 
 export interface FollowerOptions {
@@ -50,40 +51,19 @@ export class LogFollower {
 
   /** The answer from event `afterId` on, as this instance reads it from the log. */
   read(afterId: number): ReadableStream<NumberedEvent> {
-    let cursor = afterId;
-    let attached = true;
     this.#readers++;
     if (!this.#polling) void this.#poll();
-    const detach = () => {
-      if (!attached) return;
-      attached = false;
-      if (--this.#readers === 0) this.options.onIdle();
-    };
-    return new ReadableStream<NumberedEvent>({
-      pull: async (controller) => {
-        while (true) {
-          const next = this.events[cursor];
-          if (next) {
-            cursor = next.id;
-            controller.enqueue(next);
-            return;
-          }
-          if (this.#interrupted) {
-            controller.enqueue(SHUTDOWN_EVENT);
-            detach();
-            controller.close();
-            return;
-          }
-          if (this.#ended) {
-            detach();
-            controller.close();
-            return;
-          }
-          await new Promise<void>((resolve) => this.#wake.push(resolve));
-        }
+    return readDense(
+      {
+        events: this.events,
+        ending: () => (this.#interrupted ? SHUTDOWN_EVENT : this.#ended ? "end" : undefined),
+        changed: () => new Promise<void>((resolve) => this.#wake.push(resolve)),
       },
-      cancel: detach,
-    }, { highWaterMark: 0 });
+      afterId,
+      () => {
+        if (--this.#readers === 0) this.options.onIdle();
+      },
+    );
   }
 
   async #poll(): Promise<void> {

@@ -8,6 +8,7 @@ import type { AnswerStats } from "../metrics.ts";
 import type { Delta } from "../llm/types.ts";
 import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../sse/events.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
+import { readDense } from "./dense_reader.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
 
 export interface GenerationOptions {
@@ -90,34 +91,16 @@ export class Generation {
 
   /** This instance's view of the answer from event `afterId` on: logged events, then live ones. */
   read(afterId: number): ReadableStream<NumberedEvent> {
-    let cursor = afterId;
-    let attached = true;
     this.#attach();
-    const detach = () => {
-      if (!attached) return;
-      attached = false;
-      this.#detach();
-    };
-    return new ReadableStream<NumberedEvent>({
-      pull: async (controller) => {
-        while (true) {
-          // Ids are dense from 1: the event after `cursor` is at index `cursor`.
-          const next = this.events[cursor];
-          if (next) {
-            cursor = next.id;
-            controller.enqueue(next);
-            return;
-          }
-          if (this.finished) {
-            detach();
-            controller.close();
-            return;
-          }
-          await new Promise<void>((resolve) => this.#wake.push(resolve));
-        }
+    return readDense(
+      {
+        events: this.events,
+        ending: () => (this.finished ? "end" : undefined),
+        changed: () => new Promise<void>((resolve) => this.#wake.push(resolve)),
       },
-      cancel: detach,
-    }, { highWaterMark: 0 });
+      afterId,
+      () => this.#detach(),
+    );
   }
 
   async #pump(): Promise<void> {

@@ -1,10 +1,16 @@
-import { fixedModel } from "./model_choice.ts";
 import { equal, ok } from "node:assert/strict";
+import { loadConfig } from "../config.ts";
 import { composeDemoAnswer } from "../features/registry.ts";
-import { createDemoFetch, demoTokens } from "./demo_model.ts";
-import { createOpenAiClient } from "./openai_client.ts";
+import { demoTokens } from "./demo_model.ts";
+import { createLlm } from "./mod.ts";
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+/** The demo model as the app makes it, paced and configured by `env`. */
+function demoLlm(env: Record<string, string>) {
+  const config = loadConfig(env);
+  return createLlm(config.llm, config.demo);
+}
 
 Deno.test("demo chat answers in the requested language, about the user's words", () => {
   const en = composeDemoAnswer({
@@ -44,17 +50,7 @@ Deno.test("tokens join back into exactly the text", () => {
 });
 
 Deno.test("the demo model streams through the real SDK path at the configured pace", async () => {
-  const llm = createOpenAiClient({
-    provider: "demo",
-    baseURL: "http://demo.test/v1",
-    apiKey: "demo",
-    model: fixedModel("kabotan-demo"),
-    timeoutMs: 5000,
-    idleTimeoutMs: 5000,
-    bufferSize: 1024,
-    fetch: createDemoFetch({ firstTokenMs: 50, tokensPerSecond: 200 }, composeDemoAnswer),
-    sendHints: true,
-  });
+  const llm = demoLlm({ DEMO_FIRST_TOKEN_MS: "50", DEMO_TOKENS_PER_SECOND: "200" });
   const started = performance.now();
   const pieces: Array<{ at: number; text: string }> = [];
   for await (
@@ -102,17 +98,7 @@ Deno.test("the demo answers every feature in its format and language", () => {
 });
 
 Deno.test("with DEMO_REASONING the demo model thinks first, as llama.cpp sends it, then answers", async () => {
-  const llm = createOpenAiClient({
-    provider: "demo",
-    baseURL: "http://demo.test/v1",
-    apiKey: "demo",
-    model: fixedModel("kabotan-demo"),
-    timeoutMs: 5000,
-    idleTimeoutMs: 5000,
-    bufferSize: 1024,
-    fetch: createDemoFetch({ firstTokenMs: 0, tokensPerSecond: 2000, reasoning: true }, composeDemoAnswer),
-    sendHints: true,
-  });
+  const llm = demoLlm({ DEMO_FIRST_TOKEN_MS: "0", DEMO_TOKENS_PER_SECOND: "2000", DEMO_REASONING: "true" });
   const request = {
     messages: [{ role: "user" as const, content: "the moon" }],
     settings: { temperature: 1, maxTokens: 100 },

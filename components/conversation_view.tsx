@@ -1,8 +1,13 @@
 import { Component, type ComponentChildren } from "preact";
 import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
-import { BookStatus } from "./stream_status.tsx";
+import { AnswerActions } from "./answer_actions.tsx";
+import { Markdown } from "./markdown.tsx";
+import { AnswerStatsLine, BookStatus, failureText } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
+
+/** Asks a conversation's question again: Retry after a failure, or Regenerate (replacing the answer). */
+export type Resend = (question: string, options: { regenerate?: boolean }) => void;
 
 interface Props {
   book: ConversationBook;
@@ -11,66 +16,129 @@ interface Props {
   /** Only the visible panel's live answer carries `#streaming-bubble`. */
   selected: boolean;
   speaker: (role: Bubble["role"]) => ComponentChildren;
-  /** How an answer's text is shown; plain text (bound straight to the signal) by default. */
+  /** The answering speaker's name in words, for the screen-reader announcement of an answer. */
+  speakerName: string;
+  /** How an answer's text is shown; sanitised markdown by default. */
   renderText?: (text: string) => ComponentChildren;
+  /** Sends a question of this conversation again; without it there is no Retry or Regenerate for stored turns. */
+  resend?: Resend;
   /** Messages to leave out at the start (shown elsewhere, like a diagnosis card). */
   skip?: number;
   empty?: string;
   id?: string;
 }
 
+const markdown = (text: string) => <Markdown text={text} />;
+
 /** A conversation: settled messages that never re-render, the live answer updated in place, its status. */
 export function ConversationView(
-  { book, conversation, t, selected, speaker, renderText, skip = 0, empty, id }: Props,
+  {
+    book,
+    conversation,
+    t,
+    selected,
+    speaker,
+    speakerName,
+    renderText = markdown,
+    resend,
+    skip = 0,
+    empty,
+    id,
+  }: Props,
 ) {
-  const bubbles = book.bubbles(conversation).slice(skip);
+  const all = book.bubbles(conversation);
+  const bubbles = all.slice(skip);
   const live = bubbles.at(-1)?.live === true;
   const { controller } = book;
+  const last = all.length - 1;
+  const questionBefore = (index: number) =>
+    all[index - 1]?.role === "user" ? all[index - 1].content : undefined;
+  const announcement = book.announcement.value;
   return (
     <>
       <ol id={id} class="conversation">
         {bubbles.length === 0 && empty && <li class="empty">{empty}</li>}
-        {bubbles.map((bubble) =>
-          bubble.live
-            ? (
-              <li key={bubble.id} class="bubble assistant">
+        {bubbles.map((bubble, shown) => {
+          const index = shown + skip;
+          const question = questionBefore(index);
+          if (bubble.live) {
+            return (
+              <li key={bubble.id} class="bubble assistant" lang={bubble.lang}>
                 <span class="speaker">{speaker("assistant")}</span>
                 <Thinking reasoning={bubble.reasoning} controller={controller} live t={t} />
-                <div
+                <LiveText
+                  bubble={bubble}
+                  book={book}
                   id={selected ? "streaming-bubble" : undefined}
-                  class="text"
-                  aria-busy={controller.active.value ? "true" : "false"}
-                >
-                  {renderText ? renderText(bubble.content) : (
-                    <>
-                      {bubble.prefix}
-                      {controller.text}
-                    </>
-                  )}
-                  {controller.active.value && bubble.content === "" && !bubble.reasoning && (
-                    <span class="typing" role="img" aria-label={t("stream.typing")}>
-                      <i />
-                      <i />
-                      <i />
-                    </span>
-                  )}
-                </div>
+                  renderText={renderText}
+                  t={t}
+                />
+                {(controller.status.value === "done" || controller.status.value === "stopped") &&
+                  bubble.content && (
+                  <AnswerActions
+                    source={bubble.content}
+                    onRegenerate={resend && question !== undefined
+                      ? () => resend(question, { regenerate: true })
+                      : undefined}
+                    t={t}
+                  />
+                )}
               </li>
-            )
-            : (
-              <SettledBubble
-                key={bubble.id}
-                bubble={bubble}
-                speaker={speaker(bubble.role)}
-                t={t}
-                renderText={renderText}
-              />
-            )
-        )}
+            );
+          }
+          const isLast = index === last;
+          return (
+            <SettledBubble
+              key={bubble.id}
+              bubble={bubble}
+              speaker={speaker(bubble.role)}
+              t={t}
+              renderText={renderText}
+              retry={isLast && resend
+                ? bubble.role === "user"
+                  ? book.resuming.has(conversation) ? undefined : () => resend(bubble.content, {})
+                  : question !== undefined && bubble.error
+                  ? () => resend(question, {})
+                  : undefined
+                : undefined}
+              regenerate={isLast && resend && bubble.role === "assistant" && !bubble.error &&
+                  question !== undefined
+                ? () => resend(question, { regenerate: true })
+                : undefined}
+            />
+          );
+        })}
       </ol>
       {live && <BookStatus book={book} t={t} />}
-      <p class="sr-only" aria-live="polite">{book.announcement}</p>
+      <p class="sr-only announcer" aria-live="polite">
+        {announcement &&
+          (announcement.stopped ? t("stream.stopped") : `${speakerName}: ${announcement.text}`)}
+      </p>
     </>
+  );
+}
+
+/** The live answer's text: the only part of the conversation that re-renders as it grows. */
+function LiveText({ bubble, book, id, renderText, t }: {
+  bubble: Bubble;
+  book: ConversationBook;
+  id?: string;
+  renderText: (text: string) => ComponentChildren;
+  t: Translate;
+}) {
+  const text = bubble.content;
+  const active = book.controller.active.value;
+  return (
+    <div id={id} class="text" aria-busy={active ? "true" : "false"}>
+      {text !== "" && renderText(text)}
+      {active && text === "" && !bubble.reasoning && (
+        <span class="typing" role="img" aria-label={t("stream.typing")}>
+          <i />
+          <i />
+          <i />
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -78,25 +146,46 @@ interface BubbleProps {
   bubble: Bubble;
   speaker: ComponentChildren;
   t: Translate;
-  renderText?: (text: string) => ComponentChildren;
+  renderText: (text: string) => ComponentChildren;
+  /** Asks this turn again (the last turn, when it failed or got no answer). */
+  retry?: () => void;
+  /** Asks for a new answer in place of this one (the last answer). */
+  regenerate?: () => void;
 }
 
-/** A finished bubble: renders once, and again only when the bubble or the language changes. */
+/** A finished bubble: renders once, and again only when it, the language or its actions change. */
 class SettledBubble extends Component<BubbleProps> {
   override shouldComponentUpdate(next: BubbleProps): boolean {
-    return next.bubble !== this.props.bubble || next.t !== this.props.t;
+    return next.bubble !== this.props.bubble || next.t !== this.props.t ||
+      !next.retry !== !this.props.retry || !next.regenerate !== !this.props.regenerate;
   }
 
   override render() {
-    const { bubble, speaker, t, renderText } = this.props;
+    const { bubble, speaker, t, renderText, retry, regenerate } = this.props;
+    const answer = bubble.role === "assistant";
+    const unanswered = bubble.role === "user" && retry;
     return (
-      <li class={`bubble ${bubble.role}`}>
+      <li class={`bubble ${bubble.role}`} lang={bubble.lang}>
         <span class="speaker">{speaker}</span>
         <Thinking reasoning={bubble.reasoning} live={false} t={t} />
-        <div class="text">
-          {bubble.role === "assistant" && renderText ? renderText(bubble.content) : bubble.content}
-        </div>
-        {bubble.incomplete && <span class="note">{t("stream.incomplete")}</span>}
+        {(bubble.content || !answer) && (
+          <div class="text">{answer ? renderText(bubble.content) : bubble.content}</div>
+        )}
+        {answer && bubble.incomplete && !bubble.error && <span class="note">{t("stream.incomplete")}</span>}
+        {answer && bubble.stats && <AnswerStatsLine stats={bubble.stats} t={t} />}
+        {answer && bubble.content && !bubble.error && (
+          <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t} />
+        )}
+        {(bubble.error || unanswered) && (
+          <div class="alert alert-error">
+            <span>{bubble.error ? failureText({ code: bubble.error }, t) : t("answer.no_answer")}</span>
+            {retry && (
+              <span class="alert-actions">
+                <button type="button" class="btn" onClick={retry}>{t("stream.retry")}</button>
+              </span>
+            )}
+          </div>
+        )}
       </li>
     );
   }

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { ConversationBook } from "../lib/client/conversation.ts";
-import { BookStatus } from "./stream_status.tsx";
+import { AnswerActions } from "./answer_actions.tsx";
+import { AnswerStatsLine, BookStatus } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
@@ -8,12 +9,14 @@ import type { Translate } from "./translate.ts";
  * The answer of a one-shot feature: the one streaming now, or the last one kept by the session.
  * Only the visible panel's answer carries `#streaming-bubble`.
  */
-export function ResultArea({ book, conversation, id, selected, empty, t, children }: {
+export function ResultArea({ book, conversation, id, selected, empty, speakerName, t, children }: {
   book: ConversationBook;
   conversation: string;
   id: string;
   selected: boolean;
   empty: string;
+  /** Who wrote the answer, in words, for its screen-reader announcement. */
+  speakerName: string;
   t: Translate;
   children: (text: string) => ComponentChildren;
 }) {
@@ -22,8 +25,16 @@ export function ResultArea({ book, conversation, id, selected, empty, t, childre
   const live = answer?.live === true;
   const stored = live ? undefined : answer;
   const text = answer?.content ?? "";
+  const finished = text !== "" && (!live || controller.status.value === "done" ||
+    controller.status.value === "stopped");
+  const announcement = book.announcement.value;
   return (
-    <div id={id} class="result" aria-busy={live && controller.active.value ? "true" : "false"}>
+    <div
+      id={id}
+      class="result"
+      lang={answer?.lang}
+      aria-busy={live && controller.active.value ? "true" : "false"}
+    >
       <Thinking reasoning={answer?.reasoning} controller={live ? controller : undefined} live={live} t={t} />
       {text
         ? (
@@ -33,8 +44,13 @@ export function ResultArea({ book, conversation, id, selected, empty, t, childre
         )
         : !live && <p class="empty">{empty}</p>}
       {!live && stored?.incomplete && <span class="note">{t("stream.incomplete")}</span>}
+      {stored?.stats && <AnswerStatsLine stats={stored.stats} t={t} />}
+      {finished && <AnswerActions source={text} t={t} />}
       {live && <BookStatus book={book} t={t} />}
-      <p class="sr-only" aria-live="polite">{book.announcement}</p>
+      <p class="sr-only announcer" aria-live="polite">
+        {announcement &&
+          (announcement.stopped ? t("stream.stopped") : `${speakerName}: ${announcement.text}`)}
+      </p>
     </div>
   );
 }

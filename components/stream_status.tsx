@@ -95,7 +95,7 @@ export function BookStatus({ book, t }: { book: ConversationBook; t: Translate }
 }
 
 /** A quiet line under an answer: how soon it began, and how fast it came. */
-function AnswerStatsLine({ stats, t }: { stats: AnswerStats; t: Translate }) {
+export function AnswerStatsLine({ stats, t }: { stats: AnswerStats; t: Translate }) {
   if (stats.first_chunk_ms === undefined) return null;
   const first = (stats.first_chunk_ms / 1000).toFixed(2);
   const rate = stats.tokens_per_second === undefined ? undefined : Math.round(stats.tokens_per_second);
@@ -111,7 +111,7 @@ function AnswerStatsLine({ stats, t }: { stats: AnswerStats; t: Translate }) {
 /** Failures with a message of their own: the contract's codes, and the page's own `network`. */
 const KNOWN_CODES = new Set<string>([...ERROR_CODES, "network"]);
 
-function failureText(
+export function failureText(
   failure: { code: string; message?: string; retryAfterSeconds?: number },
   t: Translate,
 ): string {

@@ -1,4 +1,6 @@
-import { useComputed, useSignal } from "@preact/signals";
+import { useSignal, useSignalEffect } from "@preact/signals";
+import { keepInUrl } from "../lib/client/kept_place.ts";
+import { loadMarkdownRenderer } from "../components/markdown.tsx";
 import { useEffect, useMemo } from "preact/hooks";
 import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
@@ -22,12 +24,18 @@ export interface KabotanAppProps {
   active: Array<{ requestId: string; feature: string; conversation: string }>;
   /** How long after a dropped connection the page keeps trying to get an answer back. */
   resumeWindowMs: number;
+  /** Where the reader was, from the page's URL: `tab`, and what panels read (`character`). */
+  place: Record<string, string>;
 }
 
 /** The interactive app: language switch, feature tabs, and one panel per feature. */
 export default function KabotanApp(props: KabotanAppProps) {
   const language = useSignal<Language>(props.language);
-  const selected = useSignal<string>(PANELS[0].name);
+  const selected = useSignal<string>(
+    PANELS.some(({ name }) => name === props.place.tab) ? props.place.tab : PANELS[0].name,
+  );
+  // The tab in view is kept in the URL, so a reload (or a shared link) opens it again.
+  useSignalEffect(() => keepInUrl("tab", selected.value === PANELS[0].name ? undefined : selected.value));
   const transport = useMemo(() => httpTransport(), []);
   const books = useMemo(() => {
     const streaming = props.streaming && (typeof window === "undefined" || browserCanStream());
@@ -38,7 +46,8 @@ export default function KabotanApp(props: KabotanAppProps) {
         resumeWindowMs: props.resumeWindowMs,
         transport,
       });
-      return [name, new ConversationBook(name, controller, transport, props.history)];
+      const resuming = new Set(props.active.filter((a) => a.feature === name).map((a) => a.conversation));
+      return [name, new ConversationBook(name, controller, transport, props.history, resuming)];
     })) as Record<string, ConversationBook>;
   }, []);
   useEffect(() => {
@@ -46,7 +55,12 @@ export default function KabotanApp(props: KabotanAppProps) {
       if (books[feature]) void books[feature].resume(conversation, requestId);
     }
   }, []);
-  const busy = useComputed(() => PANELS.some(({ name }) => books[name].controller.active.value));
+  // Answers are rendered as markdown: load the renderer while the page is idle, before the first one.
+  useEffect(() => {
+    const load = () => void loadMarkdownRenderer();
+    if ("requestIdleCallback" in globalThis) requestIdleCallback(load, { timeout: 2000 });
+    else setTimeout(load, 200);
+  }, []);
   const t = translator(language.value);
 
   function switchLanguage(value: string) {
@@ -120,50 +134,61 @@ export default function KabotanApp(props: KabotanAppProps) {
           </label>
         </div>
       </header>
-      {props.demo && <p class="demo-note">{t("app.demo_note")}</p>}
-      {unreachable.value && <p class="banner" role="status">{t("app.model_unreachable")}</p>}
+      <main>
+        {props.demo && <p class="demo-note">{t("app.demo_note")}</p>}
+        {unreachable.value && <p class="banner" role="status">{t("app.model_unreachable")}</p>}
 
-      <nav class="tabs" role="tablist">
-        {PANELS.map(({ name, icon }, index) => (
-          <button
-            key={name}
-            id={`tab-${name}`}
-            type="button"
-            role="tab"
-            class="tab"
-            data-feature={name}
-            aria-selected={selected.value === name ? "true" : "false"}
-            aria-controls={`panel-${name}`}
-            tabIndex={selected.value === name ? 0 : -1}
-            onClick={() => (selected.value = name)}
-            onKeyDown={(e) => onTabKey(e, index)}
-          >
-            <span aria-hidden="true">{icon}</span> {t(`feature.${name}` as MessageKey)}
-          </button>
-        ))}
-      </nav>
+        <div class="tabs" role="tablist" aria-label={t("app.features")}>
+          {PANELS.map(({ name, icon }, index) => {
+            const writing = books[name].controller.active.value && selected.value !== name;
+            return (
+              <button
+                key={name}
+                id={`tab-${name}`}
+                type="button"
+                role="tab"
+                class="tab"
+                data-feature={name}
+                aria-selected={selected.value === name ? "true" : "false"}
+                aria-controls={`panel-${name}`}
+                tabIndex={selected.value === name ? 0 : -1}
+                onClick={() => (selected.value = name)}
+                onKeyDown={(e) => onTabKey(e, index)}
+              >
+                <span aria-hidden="true">{icon}</span> {t(`feature.${name}` as MessageKey)}
+                {writing && (
+                  <span class="tab-busy" title={t("app.busy_tab")}>
+                    <span class="sr-only">({t("app.busy_tab")})</span>
+                  </span>
+                )}
+              </button>
+            );
+          })}
+        </div>
 
-      {PANELS.map(({ name, Panel }) => {
-        return (
-          <section
-            key={name}
-            id={`panel-${name}`}
-            role="tabpanel"
-            aria-labelledby={`tab-${name}`}
-            class="panel"
-            hidden={selected.value !== name}
-          >
-            <Panel
-              book={books[name]}
-              language={language.value}
-              busy={busy.value}
-              selected={selected.value === name}
-              t={t}
-            />
-          </section>
-        );
-      })}
-      <FollowAnswer controller={books[selected.value]?.controller} t={t} />
+        {PANELS.map(({ name, Panel }) => {
+          return (
+            <section
+              key={name}
+              id={`panel-${name}`}
+              role="tabpanel"
+              aria-labelledby={`tab-${name}`}
+              class="panel"
+              hidden={selected.value !== name}
+            >
+              <Panel
+                book={books[name]}
+                language={language.value}
+                busy={books[name].controller.active.value}
+                selected={selected.value === name}
+                t={t}
+                place={props.place}
+              />
+            </section>
+          );
+        })}
+        <FollowAnswer controller={books[selected.value]?.controller} t={t} />
+      </main>
     </div>
   );
 }

@@ -46,11 +46,14 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
     const stored = session ? await history.listAll(session.id, PAGE_HISTORY) : {};
     const conversations: HistoryProps = {};
     for (const [key, messages] of Object.entries(stored)) {
-      conversations[key] = messages.map(({ role, content, incomplete, reasoning }) => ({
+      conversations[key] = messages.map(({ role, content, incomplete, reasoning, stats, error, lang }) => ({
         role,
         content,
         incomplete,
+        ...(lang ? { lang } : {}),
         ...(reasoning ? { reasoning } : {}),
+        ...(stats ? { stats } : {}),
+        ...(error ? { error } : {}),
       }));
     }
     const props: KabotanAppProps = {
@@ -62,6 +65,7 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
       active: session ? await streams.active(session.id) : [],
       // The server keeps an answer with no reader for its grace period: the page tries a little less.
       resumeWindowMs: Math.max(1000, resume.graceMs - RESUME_MARGIN_MS),
+      place: placeOf(c.req.query()),
     };
     const html = render(
       <Page language={language} title={translate(language, "app.title")} assets={assets}>
@@ -71,4 +75,14 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
     c.header("cache-control", "no-store");
     return c.html(`<!DOCTYPE html>${html}`);
   });
+}
+
+/** Where the reader was: the page's own query parameters (tab, character), short and plain. */
+function placeOf(query: Record<string, string>): Record<string, string> {
+  const place: Record<string, string> = {};
+  for (const name of ["tab", "character"]) {
+    const value = query[name];
+    if (value && /^[a-z-]{1,40}$/.test(value)) place[name] = value;
+  }
+  return place;
 }

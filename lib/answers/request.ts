@@ -28,6 +28,8 @@ export interface AnswerRequest {
   lastEventId: number;
   /** Go on with the conversation's last, unfinished answer (cut at the length limit, or stopped). */
   continuing: boolean;
+  /** Asked again for the last answer of the conversation: the new one replaces it. */
+  regenerating: boolean;
 }
 
 export interface RequestSettings {
@@ -42,6 +44,7 @@ const requestOptionsSchema = z.object({
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
   request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
   continue: z.boolean({ error: "continue must be true or false" }).optional(),
+  regenerate: z.boolean({ error: "regenerate must be true or false" }).optional(),
 });
 
 const STREAM_SUFFIX = "-stream";
@@ -91,6 +94,7 @@ export async function readAnswerRequest(
     resumableId: mode === "stream" && streaming ? options.value.request_id : undefined,
     lastEventId,
     continuing: options.value.continue === true,
+    regenerating: options.value.regenerate === true,
   };
 }
 

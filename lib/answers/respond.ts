@@ -14,7 +14,7 @@ import { relayDeltas } from "../sse/relay.ts";
 import { sseBody } from "../sse/response.ts";
 import type { StreamHub } from "../streams/hub.ts";
 import type { AnswerRequest } from "./request.ts";
-import type { OpenTurn } from "./turn.ts";
+import type { AnswerOutcome, OpenTurn } from "./turn.ts";
 
 export interface AnswerDeps {
   llm: LlmClient;
@@ -69,9 +69,10 @@ async function save(
   text: string,
   incomplete: boolean,
   reasoning: string,
+  outcome?: AnswerOutcome,
 ): Promise<void> {
   try {
-    await turn.saveAnswer(text, incomplete, reasoning);
+    await turn.saveAnswer(text, incomplete, reasoning, outcome);
   } catch (error) {
     deps.log("error", "could not save an answer", { error: String(error) });
   }
@@ -108,8 +109,8 @@ export async function answerAsJson(
   }
   const { content, reasoning, finishReason } = completion;
   // Cut at the length limit: kept, and marked as not finished.
-  await save(deps, turn, content, finishReason === "length", reasoning);
   const stats = report("done", content);
+  await save(deps, turn, content, finishReason === "length", reasoning, { stats });
   deps.log("info", "answer complete", {
     requestId: asker.requestId,
     clientRequestId: asker.clientRequestId,
@@ -167,6 +168,10 @@ export async function answerAsStream(
       report.text,
       report.outcome !== "done" || finishReason === "length",
       report.reasoning,
+      {
+        stats,
+        error: report.outcome === "error" ? failureCode(report.error) : undefined,
+      },
     );
   });
   if (resumableId) {
@@ -215,6 +220,11 @@ function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, 
     durationMs: Math.round(report.durationMs),
     code: report.error instanceof LlmError ? report.error.code : undefined,
   });
+}
+
+/** A failure's code on the wire, without logging it (again). */
+function failureCode(error: unknown): string {
+  return error instanceof LlmError ? error.code : "internal";
 }
 
 /** What a failure is called on the wire: the model server's failures by code, anything else "internal". */

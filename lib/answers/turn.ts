@@ -5,6 +5,7 @@
 import { CONTEXT_MESSAGES, type PreparedRequest } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
 import type { Language } from "../i18n/mod.ts";
+import type { AnswerStats } from "../contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { HistoryStore, StoredMessage } from "../session/history.ts";
 
@@ -17,7 +18,19 @@ export interface OpenTurn {
    * Stores the answer (marked incomplete when it did not finish), with the thinking before it,
    * which is kept for the page but never sent upstream again; a no-op without a session.
    */
-  saveAnswer(content: string, incomplete: boolean, reasoning?: string): Promise<void>;
+  saveAnswer(
+    content: string,
+    incomplete: boolean,
+    reasoning?: string,
+    outcome?: AnswerOutcome,
+  ): Promise<void>;
+}
+
+/** What is kept with an answer besides its text. */
+export interface AnswerOutcome {
+  stats?: AnswerStats;
+  /** The failure's code: a failed answer is kept even without text, so the page can offer Retry. */
+  error?: string;
 }
 
 /** The ask to go on with an answer that was cut, in the request's language. */
@@ -30,7 +43,11 @@ export async function openTurn(
   history: HistoryStore,
   session: string | undefined,
   turn: PreparedRequest,
-  { continuing = false, language = "en" }: { continuing?: boolean; language?: Language } = {},
+  { continuing = false, regenerating = false, language = "en" }: {
+    continuing?: boolean;
+    regenerating?: boolean;
+    language?: Language;
+  } = {},
 ): Promise<OpenTurn> {
   if (continuing) return await continueTurn(history, session, turn, language);
   let context: ChatMessage[] = turn.clientHistory ?? [];
@@ -38,7 +55,7 @@ export async function openTurn(
   if (session && turn.continues) {
     const stored = await history.list(session, turn.conversationKey, CONTEXT_MESSAGES + 2);
     // Asking again what the last answer did not finish is a retry: it replaces that turn.
-    retried = unfinishedTurn(stored, turn.user);
+    retried = replacedTurn(stored, turn.user, regenerating);
     context = stored.slice(0, stored.length - retried).map(({ role, content }) => ({ role, content }));
   }
   context = alternating(context);
@@ -48,18 +65,21 @@ export async function openTurn(
   if (session) {
     if (retried > 0) await history.dropLast(session, turn.conversationKey, retried);
     if (!turn.continues) await history.clear(session, turn.conversationKey);
-    await history.append(session, turn.conversationKey, { role: "user", content: turn.user });
+    await history.append(session, turn.conversationKey, { role: "user", content: turn.user, lang: language });
   }
   return {
     context,
     user: turn.user,
-    async saveAnswer(content, incomplete, reasoning) {
-      if (!session || !content) return;
+    async saveAnswer(content, incomplete, reasoning, outcome = {}) {
+      if (!session || (!content && !outcome.error)) return;
       await history.append(session, turn.conversationKey, {
         role: "assistant",
         content,
+        lang: language,
         ...(incomplete ? { incomplete } : {}),
         ...(reasoning ? { reasoning } : {}),
+        ...(outcome.stats && !outcome.error ? { stats: outcome.stats } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
       });
     },
   };
@@ -76,7 +96,7 @@ async function continueTurn(
   language: Language,
 ): Promise<OpenTurn> {
   const stored = session ? await history.list(session, turn.conversationKey, CONTEXT_MESSAGES + 1) : [];
-  if (stored.at(-1)?.role !== "assistant") {
+  if (stored.at(-1)?.role !== "assistant" || !stored.at(-1)?.content) {
     throw new ApiError(400, "there is no answer to continue", { field: "continue" });
   }
   return {
@@ -94,7 +114,9 @@ async function continueTurn(
  * answer failed before any text, or its instance died) is left out, so the new question never
  * follows another user message.
  */
-function alternating(context: ChatMessage[]): ChatMessage[] {
+function alternating(messages: ChatMessage[]): ChatMessage[] {
+  // A failed answer kept without text (for the page's Retry) is no answer.
+  const context = messages.filter((message) => message.role !== "assistant" || message.content !== "");
   return context.filter((message, i) =>
     message.role !== "user" || (context[i + 1]?.role ?? "user") === "assistant"
   );
@@ -102,14 +124,16 @@ function alternating(context: ChatMessage[]): ChatMessage[] {
 
 /**
  * How many stored messages a new user turn replaces: the same question again right after an
- * unfinished (stopped or failed) answer, or after no answer at all, is a retry of that turn.
+ * unfinished (stopped or failed) answer, or after no answer at all, is a retry of that turn; asked
+ * to regenerate, it replaces the last answer even when that one finished.
  */
-function unfinishedTurn(context: StoredMessage[], question: string): number {
+function replacedTurn(context: StoredMessage[], question: string, regenerating: boolean): number {
   const last = context.at(-1);
   if (last?.role === "user" && last.content === question) return 1;
   const before = context.at(-2);
   if (
-    last?.role === "assistant" && last.incomplete && before?.role === "user" && before.content === question
+    last?.role === "assistant" && (last.incomplete || regenerating) && before?.role === "user" &&
+    before.content === question
   ) return 2;
   return 0;
 }

@@ -8,6 +8,7 @@
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
 import type { Transport } from "./transport.ts";
+import type { AnswerStats } from "../contract.ts";
 
 export interface Bubble {
   id: number;
@@ -21,11 +22,25 @@ export interface Bubble {
   readonly prefix?: string;
   /** The answer streaming now (its status, Stop and Retry are the controller's). */
   readonly live?: boolean;
+  /** How soon and how fast a finished answer came. */
+  readonly stats?: AnswerStats;
+  /** Why the answer failed (a contract error code); its text, if any, is as far as it got. */
+  readonly error?: string;
+  /** The language it was written in. */
+  readonly lang?: string;
 }
 
 export type StoredConversations = Record<
   string,
-  Array<{ role: "user" | "assistant"; content: string; incomplete?: boolean; reasoning?: string }>
+  Array<{
+    role: "user" | "assistant";
+    content: string;
+    incomplete?: boolean;
+    reasoning?: string;
+    stats?: AnswerStats;
+    error?: string;
+    lang?: string;
+  }>
 >;
 
 let nextId = 1;
@@ -35,14 +50,16 @@ export class ConversationBook {
   readonly conversations = signal<Record<string, Bubble[]>>({});
   /** The conversation the controller's current answer belongs to. */
   readonly live = signal<string | null>(null);
-  /** The last finished answer, for a polite screen-reader announcement once per turn. */
-  readonly announcement = signal("");
+  /** The last finished (or stopped) answer, for a polite screen-reader announcement once per turn. */
+  readonly announcement = signal<{ text: string; stopped: boolean } | null>(null);
 
   constructor(
     readonly feature: string,
     readonly controller: StreamController,
     private readonly transport: Transport,
     stored: StoredConversations = {},
+    /** Conversations whose answer is still being written (after a reload): resumed, not unanswered. */
+    readonly resuming: ReadonlySet<string> = new Set(),
   ) {
     const mine: Record<string, Bubble[]> = {};
     for (const [key, messages] of Object.entries(stored)) {
@@ -65,8 +82,10 @@ export class ConversationBook {
     const text = this.#prefix + this.controller.text.value;
     this.#prefix = "";
     const settled = this.bubbles(key).filter((bubble) => !bubble.live);
-    if (text) {
+    const error = this.controller.status.value === "error" ? this.controller.failure.value?.code : undefined;
+    if (text || error) {
       const reasoning = this.controller.reasoning.value;
+      const stats = this.controller.stats.value;
       settled.push({
         id: nextId++,
         role: "assistant",
@@ -74,6 +93,9 @@ export class ConversationBook {
         incomplete: this.controller.status.value !== "done" ||
           this.controller.finishReason.value === "length",
         ...(reasoning ? { reasoning } : {}),
+        ...(stats && this.controller.status.value === "done" ? { stats } : {}),
+        ...(error ? { error } : {}),
+        ...(this.#lang ? { lang: this.#lang } : {}),
       });
     }
     this.conversations.value = { ...this.conversations.value, [key]: settled };
@@ -83,6 +105,8 @@ export class ConversationBook {
 
   /** Text the live answer had before it was continued (it grows on from there). */
   #prefix = "";
+  /** The language the live answer is written in. */
+  #lang: string | undefined;
 
   /**
    * Goes on with the live answer where it was cut (the length limit, or Stop): the same message
@@ -96,19 +120,21 @@ export class ConversationBook {
       ...this.conversations.value,
       [key]: this.bubbles(key).filter((b) => !b.live),
     };
-    this.#startLive(key, prefix);
+    this.#startLive(key, prefix, this.#lang);
     return this.#announce(this.controller.continueLast());
   }
 
   /** Adds the answer about to stream to its conversation, as a message that reads the controller. */
-  #startLive(key: string, prefix = ""): void {
+  #startLive(key: string, prefix = "", lang?: string): void {
     const controller = this.controller;
     this.live.value = key;
     this.#prefix = prefix;
+    this.#lang = lang;
     this.#push(key, {
       role: "assistant",
       live: true,
       prefix,
+      ...(lang ? { lang } : {}),
       get content() {
         return prefix + controller.text.value;
       },
@@ -122,18 +148,24 @@ export class ConversationBook {
     });
   }
 
-  /** Asks a question in a conversation; `fresh` starts the conversation anew (as the server does). */
+  /**
+   * Asks a question in a conversation; `fresh` starts the conversation anew (as the server does).
+   * The same question again after an answer that did not finish replaces that turn, as on the
+   * server; `regenerate` replaces the last turn even when its answer finished.
+   */
   ask(
     key: string,
     question: string,
     body: Record<string, unknown>,
-    { fresh = false } = {},
+    { fresh = false, regenerate = false } = {},
   ): Promise<StreamStatus> {
     this.settle();
-    if (fresh) this.conversations.value = { ...this.conversations.value, [key]: [] };
-    this.#push(key, { role: "user", content: question });
-    this.#startLive(key);
-    return this.#announce(this.controller.run(this.feature, body));
+    const kept = fresh ? [] : withoutReplacedTurn(this.bubbles(key), question, regenerate);
+    this.conversations.value = { ...this.conversations.value, [key]: kept };
+    const lang = typeof body.language === "string" ? body.language : undefined;
+    this.#push(key, { role: "user", content: question, ...(lang ? { lang } : {}) });
+    this.#startLive(key, "", lang);
+    return this.#announce(this.controller.run(this.feature, regenerate ? { ...body, regenerate } : body));
   }
 
   /** Shows an answer still being generated (started before a reload) as this conversation's live one. */
@@ -150,7 +182,8 @@ export class ConversationBook {
 
   async #announce(run: Promise<StreamStatus>): Promise<StreamStatus> {
     const status = await run;
-    if (status === "done") this.announcement.value = this.controller.text.value;
+    if (status === "done") this.announcement.value = { text: this.controller.text.value, stopped: false };
+    if (status === "stopped") this.announcement.value = { text: "", stopped: true };
     return status;
   }
 
@@ -205,4 +238,16 @@ export class ConversationBook {
     const list = [...this.bubbles(key), Object.assign(bubble, { id: nextId++ }) as Bubble];
     this.conversations.value = { ...this.conversations.value, [key]: list };
   }
+}
+
+/** The conversation without the turn a new question replaces (mirrors the server's rule). */
+function withoutReplacedTurn(bubbles: Bubble[], question: string, regenerate: boolean): Bubble[] {
+  const last = bubbles.at(-1);
+  const before = bubbles.at(-2);
+  if (last?.role === "user" && last.content === question) return bubbles.slice(0, -1);
+  if (
+    last?.role === "assistant" && (last.incomplete || regenerate) && before?.role === "user" &&
+    before.content === question
+  ) return bubbles.slice(0, -2);
+  return bubbles;
 }

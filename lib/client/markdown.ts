@@ -8,7 +8,8 @@ import DOMPurify from "dompurify";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const marked = new Marked({ async: false, gfm: true });
+// A single line break in a chat answer is a line break, as in every chat UI.
+const marked = new Marked({ async: false, gfm: true, breaks: true });
 marked.use({ renderer: { html: (token) => escapeHtml(token.text) } });
 
 const ALLOWED_TAGS = [
@@ -48,9 +49,14 @@ export function renderMarkdown(text: string): string {
     });
     hooked = true;
   }
-  return DOMPurify.sanitize(marked.parse(text) as string, {
+  const html = DOMPurify.sanitize(marked.parse(text) as string, {
     ALLOWED_TAGS,
     ALLOWED_ATTR: ["href", "title"],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
   });
+  // The line breaks marked puts between blocks are not text of the answer (copying, reading aloud).
+  return html.replace(BETWEEN_BLOCKS, "$1");
 }
+
+const BETWEEN_BLOCKS =
+  /(<\/(?:p|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|th|td)>|<(?:ul|ol|blockquote|table|thead|tbody|tr)>|<hr>|<br>)\n/g;

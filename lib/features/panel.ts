@@ -10,6 +10,8 @@ export interface PanelProps {
   busy: boolean;
   selected: boolean;
   t: Translate;
+  /** Where the reader was, from the page's URL (`?character=witch`): each panel reads its own. */
+  place: Readonly<Record<string, string>>;
 }
 
 export interface PanelEntry {

@@ -1,3 +1,4 @@
+import type { AnswerStats } from "../contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import { SESSION_TTL_MS } from "./sessions.ts";
 
@@ -7,6 +8,12 @@ export interface StoredMessage extends ChatMessage {
   incomplete?: boolean;
   /** A reasoning model's thinking before the answer: shown again, never sent upstream again. */
   reasoning?: string;
+  /** How soon and how fast the answer came, shown under it again after a reload. */
+  stats?: AnswerStats;
+  /** Why the answer failed (a contract error code): the page shows it, with Retry, after a reload. */
+  error?: string;
+  /** The language the turn was asked in (the page tags each message with it). */
+  lang?: string;
   at: number;
 }
 

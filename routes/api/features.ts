@@ -72,6 +72,7 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
 
     const turn = await openTurn(history, session?.id, request.turn, {
       continuing: request.continuing,
+      regenerating: request.regenerating,
       language: request.language,
     });
     const asker = {

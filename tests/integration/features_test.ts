@@ -170,10 +170,15 @@ Deno.test("the page shows the session's history again after a reload", async () 
     );
     const page = await (await jar.fetch(app.url)).text();
     const props = JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1]));
-    deepEqual(props.history["character-chat/jack"], [
-      { role: "user", content: "Trick or treat?" },
-      { role: "assistant", content: "Answer to: Trick or treat?" },
-    ]);
+    const [question, answer] = props.history["character-chat/jack"];
+    deepEqual(question, { role: "user", content: "Trick or treat?", lang: "en" });
+    deepEqual({ ...answer, stats: undefined }, {
+      role: "assistant",
+      content: "Answer to: Trick or treat?",
+      lang: "en",
+      stats: undefined,
+    });
+    ok(answer.stats.first_chunk_ms >= 0, "how soon it came is kept with the answer");
     const stranger = await (await app.fetch(app.url)).text();
     ok(!stranger.includes("Trick or treat?"));
   });
@@ -248,7 +253,10 @@ Deno.test("asking the same again after an unfinished answer retries that turn in
     const page = await (await jar.fetch(app.url)).text();
     const kept =
       JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1])).history["character-chat/witch"];
-    deepEqual(kept, [{ role: "user", content: "Hello" }, { role: "assistant", content: "whole answer" }]);
+    deepEqual(kept.map(({ role, content }: { role: string; content: string }) => ({ role, content })), [
+      { role: "user", content: "Hello" },
+      { role: "assistant", content: "whole answer" },
+    ]);
     // After a finished answer, the same words are a new turn.
     await readSse(
       await jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", message: "Hello" }),
@@ -352,6 +360,42 @@ Deno.test("DELETE /api/history/character-chat/{character} clears that character'
     equal(
       (await jar.fetch(`${app.url}/api/history/character-chat/Not%20Valid`, { method: "DELETE" })).status,
       400,
+    );
+  });
+});
+
+Deno.test("regenerate replaces the last finished turn; a failure is kept with its code, never sent again", async () => {
+  await withApp({}, async (app, upstream) => {
+    const jar = new CookieJar(app.fetch);
+    const ask = (body: Record<string, unknown>) =>
+      jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", ...body }).then(readSse);
+    const stored = async () => {
+      const page = await (await jar.fetch(app.url)).text();
+      return JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1]))
+        .history["character-chat/witch"] as Array<
+          { role: string; content: string; error?: string }
+        >;
+    };
+    upstream.use({ chunks: ["first"] }, { chunks: ["second"] });
+    await ask({ message: "Hello" });
+    await ask({ message: "Hello", regenerate: true });
+    deepEqual((await stored()).map((m) => m.content), ["Hello", "second"]);
+    equal(upstream.requests[1].body.messages!.length, 2, "the replaced answer is not context");
+
+    upstream.use({ status: 401 });
+    await ask({ message: "Are you there?" });
+    const failed = (await stored()).at(-1)!;
+    deepEqual({ role: failed.role, content: failed.content, error: failed.error }, {
+      role: "assistant",
+      content: "",
+      error: "auth",
+    });
+    upstream.use({ chunks: ["later"] });
+    await ask({ message: "Something else" });
+    deepEqual(
+      upstream.requests.at(-1)!.body.messages!.slice(1).map((m) => m.content),
+      ["Hello", "second", "Something else"],
+      "the failed question and its empty answer stay out of the context",
     );
   });
 });

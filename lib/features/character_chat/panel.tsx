@@ -1,4 +1,5 @@
 import { useSignal, useSignalEffect } from "@preact/signals";
+import { keepInUrl, useKeptInput } from "../../client/kept_place.ts";
 import { useRef } from "preact/hooks";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "./characters.ts";
@@ -8,9 +9,13 @@ import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 const MESSAGE_MAX = 2000;
 
 /** Character chat: one conversation per character, kept by the session. */
-export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
-  const character = useSignal<CharacterId>("dracula");
-  const draft = useSignal("");
+export function ChatPanel({ book, language, busy, selected, t, place }: PanelProps) {
+  const character = useSignal<CharacterId>(
+    (CHARACTER_IDS as readonly string[]).includes(place.character ?? "")
+      ? place.character as CharacterId
+      : "dracula",
+  );
+  const draft = useKeptInput<string>("chat.message", "");
   const problem = useSignal<string | null>(null);
   const name = (id: CharacterId) => t(`character.${id}`);
   const conversation = `character-chat/${character.value}`;
@@ -57,6 +62,7 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
             onChange={(e) => {
               book.settle();
               character.value = (e.currentTarget as HTMLSelectElement).value as CharacterId;
+              keepInUrl("character", character.value === "dracula" ? undefined : character.value);
             }}
           >
             {CHARACTER_IDS.map((id) => <option key={id} value={id}>{CHARACTER_EMOJI[id]} {name(id)}</option>)}
@@ -86,6 +92,9 @@ export function ChatPanel({ book, language, busy, selected, t }: PanelProps) {
         t={t}
         selected={selected}
         empty={t("chat.empty", { name: name(character.value) })}
+        speakerName={name(character.value)}
+        resend={(message, options) =>
+          void book.ask(conversation, message, { language, character: character.value, message }, options)}
         speaker={(role) =>
           role === "user" ? t("chat.you") : (
             <>

@@ -1,7 +1,9 @@
 import { useSignal } from "@preact/signals";
+import { useKeptInput } from "../../client/kept_place.ts";
 import { parseLabelled } from "../../client/labelled_text.ts";
 import { MONSTER_FIELDS } from "../../contract.ts";
 import { MONSTER_LABELS } from "./labels.ts";
+import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
@@ -20,20 +22,26 @@ const LABELS = {
 /** The diagnosis as a card titled with the monster's name. */
 export function MonsterCard({ text, t }: { text: string; t: Translate }) {
   const parts = parseLabelled(text, LABELS);
-  if (parts.type === undefined) return <p class="monster-raw">{text}</p>;
+  if (parts.type === undefined) {
+    return (
+      <div class="monster-raw">
+        <Markdown text={text} />
+      </div>
+    );
+  }
   return (
     <article class="monster-card">
       <h2 class="monster-name">🦇 {parts.type || t("monster.unknown")}</h2>
       {parts.analysis !== undefined && (
         <section>
           <h3>{t("monster.analysis")}</h3>
-          <p>{parts.analysis}</p>
+          <Markdown text={parts.analysis} />
         </section>
       )}
       {parts.fact !== undefined && (
         <section class="fun-fact">
           <h3>{t("monster.fun_fact")}</h3>
-          <p>{parts.fact}</p>
+          <Markdown text={parts.fact} />
         </section>
       )}
     </article>
@@ -42,12 +50,12 @@ export function MonsterCard({ text, t }: { text: string; t: Translate }) {
 
 export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) {
   const answers = {
-    favorite_food: useSignal(""),
-    sleep_schedule: useSignal(""),
-    hobby: useSignal(""),
-    fear: useSignal(""),
+    favorite_food: useKeptInput<string>("monster.favorite_food", ""),
+    sleep_schedule: useKeptInput<string>("monster.sleep_schedule", ""),
+    hobby: useKeptInput<string>("monster.hobby", ""),
+    fear: useKeptInput<string>("monster.fear", ""),
   };
-  const question = useSignal("");
+  const question = useKeptInput<string>("monster.question", "");
   const problem = useSignal<string | null>(null);
   const bubbles = book.bubbles(CONVERSATION);
   // The first answer of the conversation is the diagnosis; later ones answer follow-up questions.
@@ -129,6 +137,9 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             selected={selected}
             skip={2}
             speaker={(role) => (role === "user" ? t("chat.you") : `🔮 ${t("monster.diagnostician")}`)}
+            speakerName={t("monster.diagnostician")}
+            resend={(text, options) =>
+              void book.ask(CONVERSATION, text, { language, question: text }, options)}
           />
           <form id="monster-diagnostic-follow-up" class="composer" onSubmit={followUp} noValidate>
             <label class="field grow">
@@ -148,7 +159,14 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
           </form>
         </>
       )}
-      {diagnosisIsLive && <p class="sr-only" aria-live="polite">{book.announcement}</p>}
+      {diagnosisIsLive && (
+        <p class="sr-only announcer" aria-live="polite">
+          {book.announcement.value &&
+            (book.announcement.value.stopped
+              ? t("stream.stopped")
+              : `${t("monster.diagnostician")}: ${book.announcement.value.text}`)}
+        </p>
+      )}
     </section>
   );
 }

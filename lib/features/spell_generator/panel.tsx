@@ -1,7 +1,9 @@
 import { useSignal } from "@preact/signals";
+import { useKeptInput } from "../../client/kept_place.ts";
 import { parseLabelled } from "../../client/labelled_text.ts";
 import { SPELL_LABELS } from "./labels.ts";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
+import { Markdown } from "../../../components/markdown.tsx";
 import { ResultArea } from "../../../components/result_area.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
@@ -13,17 +15,27 @@ const LABELS = {
 
 export function SpellView({ text }: { text: string }) {
   const parts = parseLabelled(text, LABELS);
-  if (parts.spell === undefined) return <p class="spell-raw">{text}</p>;
+  if (parts.spell === undefined) {
+    return (
+      <div class="spell-raw">
+        <Markdown text={text} />
+      </div>
+    );
+  }
   return (
     <div class="spell">
       <p class="spell-phrase">✨ {parts.spell}</p>
-      {parts.meaning !== undefined && <p class="spell-meaning">{parts.meaning}</p>}
+      {parts.meaning !== undefined && (
+        <div class="spell-meaning">
+          <Markdown text={parts.meaning} />
+        </div>
+      )}
     </div>
   );
 }
 
 export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
-  const purpose = useSignal("");
+  const purpose = useKeptInput<string>("spell.purpose", "");
   const problem = useSignal<string | null>(null);
   const cast = useSignal<{ purpose?: string } | null>(null);
   const hasSpell = book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
@@ -62,6 +74,7 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
         id="spell-generator-result"
         selected={selected}
         empty={t("spell.empty")}
+        speakerName={t("feature.spell-generator")}
         t={t}
       >
         {(text) => <SpellView text={text} />}

@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useKeptInput } from "../../client/kept_place.ts";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import { Markdown } from "../../../components/markdown.tsx";
 import { ResultArea } from "../../../components/result_area.tsx";
@@ -8,9 +9,13 @@ const STYLES = ["gothic", "parody", "classic"] as const;
 const CONVERSATION = "story-generator";
 
 export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
-  const name = useSignal("");
-  const theme = useSignal("");
-  const style = useSignal<typeof STYLES[number]>("classic");
+  const name = useKeptInput<string>("story.name", "");
+  const theme = useKeptInput<string>("story.theme", "");
+  const style = useKeptInput<typeof STYLES[number]>(
+    "story.style",
+    "classic",
+    (kept) => (STYLES as readonly string[]).includes(kept),
+  );
   const problem = useSignal<string | null>(null);
 
   function submit(event: Event) {
@@ -52,6 +57,7 @@ export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
         id="story-generator-result"
         selected={selected}
         empty={t("story.empty")}
+        speakerName={t("feature.story-generator")}
         t={t}
       >
         {(text) => <Markdown text={text} />}

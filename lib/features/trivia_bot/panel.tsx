@@ -1,5 +1,7 @@
 import { useSignal } from "@preact/signals";
+import { useKeptInput } from "../../client/kept_place.ts";
 import { FACT_LABEL } from "./labels.ts";
+import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
@@ -10,20 +12,16 @@ const FACT_LINE = new RegExp(
   `^\\s*(?:[-*•🎃]\\s*)?(?:${Object.values(FACT_LABEL).map((l) => l.replace(":", "")).join("|")})\\s*[:：]`,
 );
 
-/** Shows each "Fact:" line of an answer apart from the rest of the reply. */
+const markFact = (line: string) => (FACT_LINE.test(line) ? "fact" : undefined);
+
+/** An answer as markdown, each "Fact:" line set apart from the rest of the reply. */
 export function FactText({ text }: { text: string }) {
-  return (
-    <>
-      {text.split("\n").map((line, index) => (
-        <span key={index} class={FACT_LINE.test(line) ? "line fact" : "line"}>{line}</span>
-      ))}
-    </>
-  );
+  return <Markdown text={text} mark={markFact} />;
 }
 
 /** The trivia bot: questions, facts and quizzes in one conversation. */
 export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
-  const draft = useSignal("");
+  const draft = useKeptInput<string>("trivia.question", "");
   const problem = useSignal<string | null>(null);
   const hasAnswer = book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
 
@@ -54,6 +52,8 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
         selected={selected}
         empty={t("trivia.empty")}
         speaker={(role) => (role === "user" ? t("chat.you") : `🦉 ${t("trivia.bot_name")}`)}
+        speakerName={t("trivia.bot_name")}
+        resend={(question, options) => void book.ask(CONVERSATION, question, { language, question }, options)}
         renderText={(text) => <FactText text={text} />}
       />
       <form id="trivia-bot-form" class="composer" onSubmit={submit} noValidate>

@@ -1,0 +1,59 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { Translate } from "./translate.ts";
+
+/**
+ * Under a finished answer: Copy (its markdown source, with "Copied" for a moment) and, on the
+ * conversation's last answer, Regenerate (a new answer replaces it).
+ */
+export function AnswerActions({ source, onRegenerate, t }: {
+  source: string;
+  onRegenerate?: () => void;
+  t: Translate;
+}) {
+  const copied = useSignal(false);
+  useEffect(() => {
+    if (!copied.value) return;
+    const timer = setTimeout(() => (copied.value = false), 2000);
+    return () => clearTimeout(timer);
+  }, [copied.value]);
+  return (
+    <div class="answer-actions" role="group" aria-label={t("answer.actions")}>
+      <button
+        type="button"
+        class="btn btn-ghost btn-small btn-copy"
+        onClick={async () => {
+          await copyText(source);
+          copied.value = true;
+        }}
+      >
+        {t(copied.value ? "answer.copied" : "answer.copy")}
+      </button>
+      {onRegenerate && (
+        <button type="button" class="btn btn-ghost btn-small btn-regenerate" onClick={onRegenerate}>
+          {t("answer.regenerate")}
+        </button>
+      )}
+      <span class="sr-only" aria-live="polite">{copied.value ? t("answer.copied") : ""}</span>
+    </div>
+  );
+}
+
+/** The clipboard API where the page may use it; a hidden text area otherwise (plain http on a LAN). */
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch {
+    // not allowed here: fall back
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.append(area);
+  area.select();
+  document.execCommand("copy");
+  area.remove();
+}

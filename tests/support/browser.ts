@@ -61,9 +61,17 @@ export async function withBrowserApp(
   }
 }
 
-/** Opens the app and waits until the island has hydrated. */
-export async function openApp(browser: Browser, url: string, path = "/"): Promise<Page> {
-  const page = await browser.newPage();
+/**
+ * Opens the app and waits until the island has hydrated. `bypassCSP` lets a test inject a script
+ * of its own (axe-core); the app's policy stays on otherwise.
+ */
+export async function openApp(
+  browser: Browser,
+  url: string,
+  path = "/",
+  { bypassCSP = false }: { bypassCSP?: boolean } = {},
+): Promise<Page> {
+  const page = await (await browser.newContext({ bypassCSP })).newPage();
   await page.goto(url + path);
   await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
   return page;

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "hono/deno";
+import { compress } from "hono/compress";
 import type { Assets } from "./components/page.tsx";
 import { ASSET_PREFIX } from "./lib/build/assets.ts";
 import type { Config } from "./lib/config.ts";
@@ -162,6 +163,13 @@ export function createApp(
     return c.text(await metrics.render(), 200, { "content-type": metrics.registry.contentType });
   });
 
+  // The page, the script and the styles go compressed (a third of their size); answers and event
+  // streams never are (a compressor holds bytes back, and the event stream must flow at once).
+  const compressed = compress({
+    contentTypeFilter: /^(text\/(html|css|javascript)|application\/javascript)/,
+  });
+  app.use("/", compressed);
+  app.use("/static/*", compressed);
   app.use("/", withSession);
   app.route(
     "/",

@@ -68,7 +68,12 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
       place: placeOf(c.req.query()),
     };
     const html = render(
-      <Page language={language} title={translate(language, "app.title")} assets={assets}>
+      <Page
+        language={language}
+        title={translate(language, "app.title")}
+        description={translate(language, "app.description")}
+        assets={assets}
+      >
         <Island name="KabotanApp" props={props} />
       </Page>,
     );

@@ -2,6 +2,8 @@
 export const en = {
   "app.title": "Kabotan",
   "app.tagline": "Halloween tales, spells and friends of the night",
+  "app.description":
+    "Chat with Dracula, the Witch and friends, get a monster diagnosis, a story, a spell or a Halloween quiz: answers stream as they are written.",
   "app.demo_badge": "Demo model",
   "app.model_unreachable":
     "The language model cannot be reached right now: answers will fail until it is back.",

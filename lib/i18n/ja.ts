@@ -4,6 +4,8 @@ import type { Dictionary } from "./en.ts";
 export const ja: Dictionary = {
   "app.title": "カボたん",
   "app.tagline": "ハロウィンの物語、呪文、そして夜の仲間たち",
+  "app.description":
+    "ドラキュラや魔女たちとおしゃべりし、モンスター診断、物語、呪文、ハロウィンクイズを楽しめます。回答は書かれるそばから届きます。",
   "app.demo_badge": "デモモデル",
   "app.model_unreachable": "現在、言語モデルに接続できません。復旧するまで回答は失敗します。",
   "app.demo_note": "言語モデルが設定されていないため、内蔵のデモモデルが答えています。",

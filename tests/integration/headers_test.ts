@@ -65,3 +65,33 @@ Deno.test("many health checks at once ask the model server once", async () => {
     equal(upstream.modelsRequests, 1);
   });
 });
+
+Deno.test("the page, script and styles go gzipped to a browser that accepts it; answers never do", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["a", "b"] });
+    const gzip = { headers: { "accept-encoding": "gzip, deflate, br" } };
+    const page = await app.request("/", gzip);
+    equal(page.headers.get("content-encoding"), "gzip");
+    const html = await new Response(page.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+    match(html, /<meta name="description" content="[^"]{40,}"/);
+    match(html, /<link rel="icon" href="data:image\/svg\+xml,/);
+    // (This app has stand-in asset names: ask for real files of the built bundle and the styles.)
+    const built = [...Deno.readDirSync(new URL("../../static/build/", import.meta.url))];
+    const script = `/static/build/${built.find((file) => file.name.endsWith(".js"))!.name}`;
+    for (const path of ["/static/styles.css", script]) {
+      const asset = await app.request(path, gzip);
+      equal(asset.status, 200, path);
+      equal(asset.headers.get("content-encoding"), "gzip", path);
+      await asset.body?.cancel();
+    }
+    const plain = await app.request("/");
+    equal(plain.headers.get("content-encoding"), null, "nothing compressed for a client that did not ask");
+    await plain.body?.cancel();
+    const stream = await app.request("/api/spell-generator-stream", gzip);
+    equal(stream.headers.get("content-encoding"), null, "the event stream is never compressed");
+    await readSse(stream);
+    const json = await app.post("/api/spell-generator", {}, gzip.headers);
+    equal(json.headers.get("content-encoding"), null);
+    await json.body?.cancel();
+  });
+});

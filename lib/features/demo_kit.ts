@@ -14,6 +14,8 @@ export interface DemoRequest {
   language: Language;
   /** The user's last message, as sent to the model. */
   lastUserMessage: string;
+  /** The model's answer before it, in a conversation (a quiz question to judge the reply to). */
+  previousAnswer?: string;
   random: Random;
 }
 
@@ -38,4 +40,13 @@ export function quoteOf(text: string, language: Language): string {
   const short = text.trim().replace(/\s+/g, " ").slice(0, 60);
   if (!short) return language === "ja" ? "この夜" : "this night";
   return language === "ja" ? `「${short}」` : `"${short}"`;
+}
+
+/**
+ * A user's words woven into a sentence: in English as they are; in Japanese inside 「」, so an
+ * English phrase (or any phrase) reads as a name in the sentence rather than stitched into it.
+ */
+export function quoted(text: string, language: Language): string {
+  const short = text.trim().replace(/\s+/g, " ").slice(0, 60);
+  return language === "ja" ? `「${short}」` : short;
 }

@@ -20,6 +20,7 @@ export function composeDemoAnswer(
   hints: GenerationHints | undefined,
   lastUserMessage: string,
   random: Random = Math.random,
+  previousAnswer = "",
   features: ReadonlyMap<string, Feature> = FEATURES,
 ): string {
   const feature = features.get(hints?.feature ?? "") ?? features.get("character-chat")!;
@@ -27,6 +28,7 @@ export function composeDemoAnswer(
     inputs: hints?.inputs ?? {},
     language: hints?.language === "ja" ? "ja" : "en",
     lastUserMessage,
+    previousAnswer,
     random,
   });
 }

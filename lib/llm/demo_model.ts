@@ -18,6 +18,7 @@ export type DemoAnswers = (
   hints: GenerationHints | undefined,
   lastUserMessage: string,
   random: () => number,
+  previousAnswer?: string,
 ) => string;
 
 export interface DemoPace {
@@ -42,7 +43,11 @@ export function createDemoFetch(
     const body = await request.json() as { messages?: ChatMessage[]; stream?: boolean };
     const hints = readHints(request.headers.get("x-kabotan-hints"));
     const lastUser = [...(body.messages ?? [])].reverse().find((m) => m.role === "user");
-    const text = composeDemoAnswer(hints, lastUser?.content ?? "", random);
+    const messages = body.messages ?? [];
+    const previous = messages.slice(0, messages.lastIndexOf(lastUser!)).findLast((m) =>
+      m.role === "assistant"
+    );
+    const text = composeDemoAnswer(hints, lastUser?.content ?? "", random, previous?.content ?? "");
     const created = Math.floor(Date.now() / 1000);
     const base: CompletionIdentity = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
     const thinking = pace.reasoning ? demoThinking(hints, lastUser?.content ?? "") : "";

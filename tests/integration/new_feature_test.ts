@@ -51,6 +51,7 @@ Deno.test("the demo model answers a new feature with the feature's own demo", ()
       { feature: "echo-test", language: "en", inputs: { word: "hi" } },
       "hi",
       Math.random,
+      "",
       features,
     ),
     "echo: hi",

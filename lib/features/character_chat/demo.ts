@@ -1,7 +1,151 @@
-/** The demo model's chat: a character's reply that answers in its voice, about the user's words. */
-import { type Bank, type DemoRequest, fill, pick, quoteOf } from "../demo_kit.ts";
+/**
+ * The demo model's chat: a character's reply in its own voice. It answers what kind of message it
+ * got (a greeting, a question, a remark) and may name its subject in a word, rather than quoting
+ * the message back.
+ */
+import type { Language } from "../../contract.ts";
+import { type Bank, type DemoRequest, fill, pick } from "../demo_kit.ts";
 
-const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> = {
+type Kind = "greeting" | "question" | "remark";
+
+/** What each character says to each kind of message. `{topic}` is the message's subject, in English only. */
+const replies: Record<string, Record<Kind, Bank>> = {
+  dracula: {
+    greeting: {
+      en: ["Come in, come in. Few callers find my door, and fewer still knock so politely."],
+      ja: ["さあ、入りたまえ。この扉を見つける客は少なく、礼儀正しく叩く者はさらに少ない。"],
+    },
+    question: {
+      en: [
+        "Ah, {topic}. In four centuries I have learned that the night answers such things slowly, and always truthfully.",
+        "A fair question. I would answer it over a glass of very old wine, by a fire that never quite warms the room.",
+        "The answer, my friend, is rarely found by daylight. Ask me again at midnight and watch the candles.",
+      ],
+      ja: [
+        "よい問いだ。四百年生きて学んだのは、夜はゆっくりと、しかし必ず真実を答えるということだ。",
+        "その答えは昼の光の下では見つからぬ。真夜中にもう一度尋ねたまえ、蝋燭の揺れを見ながら。",
+      ],
+    },
+    remark: {
+      en: [
+        "How fascinating. {topic} reminds me of a ball I gave in 1803; the guests never did leave.",
+        "I quite agree, and the bats in the east tower would too, if they cared for conversation.",
+      ],
+      ja: [
+        "実に興味深い。1803年に開いた舞踏会を思い出す。客人たちは、ついに帰らなかったがね。",
+        "まったく同感だ。東の塔の蝙蝠たちも、話し好きならそう言うだろう。",
+      ],
+    },
+  },
+  witch: {
+    greeting: {
+      en: ["Mind the cauldron, it bites. Now, what brings you down my crooked path?"],
+      ja: ["大釜に気をつけな、噛みつくからね。さて、この曲がりくねった道を何しに来たんだい？"],
+    },
+    question: {
+      en: [
+        "The smoke says {topic} is nearer than you think: look where the three roads meet, under a sleeping raven.",
+        "The cards have turned: the answer is yes, but only if you ask it again at the next full moon.",
+        "A riddle for a riddle: what is lost at dusk is found by the light of a single candle.",
+      ],
+      ja: [
+        "カードがめくれたよ。答えは「はい」。ただし次の満月にもう一度尋ねたならね。",
+        "謎には謎で返そう。黄昏に失われしものは、一本の蝋燭の灯で見つかるのさ。",
+      ],
+    },
+    remark: {
+      en: [
+        "Hmm, {topic}. I shall add a pinch of it to tonight's brew and see what colour the smoke turns.",
+        "So the herbs were right about you. They usually are.",
+      ],
+      ja: [
+        "ふむ。今夜の薬にひとつまみ加えて、煙が何色になるか見てみようかね。",
+        "やっぱり薬草の言った通りだ。たいてい当たるのさ。",
+      ],
+    },
+  },
+  jack: {
+    greeting: {
+      en: ["Hi hi hi! You found the brightest pumpkin in the whole patch!"],
+      ja: ["やっほー！畑でいちばん明るいカボチャを見つけたね！"],
+    },
+    question: {
+      en: [
+        "Ooh, {topic}! My guess: it's way more fun than it sounds. Let's find out together, pumpkin-style!",
+        "Great question! My candle flickers twice, which means... probably yes!",
+        "Hmm, let me think with all my seeds... I say go for it, and bring snacks!",
+      ],
+      ja: [
+        "いい質問！ぼくのロウソクが二回ゆれたから…たぶん「うん」だよ！",
+        "うーん、種ぜんぶで考えてみたけど…やってみよう！おやつも持ってね！",
+      ],
+    },
+    remark: {
+      en: [
+        "{topic}? That makes my grin even wider, and it was already ear to ear!",
+        "Ha! You're funny. I'd carve your face on a pumpkin, a nice one.",
+      ],
+      ja: [
+        "それ聞いたら、ぼくのニッコリがもっと大きくなっちゃった！",
+        "あはは、おもしろいね！きみの顔をカボチャに彫ってあげたいな。かっこよくね。",
+      ],
+    },
+  },
+  frankenstein: {
+    greeting: {
+      en: ["Hello. I am glad you stayed. Most people leave when they see my face."],
+      ja: ["こんにちは。いてくれて嬉しい。たいていの人は私の顔を見ると去ってしまうから。"],
+    },
+    question: {
+      en: [
+        "You ask about {topic}. I have read about it by firelight, and I think the answer is kinder than people expect.",
+        "I do not know for certain. But I have learned that understanding begins with listening, so let us listen together.",
+      ],
+      ja: [
+        "確かなことは分からない。けれど、理解は耳を傾けることから始まると学んだ。一緒に考えよう。",
+        "暖炉のそばで本を読んで考えたことがある。答えは、人が思うよりずっと優しいものだと思う。",
+      ],
+    },
+    remark: {
+      en: [
+        "{topic}... I will remember that. I keep every kind word in a small box by the window.",
+        "Thank you for telling me. Few people talk to me as you do.",
+      ],
+      ja: [
+        "覚えておこう。優しい言葉は、窓辺の小さな箱にすべてしまってある。",
+        "話してくれてありがとう。君のように話しかけてくれる人は少ない。",
+      ],
+    },
+  },
+  ghost: {
+    greeting: {
+      en: ["Oh! You can see me? How lovely... it has been so long since anyone said hello."],
+      ja: ["まあ、わたしが見えるの？嬉しい…誰かに挨拶されるなんて、本当に久しぶり。"],
+    },
+    question: {
+      en: [
+        "{topic}... I remember something of it, from when the house was full of music. The answer drifts back to me: yes, once.",
+        "I have floated through these halls for a hundred years, and I think the answer is hidden in the attic, under the dust.",
+      ],
+      ja: [
+        "百年この廊下を漂ってきたけれど、その答えは屋根裏の埃の下に隠れている気がするの。",
+        "思い出したわ…館が音楽で満ちていたころのこと。答えは「ええ、一度だけ」。",
+      ],
+    },
+    remark: {
+      en: [
+        "{topic}... that makes the candles flicker. I think they like you.",
+        "How sweet of you to say. The cold in this room is only me, leaning closer to listen.",
+      ],
+      ja: [
+        "そう言ってくれると、蝋燭がゆらめくの。あなたのことが気に入ったみたい。",
+        "この部屋の冷たさは、話を聞こうと近づいたわたしのせいよ。",
+      ],
+    },
+  },
+};
+
+const characterLines: Record<string, { open: Bank; close: Bank }> = {
   dracula: {
     open: {
       en: [
@@ -13,18 +157,6 @@ const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> 
         "こんばんは、親愛なる客人よ。",
         "ようこそ我が城へ。蝋燭の灯が絶えぬ場所だ。",
         "この刻に客人とは、実に喜ばしい。",
-      ],
-    },
-    middle: {
-      en: [
-        "You speak of {quote}; in four hundred years I have learned that the night keeps every secret worth knowing.",
-        "Regarding {quote}, I find the moonlight over the Carpathians answers such questions better than any scholar.",
-        "{quote}, you say? How charming. I once discussed the very matter with a bat over a glass of very old wine.",
-      ],
-      ja: [
-        "{quote}について語るのだね。四百年生きて学んだのは、夜こそが知るに値する秘密をすべて守るということだ。",
-        "{quote}とは興味深い。カルパティアの月光は、どんな学者よりも良い答えをくれるものだ。",
-        "{quote}か。実に魅力的だ。かつて古いワインを傾けながら、蝙蝠と同じ話をしたことがある。",
       ],
     },
     close: {
@@ -53,18 +185,6 @@ const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> 
         "ふむ、カードがそなたの問いを告げておった。",
       ],
     },
-    middle: {
-      en: [
-        "{quote}: the answer lies where the three roads meet, beneath a sleeping raven.",
-        "Of {quote}, the herbs speak in riddles: what is lost at dusk is found at the next full moon.",
-        "The smoke curls into a shape when you say {quote}; it looks like a key, or perhaps a question mark.",
-      ],
-      ja: [
-        "{quote}…その答えは三つの道が交わる場所、眠れる鴉の下にある。",
-        "{quote}について、薬草は謎かけで語る。黄昏に失われしものは、次の満月に見つかると。",
-        "{quote}と口にすると、煙が形を成す。鍵のようにも、問いかけのようにも見えるね。",
-      ],
-    },
     close: {
       en: [
         "Remember: every spell has a price.",
@@ -91,18 +211,6 @@ const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> 
         "ばあ！なんてね、ぼくジャックだよ！",
       ],
     },
-    middle: {
-      en: [
-        "{quote}? That lights up my whole candle! Let's go find out together, pumpkin-style.",
-        "Ooh, {quote}! I'd carve a whole patch of pumpkins to celebrate a question like that.",
-        "You said {quote} and my seeds are doing a happy dance in here!",
-      ],
-      ja: [
-        "{quote}？それ、ぼくのロウソクが明るくなっちゃう話だね！一緒にカボチャ流で調べよう！",
-        "おお、{quote}！そんな質問なら、カボチャ畑まるごと彫ってお祝いしたいな。",
-        "{quote}って聞いたら、ぼくの中の種たちが嬉しくて踊り出したよ！",
-      ],
-    },
     close: {
       en: ["Trick or treat, buddy!", "Keep your lantern bright!", "Happy haunting!"],
       ja: ["トリック・オア・トリート！", "ランタンの灯を絶やさずにね！", "ハッピー・ハロウィン！"],
@@ -119,18 +227,6 @@ const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> 
         "やあ、友よ。暖炉のそばで本を読んでいた。",
         "話しに来てくれたのだね。…優しいことだ。",
         "こんにちは。外の嵐は、私が生まれた日を思い出させる。",
-      ],
-    },
-    middle: {
-      en: [
-        "You ask about {quote}. I have wondered whether a thing made of many parts can still be whole; I think it can.",
-        "{quote}... I learned words from a family in a cottage; they taught me that understanding begins with listening.",
-        "When I think of {quote}, I remember that people fear what they do not know, and I try to be known.",
-      ],
-      ja: [
-        "{quote}について尋ねるのだね。多くの部分から作られたものでも一つになれるのか、私は考えてきた。なれると思う。",
-        "{quote}…私は小屋に住む家族から言葉を学んだ。理解は耳を傾けることから始まると教わった。",
-        "{quote}を思うと、人は知らないものを恐れると気づく。だから私は知ってもらおうとしている。",
       ],
     },
     close: {
@@ -159,18 +255,6 @@ const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> 
         "あら、私の声が聞こえるのですね。なんて素敵。",
       ],
     },
-    middle: {
-      en: [
-        "{quote}... that reminds me of the ballroom in 1887, when the gaslights flickered just so.",
-        "You mention {quote}; I remember a letter I never sent, still tucked beneath the third stair.",
-        "Of {quote}, I can only say the corridors grow colder when someone speaks of it.",
-      ],
-      ja: [
-        "{quote}…1887年の舞踏会を思い出しますわ。ガス灯がちょうどこんな風に揺れていたの。",
-        "{quote}とおっしゃるのね。出せなかった手紙が、今も三段目の階段の下にあるのを思い出します。",
-        "{quote}について言えるのは、誰かがそれを口にすると廊下が冷たくなる、ということだけ。",
-      ],
-    },
     close: {
       en: [
         "Will you visit again?",
@@ -186,12 +270,49 @@ const characterLines: Record<string, { open: Bank; middle: Bank; close: Bank }> 
   },
 };
 
-export function demoAnswer({ inputs, language, lastUserMessage, random }: DemoRequest): string {
-  const lines = characterLines[inputs.character ?? "dracula"] ?? characterLines.dracula;
-  const quote = quoteOf(lastUserMessage, language);
-  return [
-    pick(lines.open[language], random),
-    fill(pick(lines.middle[language], random), { quote }),
-    pick(lines.close[language], random),
-  ].join(language === "ja" ? "" : " ");
+const STOPWORDS = new Set(
+  ("what which where when does your about have with that this there their they them from will would could " +
+    "should tell know like just really very much many some more most been were into onto than then also " +
+    "dear please thanks thank hello good evening night morning").split(" "),
+);
+
+/** What kind of message it is, so the reply fits it. */
+export function kindOf(message: string): Kind {
+  const text = message.trim().toLowerCase();
+  if (/^(hi|hello|hey|greetings|good (evening|morning|afternoon|night))\b/.test(text)) return "greeting";
+  if (/^(こんにちは|こんばんは|やあ|はじめまして|おはよう)/.test(text)) return "greeting";
+  if (
+    /[?？]$/.test(text) ||
+    /^(who|what|why|how|when|where|which|do|does|did|can|could|are|is|will|would|should)\b/.test(text)
+  ) {
+    return "question";
+  }
+  if (/(ですか|ますか|の|かな|か)[。]?$/.test(text)) return "question";
+  return "remark";
 }
+
+/** The message's subject in one word (its longest that is not a small word), for English replies. */
+export function topicOf(message: string): string | undefined {
+  const words = message.toLowerCase().match(/[a-z][a-z'-]{3,}/g) ?? [];
+  const topic = words.filter((word) => !STOPWORDS.has(word)).sort((a, b) => b.length - a.length)[0];
+  return topic && topic.length <= 20 ? topic : undefined;
+}
+
+export function demoAnswer({ inputs, language, lastUserMessage, random }: DemoRequest): string {
+  const character = inputs.character ?? "dracula";
+  const lines = characterLines[character] ?? characterLines.dracula;
+  const kind = kindOf(lastUserMessage);
+  const topic = language === "en" ? topicOf(lastUserMessage) : undefined;
+  const bank = (replies[character] ?? replies.dracula)[kind][language];
+  const usable = topic ? bank : bank.filter((line) => !line.includes("{topic}"));
+  const line = pick(usable, random);
+  // A topic that opens the sentence is capitalised.
+  const word = topic && line.startsWith("{topic}") ? topic[0].toUpperCase() + topic.slice(1) : topic ?? "";
+  const reply = fill(line, { topic: word });
+  const parts = kind === "greeting"
+    ? [pick(lines.open[language], random), reply, pick(lines.close[language], random)]
+    : [reply, pick(lines.close[language], random)];
+  return parts.join(SEPARATOR[language]);
+}
+
+const SEPARATOR: Record<Language, string> = { en: " ", ja: "" };

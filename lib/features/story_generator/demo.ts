@@ -1,5 +1,5 @@
 /** The demo model's story: a title and paragraphs in the chosen style, woven around the name and theme. */
-import { type Bank, type DemoRequest, fill, pick } from "../demo_kit.ts";
+import { type Bank, type DemoRequest, fill, pick, quoted } from "../demo_kit.ts";
 
 const storyParagraphs: Record<string, Bank> = {
   gothic: {
@@ -58,18 +58,49 @@ const storyParagraphs: Record<string, Bank> = {
   },
 };
 
+/** Titles read right for any name and theme: `{Theme}` is the theme as a title, without its article. */
 const storyTitles: Bank = {
-  en: ["The {theme} of {name}", "{name} and the Midnight {theme}", "What {name} Found in the Dark"],
+  en: ["{name} and the {Theme}", "The {Theme}", "What {name} Found in the Dark"],
   ja: ["{name}と{theme}", "真夜中の{theme}", "{name}が闇で見つけたもの"],
 };
 
+const SMALL_WORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "of",
+  "and",
+  "or",
+  "in",
+  "on",
+  "at",
+  "to",
+  "for",
+  "with",
+  "by",
+]);
+
+/** "a locked attic" → "Locked Attic": a theme as it stands in a title. */
+export function titleCase(theme: string): string {
+  const words = theme.trim().split(/\s+/);
+  while (words.length > 1 && /^(a|an|the|my|our|your)$/i.test(words[0])) words.shift();
+  return words.map((word, i) =>
+    i > 0 && SMALL_WORDS.has(word.toLowerCase()) ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1)
+  ).join(" ");
+}
+
 export function demoAnswer({ inputs, language, random }: DemoRequest): string {
   const style = storyParagraphs[inputs.style ?? "classic"] ?? storyParagraphs.classic;
+  const name = inputs.name || (language === "ja" ? "旅人" : "the traveller");
+  const theme = inputs.theme || (language === "ja" ? "古い屋敷" : "the old house");
   const values = {
-    name: inputs.name || (language === "ja" ? "旅人" : "the traveller"),
-    theme: inputs.theme || (language === "ja" ? "古い屋敷" : "the old house"),
+    name,
+    // In Japanese a theme is set in 「」, so one in English reads as a name, not stitched in.
+    theme: language === "ja" && inputs.theme ? quoted(theme, language) : theme,
+    Theme: titleCase(theme),
   };
   const count = 4 + Math.floor(random() * 3);
   const paragraphs = style[language].slice(0, count).map((p) => fill(p, values));
-  return `# ${fill(pick(storyTitles[language], random), values)}\n\n${paragraphs.join("\n\n")}`;
+  const title = fill(pick(storyTitles[language], random), values);
+  return `# ${title[0].toUpperCase()}${title.slice(1)}\n\n${paragraphs.join("\n\n")}`;
 }

@@ -1,5 +1,9 @@
-/** The demo model's trivia: two facts, labelled as the page expects. */
-import { type Bank, type DemoRequest, pickSome } from "../demo_kit.ts";
+/**
+ * The demo model's trivia: facts, labelled as the page expects, and a quiz that asks one question
+ * and then judges the reply to it (the question is found again in the answer before the reply).
+ */
+import type { Language } from "../../contract.ts";
+import { type Bank, type DemoRequest, pick, pickSome } from "../demo_kit.ts";
 import { FACT_LABEL } from "./labels.ts";
 
 const triviaFacts: Bank = {
@@ -19,11 +23,75 @@ const triviaFacts: Bank = {
   ],
 };
 
-export function demoAnswer({ language, random }: DemoRequest): string {
+interface QuizQuestion {
+  question: Record<Language, string>;
+  /** What a right reply contains (the letter or the words). */
+  right: RegExp;
+  answer: Record<Language, string>;
+  fact: Record<Language, string>;
+}
+
+const QUIZ: QuizQuestion[] = [
+  {
+    question: {
+      en: "What were the first jack-o'-lanterns carved from? (a) pumpkins (b) turnips (c) apples",
+      ja: "最初のジャック・オー・ランタンは何で作られていた？ (a) カボチャ (b) カブ (c) リンゴ",
+    },
+    right: /\bb\b|turnip|カブ|かぶ|ｂ/i,
+    answer: { en: "(b) turnips", ja: "(b) カブ" },
+    fact: { en: triviaFacts.en[1], ja: triviaFacts.ja[1] },
+  },
+  {
+    question: {
+      en: "Which Celtic festival did Halloween grow out of? (a) Beltane (b) Yule (c) Samhain",
+      ja: "ハロウィンの起源となったケルトの祭りは？ (a) ベルテイン (b) ユール (c) サウィン",
+    },
+    right: /\bc\b|samhain|サウィン|ｃ/i,
+    answer: { en: "(c) Samhain", ja: "(c) サウィン" },
+    fact: { en: triviaFacts.en[0], ja: triviaFacts.ja[0] },
+  },
+  {
+    question: {
+      en: "What did people collect when they went 'souling'? (a) soul cakes (b) candles (c) coins",
+      ja: "「ソウリング」で人々がもらったものは？ (a) ソウルケーキ (b) 蝋燭 (c) 硬貨",
+    },
+    right: /\ba\b|cake|ケーキ|ａ/i,
+    answer: { en: "(a) soul cakes", ja: "(a) ソウルケーキ" },
+    fact: { en: triviaFacts.en[2], ja: triviaFacts.ja[2] },
+  },
+];
+
+const QUESTION_LABEL: Record<Language, string> = { en: "Quiz question:", ja: "クイズ:" };
+/** A reply that asks for a quiz (not the opener, which offers a fact *or* a quiz: that gets facts). */
+const WANTS_QUIZ =
+  /^(ask me a( halloween)? quiz|quiz me|another (one|question))|^ハロウィンのクイズ|クイズを出して|もう一問/i;
+
+export function demoAnswer({ language, lastUserMessage, previousAnswer = "", random }: DemoRequest): string {
+  const asked = QUIZ.find((quiz) =>
+    previousAnswer.includes(quiz.question.en) || previousAnswer.includes(quiz.question.ja)
+  );
+  if (asked && !WANTS_QUIZ.test(lastUserMessage)) return judged(asked, lastUserMessage, language);
+  if (WANTS_QUIZ.test(lastUserMessage)) {
+    const quiz = pick(QUIZ.filter((q) => q !== asked), random);
+    return language === "ja"
+      ? `クイズの時間です！🎃\n${QUESTION_LABEL.ja} ${quiz.question.ja}\n答えを a、b、c で送ってください。`
+      : `Quiz time! 🎃\n${QUESTION_LABEL.en} ${quiz.question.en}\nReply with a, b or c.`;
+  }
   const facts = pickSome(triviaFacts[language], 2, random);
   const intro = language === "ja" ? "ハロウィンの歴史へようこそ！" : "What a spooky question!";
   const outro = language === "ja"
-    ? "もっと知りたければ、いつでも聞いてくださいね。"
-    : "Ask me for a quiz question whenever you like!";
+    ? "クイズに挑戦したければ「クイズを出して」と言ってくださいね。"
+    : 'Say "quiz me" whenever you want a question to answer!';
   return [intro, ...facts.map((fact) => `${FACT_LABEL[language]} ${fact}`), outro].join("\n");
+}
+
+function judged(quiz: QuizQuestion, reply: string, language: Language): string {
+  const right = quiz.right.test(reply.trim());
+  const verdict = language === "ja"
+    ? right ? `正解です！答えは ${quiz.answer.ja}。` : `残念、答えは ${quiz.answer.ja} でした。`
+    : right
+    ? `Correct! The answer is ${quiz.answer.en}.`
+    : `Not quite: the answer is ${quiz.answer.en}.`;
+  const next = language === "ja" ? "もう一問いきますか？" : "Want another question?";
+  return [verdict, `${FACT_LABEL[language]} ${quiz.fact[language]}`, next].join("\n");
 }

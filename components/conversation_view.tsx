@@ -73,6 +73,9 @@ export function ConversationView(
                   renderText={renderText}
                   t={t}
                 />
+                {controller.status.value === "done" && controller.stats.value && (
+                  <AnswerStatsLine stats={controller.stats.value} t={t} />
+                )}
                 {(controller.status.value === "done" || controller.status.value === "stopped") &&
                   bubble.content && (
                   <AnswerActions
@@ -109,7 +112,7 @@ export function ConversationView(
           );
         })}
       </ol>
-      {live && <BookStatus book={book} t={t} />}
+      {live && <BookStatus book={book} t={t} stats={false} />}
       <p class="sr-only announcer" aria-live="polite">
         {announcement &&
           (announcement.stopped ? t("stream.stopped") : `${speakerName}: ${announcement.text}`)}

@@ -5,9 +5,11 @@ import { type AnswerStats, ERROR_CODES } from "../lib/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
-export function StreamStatus({ controller, t, onRetry, onContinue }: {
+export function StreamStatus({ controller, t, onRetry, onContinue, stats = true }: {
   controller: StreamController;
   t: Translate;
+  /** Whether the speed line of a finished answer goes here (a chat shows it inside the bubble). */
+  stats?: boolean;
   /** What Retry does; by default the controller sends the same request again. */
   onRetry?: () => void;
   /** Goes on with an answer cut at the length limit or stopped, where there is such a way. */
@@ -42,7 +44,7 @@ export function StreamStatus({ controller, t, onRetry, onContinue }: {
           )}
         </p>
       )}
-      {status === "done" && controller.stats.value && (
+      {stats && status === "done" && controller.stats.value && (
         <AnswerStatsLine
           stats={controller.stats.value}
           t={t}
@@ -83,11 +85,12 @@ const WITHOUT_STREAMING_HELPS = (code: string) =>
   );
 
 /** A conversation's status line: Retry asks again, Continue goes on with the same answer. */
-export function BookStatus({ book, t }: { book: ConversationBook; t: Translate }) {
+export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Translate; stats?: boolean }) {
   return (
     <StreamStatus
       controller={book.controller}
       t={t}
+      stats={stats}
       onRetry={() => book.again()}
       onContinue={() => void book.continueAnswer()}
     />

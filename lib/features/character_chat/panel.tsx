@@ -137,7 +137,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
       <p class="clear-all">
         <button
           type="button"
-          class="btn btn-ghost"
+          class="btn btn-ghost btn-small"
           disabled={busy}
           onClick={() => {
             if (globalThis.confirm(t("chat.clear_all_confirm"))) void book.clear();

@@ -7,7 +7,8 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
-import { BookStatus } from "../../../components/stream_status.tsx";
+import { AnswerStatsLine, BookStatus } from "../../../components/stream_status.tsx";
+import { AnswerActions } from "../../../components/answer_actions.tsx";
 import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";
 
@@ -126,6 +127,12 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             </div>
           )
           : !diagnosisIsLive && <p class="empty">{t("monster.empty")}</p>}
+        {diagnosis && (!diagnosisIsLive || book.controller.status.value === "done") && (
+          <>
+            {!diagnosisIsLive && bubbles[1]?.stats && <AnswerStatsLine stats={bubbles[1].stats} t={t} />}
+            <AnswerActions source={diagnosis} t={t} />
+          </>
+        )}
         {diagnosisIsLive && <BookStatus book={book} t={t} />}
       </div>
       {canFollowUp && (

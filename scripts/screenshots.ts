@@ -1,0 +1,97 @@
+/**
+ * The README's screenshots, as a person sees the page: Chromium at 1366 and 390 px, English and
+ * Japanese, a chat that has answered and a story mid-stream, against the built-in demo model.
+ * `deno run -A scripts/screenshots.ts` writes them to docs/screenshots/.
+ */
+import type { Page } from "playwright-core";
+import { launchBrowser, startAppWithAssets } from "../tests/support/browser.ts";
+
+const OUT = new URL("../docs/screenshots/", import.meta.url);
+const SIZES = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
+const WORDS = {
+  en: {
+    greeting: "Good evening!",
+    question: "Do you really sleep in a coffin?",
+    name: "Mina",
+    theme: "a locked attic",
+    monster: {
+      favorite_food: "tomato soup",
+      sleep_schedule: "noon to dusk",
+      hobby: "organ music",
+      fear: "mirrors",
+    },
+  },
+  ja: {
+    greeting: "こんばんは！",
+    question: "本当に棺で眠るのですか？",
+    name: "ミナ",
+    theme: "鍵のかかった屋根裏",
+    monster: {
+      favorite_food: "トマトスープ",
+      sleep_schedule: "昼から夕方",
+      hobby: "オルガン演奏",
+      fear: "鏡",
+    },
+  },
+};
+
+async function finished(page: Page) {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll(".streaming-indicator")].every((el) => (el as HTMLElement).hidden)
+  );
+}
+
+async function send(page: Page, message: string) {
+  await page.fill("#chat-message-input", message);
+  await page.click("#chat-submit");
+  await finished(page);
+}
+
+await Deno.mkdir(OUT, { recursive: true });
+const app = await startAppWithAssets({
+  LLM_PROVIDER: "demo",
+  OPENAI_API_KEY: "",
+  DEMO_FIRST_TOKEN_MS: "400",
+  DEMO_TOKENS_PER_SECOND: "40",
+});
+const browser = await launchBrowser();
+try {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const lang of ["en", "ja"] as const) {
+      const page = await (await browser.newContext({ viewport, deviceScaleFactor: 1 })).newPage();
+      await page.goto(`${app.url}/?lang=${lang}`);
+      await page.waitForFunction(() =>
+        document.querySelector("[data-island]")?.hasAttribute("data-hydrated")
+      );
+      await page.screenshot({ path: new URL(`first-visit-${lang}-${size}.png`, OUT).pathname });
+      await send(page, WORDS[lang].greeting);
+      await send(page, WORDS[lang].question);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: new URL(`chat-done-${lang}-${size}.png`, OUT).pathname });
+
+      await page.click('[data-feature="story-generator"]');
+      await page.fill("#story-name", WORDS[lang].name);
+      await page.fill("#story-theme", WORDS[lang].theme);
+      await page.selectOption("#story-style", "gothic");
+      await page.click("#story-generator-submit");
+      await page.waitForFunction(() =>
+        (document.querySelector("#streaming-bubble")?.textContent ?? "").length > 160
+      );
+      await page.screenshot({ path: new URL(`story-streaming-${lang}-${size}.png`, OUT).pathname });
+      await finished(page);
+
+      await page.click('[data-feature="monster-diagnostic"]');
+      for (const [field, value] of Object.entries(WORDS[lang].monster)) {
+        await page.fill(`#monster-${field}`, value);
+      }
+      await page.click("#monster-diagnostic-submit");
+      await finished(page);
+      await page.screenshot({ path: new URL(`monster-done-${lang}-${size}.png`, OUT).pathname });
+      await page.context().close();
+      console.log(`${size} ${lang}: done`);
+    }
+  }
+} finally {
+  await browser.close();
+  await app.close();
+}

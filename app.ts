@@ -142,6 +142,7 @@ export function createApp(
       stopAll: stopAll ?? new AbortController().signal,
       metrics,
       keepAliveMs: config.sse.keepAliveMs,
+      flushMs: config.sse.flushMs,
       maxTokens: config.llm.maxTokens,
       bodyTimeoutMs: config.connections.bodyTimeoutMs,
       rolloutPercent: config.rollout.percent,

@@ -1,6 +1,7 @@
 /** `deno task bench`: every figure beside its baseline, measured in this one run. Reports; asserts nothing. */
 import { benchBrowser } from "./browser.ts";
 import { benchConcurrency } from "./concurrency.ts";
+import { benchCpu } from "./cpu.ts";
 import { benchLongAnswers } from "./long_answers.ts";
 import { coldStart, pageWeight } from "./page.ts";
 import { benchFirstChunk, benchRelay } from "./relay.ts";
@@ -35,18 +36,35 @@ console.log(
   } |`,
 );
 
-console.log("\n## Concurrent answers (60 chunks at 50 chunks/s each)\n");
+console.log("\n## Server CPU per answer (read from /proc/<pid>/stat: user + system, every thread)\n");
 console.log(
-  "| streams | all exact | lone p50 | p50 | p50 ÷ lone | p95 | peak RSS growth per stream | open fds before → after |",
+  "| answer | Kabotan per answer | reference per answer | Kabotan ÷ reference | Kabotan per delta | reference per delta |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-const concurrency = await benchConcurrency([100, 250, 500], 40_000);
-for (const r of concurrency.levels) {
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const row of await benchCpu()) {
   console.log(
-    `| ${r.streams} | ${r.allExact ? "yes" : "NO"} | ${ms(r.loneP50Ms)} | ${ms(r.p50Ms)} | ${
-      ratio(r.p50Ms, r.loneP50Ms)
-    } | ${ms(r.p95Ms)} | ${r.rssGrowthKiBPerStream.toFixed(0)} KiB | ${r.fdsBefore} → ${r.fdsAfter} |`,
+    `| ${row.name} (${row.deltas} deltas, ${row.answers} answers; text exact: ${
+      row.exact ? "yes" : "NO"
+    }) | ${ms(row.kabotanMs)} | ${ms(row.referenceMs)} | ${ratio(row.kabotanMs, row.referenceMs)} | ${
+      (row.kabotanMs * 1000 / row.deltas).toFixed(1)
+    } µs | ${(row.referenceMs * 1000 / row.deltas).toFixed(1)} µs |`,
   );
+}
+
+console.log("\n## Concurrent answers (60 chunks at 50 chunks/s each), Kabotan beside the reference relay\n");
+console.log(
+  "| streams | relay | all exact | lone p50 | p50 | p50 ÷ lone | p95 | peak RSS growth per stream | open fds before → after |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+const concurrency = await benchConcurrency([100, 500, 2000], 40_000);
+for (const row of concurrency.levels) {
+  for (const [relay, r] of [["Kabotan", row.kabotan], ["reference", row.reference]] as const) {
+    console.log(
+      `| ${row.streams} | ${relay} | ${r.allExact ? "yes" : "NO"} | ${ms(r.loneP50Ms)} | ${ms(r.p50Ms)} | ${
+        ratio(r.p50Ms, r.loneP50Ms)
+      } | ${ms(r.p95Ms)} | ${r.rssGrowthKiBPerStream.toFixed(0)} KiB | ${r.fdsBefore} → ${r.fdsAfter} |`,
+    );
+  }
 }
 
 const long = await benchLongAnswers(30);

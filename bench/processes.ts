@@ -28,7 +28,7 @@ export async function spawnJson(args: string[], env: Record<string, string> = {}
 export function upstreamProcess(
   chunks: number,
   delayMs = 0,
-  shape: "words" | "markdown" = "words",
+  shape: "words" | "markdown" | "burst" = "words",
 ): Promise<Proc> {
   return spawnJson(["run", "-A", "bench/upstream_server.ts", String(chunks), String(delayMs), shape]);
 }

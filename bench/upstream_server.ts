@@ -1,5 +1,9 @@
-/** The scripted fake upstream in a process of its own: `deno run -A bench/upstream_server.ts CHUNKS DELAY_MS`. */
+/**
+ * The scripted fake upstream in a process of its own:
+ * `deno run -A bench/upstream_server.ts CHUNKS DELAY_MS [words|markdown|burst]`.
+ */
 import { FakeUpstream } from "../tests/support/fake_upstream.ts";
+import { chunkFrame, DONE_FRAME } from "../lib/llm/wire.ts";
 
 const [chunks = "5000", delayMs = "0", shape = "words"] = Deno.args;
 const upstream = new FakeUpstream();
@@ -12,5 +16,13 @@ const words = Array.from(
         (i % 40 === 39 ? "\n\n" : "")
       : `w${i} `,
 );
-upstream.use({ chunks: words, delayMs: Number(delayMs) });
+if (shape === "burst") {
+  // Every delta in one write: the relay reads them all at once.
+  const identity = { id: "fake", created: 0, model: "fake" };
+  const frames = words.map((word) => chunkFrame(identity, { content: word })).join("") +
+    chunkFrame(identity, {}, "stop") + DONE_FRAME;
+  upstream.use({ frames: [frames] });
+} else {
+  upstream.use({ chunks: words, delayMs: Number(delayMs) });
+}
 console.log(JSON.stringify({ baseURL: upstream.baseURL }));

@@ -33,6 +33,11 @@ export interface Config {
   sse: {
     /** Idle time before a `: keep-alive` comment, in milliseconds. */
     keepAliveMs: number;
+    /**
+     * Deltas that arrive within this many milliseconds of the last one sent go out together, as
+     * one event (0: one event per delta as read). The first delta is never held back.
+     */
+    flushMs: number;
   };
   /** Resumable answers (lib/streams). */
   resume: {
@@ -133,7 +138,10 @@ export function loadConfig(env: Env = readEnv()): Config {
           .map((name) => [name, integer(env, name, 0, 1, 1_000_000)]),
       ),
     },
-    sse: { keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000 },
+    sse: {
+      keepAliveMs: integer(env, "STREAMING_KEEPALIVE", 15, 1, 3600) * 1000,
+      flushMs: integer(env, "STREAMING_FLUSH_MS", 40, 0, 1000),
+    },
     resume: {
       graceMs: integer(env, "STREAM_RESUME_GRACE", 30, 0, 3600) * 1000,
       pollMs: integer(env, "STREAM_POLL_MS", 100, 10, 10_000),

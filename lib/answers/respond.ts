@@ -22,6 +22,8 @@ export interface AnswerDeps {
   metrics: Metrics;
   streams: StreamHub;
   keepAliveMs: number;
+  /** Deltas within this many milliseconds of the last one sent go out together (STREAMING_FLUSH_MS). */
+  flushMs: number;
   /** Ends every running answer (shutdown), with its reason as the error readers see. */
   stopAll: AbortSignal;
   /** Length budgets set by the environment, by variable name (MAX_TOKENS_<FEATURE>). */
@@ -173,7 +175,7 @@ export async function answerAsStream(
         error: report.outcome === "error" ? failureCode(report.error) : undefined,
       },
     );
-  });
+  }, { flushMs: deps.flushMs });
   if (resumableId) {
     try {
       await deps.streams.launch(resumableId, deltas, () => stats, () => finishReason);

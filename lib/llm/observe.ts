@@ -1,4 +1,5 @@
 import type { Delta } from "./types.ts";
+import type { SourceReader } from "../sse/byte_stream.ts";
 
 export type StreamOutcome = "done" | "error" | "cancelled";
 
@@ -19,15 +20,29 @@ export interface StreamReport {
   cancelReason?: unknown;
 }
 
+type Read = ReadableStreamReadResult<Delta>;
+const DUE: unique symbol = Symbol("due");
+
+/** What reads an answer's deltas on: a stage that is a reader, without a stream of its own. */
+export type DeltaReader = SourceReader<Delta>;
+
 /**
- * Passes deltas through unchanged and reports once how the stream ended, with its text and
- * thinking. The end of the stream waits for `onEnd`, so whatever it stores is stored before the
- * reader hears that the stream is over.
+ * Reads deltas on and reports once how the stream ended, with its text and thinking. The end of
+ * the stream waits for `onEnd`, so whatever it stores is stored before the reader hears that the
+ * stream is over. It is a reader, not a stream of its own: one stage less per delta.
+ *
+ * With `flushMs`, deltas are coalesced: a delta that comes within `flushMs` of the last one passed
+ * on is held, and joined by the next ones of its kind, until one arrives after the interval (or
+ * the stream ends, or the kind changes): then they go on as one. The first delta, and any after
+ * a quiet spell, goes on at once. A timer flushes held text only when the model falls quiet, so a
+ * steady stream costs no timer wake-ups. A reader's screen needs no more than a few updates a
+ * second, and each delta passed on costs an event, a socket write and a wake-up on both sides.
  */
 export function observeDeltas(
   source: ReadableStream<Delta>,
   onEnd: (report: StreamReport) => void | Promise<void>,
-): ReadableStream<Delta> {
+  { flushMs = 0 }: { flushMs?: number } = {},
+): DeltaReader {
   const reader = source.getReader();
   const started = performance.now();
   let text = "";
@@ -35,9 +50,23 @@ export function observeDeltas(
   let firstChunkMs: number | undefined;
   let firstThoughtMs: number | undefined;
   let reported = false;
+  /** Text held back, waiting to go on with what comes next. */
+  let held: Delta | undefined;
+  /** Deltas ready to go on (two when the kind changed): the next reads return them first. */
+  const ready: Delta[] = [];
+  let lastSent = -Infinity;
+  /** A read still waiting when held text went on: the next read continues it. */
+  let pending: Promise<Read> | undefined;
+  /** Resolves when held text has waited long enough (the model fell quiet). */
+  let due: Promise<typeof DUE> | undefined;
+  let dueTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How the source ended, once it has: the reads after what is ready say so. */
+  let end: { error?: unknown } | undefined;
+
   const report = async (outcome: StreamOutcome, error?: unknown, cancelReason?: unknown): Promise<void> => {
     if (reported) return;
     reported = true;
+    clearTimeout(dueTimer);
     await onEnd({
       outcome,
       text,
@@ -50,33 +79,79 @@ export function observeDeltas(
       cancelReason,
     });
   };
-  return new ReadableStream<Delta>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          await report("done");
-          controller.close();
-          return;
+  const flush = () => {
+    if (!held) return;
+    ready.push(held);
+    held = undefined;
+    clearTimeout(dueTimer);
+    due = undefined;
+  };
+  const next = (): ReadableStreamReadResult<Delta> => {
+    lastSent = Date.now();
+    return { done: false, value: ready.shift()! };
+  };
+
+  async function read(): Promise<ReadableStreamReadResult<Delta>> {
+    if (ready.length > 0) return next();
+    if (end) {
+      if (end.error === undefined) return { done: true, value: undefined };
+      throw end.error;
+    }
+    try {
+      while (true) {
+        const reading = pending ?? reader.read();
+        pending = undefined;
+        const result = due ? await Promise.race([reading, due]) : await reading;
+        if (result === DUE) {
+          pending = reading;
+          flush();
+          return next();
         }
-        if (value.kind === "content") {
+        if (result.done) {
+          flush();
+          end = {};
+          await report("done");
+          return ready.length > 0 ? next() : { done: true, value: undefined };
+        }
+        const delta = result.value;
+        if (delta.kind === "content") {
           firstChunkMs ??= performance.now() - started;
-          text += value.text;
+          text += delta.text;
         } else {
           firstThoughtMs ??= performance.now() - started;
-          reasoning += value.text;
+          reasoning += delta.text;
         }
-        controller.enqueue(value);
-      } catch (error) {
-        await report("error", error);
-        controller.error(error);
+        // Date.now(): milliseconds are enough here, and it costs no call into the runtime.
+        const quiet = Date.now() - lastSent >= flushMs;
+        if (held && held.kind !== delta.kind) flush();
+        if (held) held.text += delta.text;
+        else if (quiet) ready.push(delta);
+        else {
+          held = { kind: delta.kind, text: delta.text };
+          // Should the model fall quiet, what is held goes on by itself a little later.
+          due = new Promise((resolve) => (dueTimer = setTimeout(() => resolve(DUE), 2 * flushMs)));
+        }
+        if (quiet) flush();
+        if (ready.length > 0) return next();
       }
-    },
+    } catch (error) {
+      // What was held goes on first; the failure is raised by the read after it.
+      flush();
+      end = { error };
+      await report("error", error);
+      if (ready.length > 0) return next();
+      throw error;
+    }
+  }
+
+  return {
+    read,
     async cancel(reason) {
+      clearTimeout(dueTimer);
       // Report first: cancelling the source settles a pending read as `done`.
       const reporting = report("cancelled", undefined, reason);
       await reader.cancel(reason);
       await reporting;
     },
-  }, { highWaterMark: 0 });
+  };
 }

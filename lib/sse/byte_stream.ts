@@ -6,6 +6,12 @@
 
 const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
 
+/** A reader of items that is not a stream's (a stage that reads on for its consumer). */
+export interface SourceReader<T> {
+  read(): Promise<ReadableStreamReadResult<T>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 export interface ByteStreamSteps<T> {
   /** The SSE text of one item (may be "" to send nothing). */
   item(item: T): string;
@@ -16,15 +22,15 @@ export interface ByteStreamSteps<T> {
 }
 
 export function sseByteStream<T>(
-  source: ReadableStream<T>,
+  source: ReadableStream<T> | SourceReader<T>,
   keepAliveMs: number,
   steps: ByteStreamSteps<T>,
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+  const reader = source instanceof ReadableStream ? source.getReader() : source;
   const encoder = new TextEncoder();
   type Outcome = { done: false; value: T } | { done: true } | { failed: unknown };
   let pending: Promise<Outcome> | undefined;
-  let lastSent = performance.now();
+  let lastSent = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let wakeIdle: (() => void) | undefined;
 
@@ -32,7 +38,7 @@ export function sseByteStream<T>(
   const arm = (ms: number) => {
     timer = setTimeout(() => {
       timer = undefined;
-      const quiet = performance.now() - lastSent;
+      const quiet = Date.now() - lastSent;
       if (quiet >= keepAliveMs) wakeIdle?.();
       else arm(keepAliveMs - quiet);
     }, ms);
@@ -53,12 +59,12 @@ export function sseByteStream<T>(
       const outcome = await Promise.race([pending, idle]);
       wakeIdle = undefined;
       if (outcome === "idle") {
-        lastSent = performance.now();
+        lastSent = Date.now();
         controller.enqueue(KEEP_ALIVE);
         return;
       }
       pending = undefined;
-      lastSent = performance.now();
+      lastSent = Date.now();
       if ("failed" in outcome) {
         stop();
         const text = steps.error?.(outcome.failed) ?? "";

@@ -1,5 +1,5 @@
 import type { AnswerStats } from "../metrics.ts";
-import { sseByteStream } from "./byte_stream.ts";
+import { type SourceReader, sseByteStream } from "./byte_stream.ts";
 import { encodeSseMessage } from "./encoder.ts";
 import type { Delta } from "../llm/types.ts";
 import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "./events.ts";
@@ -24,7 +24,7 @@ export const sseFrame = ({ id, event }: NumberedEvent): string =>
  * is read only as fast as the client takes the bytes, and cancelling cancels the source.
  */
 export function relayDeltas(
-  deltas: ReadableStream<Delta>,
+  deltas: ReadableStream<Delta> | SourceReader<Delta>,
   options: {
     keepAliveMs: number;
     firstId?: number;

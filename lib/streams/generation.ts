@@ -8,6 +8,7 @@ import type { AnswerStats } from "../metrics.ts";
 import type { Delta } from "../llm/types.ts";
 import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../sse/events.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
+import type { SourceReader } from "../sse/byte_stream.ts";
 import { readDense } from "./dense_reader.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
 
@@ -44,7 +45,7 @@ export class Generation {
   finished = false;
   #options: GenerationOptions;
   #meta: StreamMeta;
-  #source: ReadableStreamDefaultReader<Delta> | undefined;
+  #source: SourceReader<Delta> | undefined;
   #stopping = false;
   #readers = 0;
   #wake: Array<() => void> = [];
@@ -58,10 +59,10 @@ export class Generation {
   /** The lease was written with the claim. */
   #leaseRenewedAt = Date.now();
 
-  constructor(deltas: ReadableStream<Delta>, options: GenerationOptions) {
+  constructor(deltas: ReadableStream<Delta> | SourceReader<Delta>, options: GenerationOptions) {
     this.#options = options;
     this.#meta = options.meta;
-    this.#source = deltas.getReader();
+    this.#source = deltas instanceof ReadableStream ? deltas.getReader() : deltas;
     this.#timers.flush = setInterval(() => void this.#tick(), Math.min(FLUSH_MS, options.pollMs));
     void this.#pump();
   }

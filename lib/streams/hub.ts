@@ -9,6 +9,7 @@ import { ApiError } from "../http/api_error.ts";
 import { RateLimiter } from "../http/rate_limit.ts";
 import type { Delta } from "../llm/types.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
+import type { SourceReader } from "../sse/byte_stream.ts";
 import { LogFollower } from "./follower.ts";
 import { Generation } from "./generation.ts";
 import type { ActiveStream, StreamLog, StreamMeta } from "./stream_log.ts";
@@ -50,7 +51,7 @@ export class StreamHub {
   /** Starts generating a claimed answer; it runs until done, stopped, or nobody reads it. */
   async launch(
     id: string,
-    deltas: ReadableStream<Delta>,
+    deltas: ReadableStream<Delta> | SourceReader<Delta>,
     stats?: () => AnswerStats | undefined,
     finishReason?: () => string | undefined,
   ): Promise<void> {

@@ -290,3 +290,28 @@ async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+Deno.test("deltas within STREAMING_FLUSH_MS go out as one event; the first is never held back", async () => {
+  const words = Array.from({ length: 60 }, (_, i) => `w${i} `);
+  for (const flush of [0, 40]) {
+    await withApp({ STREAMING_FLUSH_MS: String(flush) }, async (app, upstream) => {
+      upstream.use({ chunks: words, delayMs: 5, firstDelayMs: 100 });
+      const started = performance.now();
+      let firstAt = 0;
+      const result = await readSse(await fetch(streamUrl(app)), (event) => {
+        if (event.payload.type === "content" && !firstAt) firstAt = performance.now() - started;
+      });
+      equal(result.text, words.join(""), `flush ${flush}: every word, in order`);
+      deepEqual(result.events.map((e) => Number(e.id)), result.events.map((_, i) => i + 1));
+      const contents = result.events.filter((e) => e.payload.type === "content");
+      ok(firstAt < 100 + 60, `flush ${flush}: the first word came ${firstAt.toFixed(0)} ms after asking`);
+      if (flush === 0) equal(contents.length, words.length, "one event per delta");
+      else {
+        equal((contents[0].payload as { chunk: string }).chunk, "w0 ", "the first delta alone, at once");
+        // 60 deltas 5 ms apart over ~300 ms: about one event per 40 ms.
+        ok(contents.length <= 14, `${contents.length} events for ${words.length} deltas`);
+        ok(contents.length >= 4, `${contents.length} events: the answer still flows while it is written`);
+      }
+    });
+  }
+});

@@ -1,0 +1,157 @@
+/**
+ * Server CPU per answer, read from the kernel (/proc/<pid>/stat: user + system time of every
+ * thread), for Kabotan and the reference relay side by side, fed by the same scripted upstream:
+ * a paced chat answer (deltas 10 ms apart, as a model writes them) asked with a session, the same
+ * answer resumable (with a request_id), and a burst (every delta in one network read).
+ */
+import { CookieJar } from "../tests/support/cookie_jar.ts";
+import { kabotanProcess, referenceProcess, upstreamProcess } from "./processes.ts";
+import { median, relayText, timeStream } from "./relay.ts";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const ROUNDS = 5;
+
+/** CPU time of a process so far, in milliseconds (all its threads, user and system). */
+export function cpuMs(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after the command name (which may hold spaces) start at ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+export interface CpuRow {
+  name: string;
+  deltas: number;
+  answers: number;
+  kabotanMs: number;
+  referenceMs: number;
+  /** Kabotan's exact text in every answer. */
+  exact: boolean;
+}
+
+/** Runs `answers` answers, `parallel` at a time, and returns the CPU the process spent per answer. */
+async function perAnswer(
+  pid: number,
+  answers: number,
+  parallel: number,
+  ask: () => Promise<number>,
+  expected: number,
+) {
+  let exact = true;
+  const before = cpuMs(pid);
+  for (let done = 0; done < answers; done += parallel) {
+    const lengths = await Promise.all(Array.from({ length: Math.min(parallel, answers - done) }, ask));
+    exact &&= lengths.every((length) => length === expected);
+  }
+  return { ms: (cpuMs(pid) - before) / answers, exact };
+}
+
+export async function compare(
+  name: string,
+  deltas: number,
+  delayMs: number,
+  shape: "words" | "burst",
+  { answers, parallel, resumable = false, env = {} }: {
+    answers: number;
+    parallel: number;
+    resumable?: boolean;
+    env?: Record<string, string>;
+  },
+): Promise<CpuRow> {
+  const upstream = await upstreamProcess(deltas, delayMs, shape);
+  const baseURL = String(upstream.info.baseURL);
+  const kabotan = await kabotanProcess(baseURL, env);
+  const reference = await referenceProcess(baseURL);
+  const expected = Array.from({ length: deltas }, (_, i) => `w${i} `).join("").length;
+  try {
+    // One session for every Kabotan answer, as a person's browser has: its history is written.
+    const jar = new CookieJar(fetch);
+    await jar.fetch(`${kabotan.url}/`).then((r) => r.body?.cancel());
+    const askKabotan = async () => {
+      const started = await jar.post(`${kabotan.url}/api/character-chat-stream`, {
+        character: "dracula",
+        message: "hi",
+        ...(resumable ? { request_id: crypto.randomUUID() } : {}),
+      });
+      let length = 0;
+      const reader = started.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      for (const block of text.split("\n\n")) {
+        const data = block.split("\n").find((line) => line.startsWith("data: "));
+        if (data) length += relayText(data.slice(6)).length;
+      }
+      return length;
+    };
+    const askReference = async () =>
+      (await timeStream(`http://127.0.0.1:${reference.info.port}/stream?message=hi`, {}, relayText)).length;
+    // Warm both up (JIT, connection pools), then measure in alternating rounds (the machine's
+    // load drifts: each round puts both relays under the same), and take the median round.
+    const kabotanPid = kabotan.info.pid as number;
+    const referencePid = reference.info.pid as number;
+    await perAnswer(kabotanPid, parallel * 2, parallel, askKabotan, expected);
+    await perAnswer(referencePid, parallel * 2, parallel, askReference, expected);
+    const rounds = { kabotan: [] as number[], reference: [] as number[] };
+    let exact = true;
+    for (let round = 0; round < ROUNDS; round++) {
+      const k = await perAnswer(kabotanPid, answers, parallel, askKabotan, expected);
+      const r = await perAnswer(referencePid, answers, parallel, askReference, expected);
+      rounds.kabotan.push(k.ms);
+      rounds.reference.push(r.ms);
+      exact &&= k.exact;
+    }
+    const k = { ms: median(rounds.kabotan) };
+    const r = { ms: median(rounds.reference) };
+    return { name, deltas, answers: answers * ROUNDS, kabotanMs: k.ms, referenceMs: r.ms, exact };
+  } finally {
+    await kabotan.stop();
+    await reference.stop();
+    await upstream.stop();
+  }
+}
+
+export async function benchCpu(env: Record<string, string> = {}): Promise<CpuRow[]> {
+  return [
+    await compare("paced chat answer, with a session", 128, 10, "words", { answers: 24, parallel: 8, env }),
+    await compare("the same, resumable (request_id)", 128, 10, "words", {
+      answers: 24,
+      parallel: 8,
+      resumable: true,
+      env,
+    }),
+    await compare("burst: every delta in one network read", 5200, 0, "burst", {
+      answers: 24,
+      parallel: 4,
+      env,
+    }),
+  ];
+}
+
+if (import.meta.main) {
+  // `deno run -A bench/cpu.ts [paced] [NAME=value…]`: the environment is Kabotan's; "paced" runs the first row only.
+  const env = Object.fromEntries(
+    Deno.args.filter((arg) => arg.includes("=")).map((arg) => arg.split("=", 2)),
+  );
+  const rows = Deno.args.includes("paced")
+    ? [
+      await compare("paced chat answer, with a session", 128, 10, "words", { answers: 24, parallel: 8, env }),
+    ]
+    : await benchCpu(env);
+  for (const row of rows) {
+    console.log(
+      `${row.name}: Kabotan ${row.kabotanMs.toFixed(1)} ms, reference ${
+        row.referenceMs.toFixed(1)
+      } ms per answer ` +
+        `(${(row.kabotanMs / row.referenceMs).toFixed(2)}×); per delta ${
+          (row.kabotanMs * 1000 / row.deltas).toFixed(1)
+        } µs vs ` +
+        `${(row.referenceMs * 1000 / row.deltas).toFixed(1)} µs; exact ${row.exact}`,
+    );
+  }
+}

@@ -62,16 +62,17 @@ export async function openTurn(
   if (turn.needsEarlierAnswer && context.length === 0) {
     throw new ApiError(400, turn.needsEarlierAnswer.error, { field: turn.needsEarlierAnswer.field });
   }
-  if (session) {
-    if (retried > 0) await history.dropLast(session, turn.conversationKey, retried);
-    if (!turn.continues) await history.clear(session, turn.conversationKey);
-    await history.append(session, turn.conversationKey, { role: "user", content: turn.user, lang: language });
-  }
+  // The user's turn is written while the model is asked (not before: that would delay the first
+  // word by the KV round trips); the answer is written only once it is.
+  const userTurnStored = session ? storeUserTurn(history, session, turn, retried, language) : undefined;
+  // Raised when the answer is saved, so an answer never goes in without its question.
+  userTurnStored?.catch(() => {});
   return {
     context,
     user: turn.user,
     async saveAnswer(content, incomplete, reasoning, outcome = {}) {
       if (!session || (!content && !outcome.error)) return;
+      await userTurnStored;
       await history.append(session, turn.conversationKey, {
         role: "assistant",
         content,
@@ -83,6 +84,18 @@ export async function openTurn(
       });
     },
   };
+}
+
+async function storeUserTurn(
+  history: HistoryStore,
+  session: string,
+  turn: PreparedRequest,
+  retried: number,
+  language: Language,
+): Promise<void> {
+  if (retried > 0) await history.dropLast(session, turn.conversationKey, retried);
+  if (!turn.continues) await history.clear(session, turn.conversationKey);
+  await history.append(session, turn.conversationKey, { role: "user", content: turn.user, lang: language });
 }
 
 /**

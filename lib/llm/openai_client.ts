@@ -183,11 +183,14 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       controller.close();
     }
 
+    // The request goes out at once, while the caller sets up its response, not at the first read.
+    const opening = openBody();
+    opening.catch(() => {}); // raised by the first read
     return new ReadableStream<Delta>({
       async pull(controller) {
         try {
           if (failure) throw failure;
-          body ??= watchedReads(await openBody(), options.idleTimeoutMs, abort.signal);
+          body ??= watchedReads(await opening, options.idleTimeoutMs, abort.signal);
           while (true) {
             const { done, value } = await body.read();
             if (done) {

@@ -27,6 +27,11 @@ export interface CpuRow {
   answers: number;
   kabotanMs: number;
   referenceMs: number;
+  /**
+   * The floor under any relay on this runtime: this process only reading the same answer from the
+   * upstream with fetch (every chunk, as it comes) and relaying nothing.
+   */
+  readOnlyMs: number;
   /** Kabotan's exact text in every answer. */
   exact: boolean;
 }
@@ -108,7 +113,29 @@ export async function compare(
     }
     const k = { ms: median(rounds.kabotan) };
     const r = { ms: median(rounds.reference) };
-    return { name, deltas, answers: answers * ROUNDS, kabotanMs: k.ms, referenceMs: r.ms, exact };
+    const readOnly: number[] = [];
+    const readDirectly = async () => {
+      const response = await fetch(`${baseURL}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      });
+      const reader = response.body!.getReader();
+      while (!(await reader.read()).done);
+      return expected;
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      readOnly.push((await perAnswer(Deno.pid, answers, parallel, readDirectly, expected)).ms);
+    }
+    return {
+      name,
+      deltas,
+      answers: answers * ROUNDS,
+      kabotanMs: k.ms,
+      referenceMs: r.ms,
+      readOnlyMs: median(readOnly),
+      exact,
+    };
   } finally {
     await kabotan.stop();
     await reference.stop();
@@ -151,7 +178,9 @@ if (import.meta.main) {
         `(${(row.kabotanMs / row.referenceMs).toFixed(2)}×); per delta ${
           (row.kabotanMs * 1000 / row.deltas).toFixed(1)
         } µs vs ` +
-        `${(row.referenceMs * 1000 / row.deltas).toFixed(1)} µs; exact ${row.exact}`,
+        `${(row.referenceMs * 1000 / row.deltas).toFixed(1)} µs; exact ${row.exact}; reading alone ${
+          row.readOnlyMs.toFixed(1)
+        } ms`,
     );
   }
 }

@@ -104,10 +104,12 @@ export async function benchRelay({ chunks = 5000, rounds = 9 } = {}): Promise<Re
 }
 
 /** Time to first chunk of a short answer, p50 over many requests, the three paths in turn. */
-export async function benchFirstChunk({ requests = 60 } = {}) {
+export async function benchFirstChunk(
+  { requests = 60, env = {} }: { requests?: number; env?: Record<string, string> } = {},
+) {
   const upstream = await upstreamProcess(2);
   const baseURL = String(upstream.info.baseURL);
-  const kabotan = await kabotanProcess(baseURL);
+  const kabotan = await kabotanProcess(baseURL, env);
   const reference = await referenceProcess(baseURL);
   const first = { direct: [] as number[], kabotan: [] as number[], reference: [] as number[] };
   try {

@@ -23,6 +23,46 @@ export interface StreamReport {
 type Read = ReadableStreamReadResult<Delta>;
 const DUE: unique symbol = Symbol("due");
 
+/**
+ * One clock for the held text of every answer in the process: a timer per answer would wake the
+ * process once per answer per interval even when the text went on with the next delta (a cleared
+ * timer still ends the event loop's wait). This one ticks only while some text is held, once per
+ * interval for all of them, and wakes the answers whose text has waited long enough.
+ */
+class FlushClock {
+  readonly #waiting = new Map<() => void, number>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Calls `wake` at the first tick at or after `dueAt` (Date.now() time); returns a cancel. */
+  wait(dueAt: number, wake: () => void): () => void {
+    this.#waiting.set(wake, dueAt);
+    this.#timer ??= setInterval(() => this.#tick(), this.intervalMs);
+    return () => this.#forget(wake);
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    for (const [wake, dueAt] of this.#waiting) {
+      if (dueAt > now) continue;
+      this.#forget(wake);
+      wake();
+    }
+  }
+
+  #forget(wake: () => void): void {
+    this.#waiting.delete(wake);
+    if (this.#waiting.size === 0 && this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+}
+
+const clocks = new Map<number, FlushClock>();
+const clockFor = (ms: number) => clocks.get(ms) ?? clocks.set(ms, new FlushClock(ms)).get(ms)!;
+
 /** What reads an answer's deltas on: a stage that is a reader, without a stream of its own. */
 export type DeltaReader = SourceReader<Delta>;
 
@@ -59,14 +99,14 @@ export function observeDeltas(
   let pending: Promise<Read> | undefined;
   /** Resolves when held text has waited long enough (the model fell quiet). */
   let due: Promise<typeof DUE> | undefined;
-  let dueTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopWaiting: (() => void) | undefined;
   /** How the source ended, once it has: the reads after what is ready say so. */
   let end: { error?: unknown } | undefined;
 
   const report = async (outcome: StreamOutcome, error?: unknown, cancelReason?: unknown): Promise<void> => {
     if (reported) return;
     reported = true;
-    clearTimeout(dueTimer);
+    stopWaiting?.();
     await onEnd({
       outcome,
       text,
@@ -83,7 +123,7 @@ export function observeDeltas(
     if (!held) return;
     ready.push(held);
     held = undefined;
-    clearTimeout(dueTimer);
+    stopWaiting?.();
     due = undefined;
   };
   const next = (): ReadableStreamReadResult<Delta> => {
@@ -129,7 +169,9 @@ export function observeDeltas(
         else {
           held = { kind: delta.kind, text: delta.text };
           // Should the model fall quiet, what is held goes on by itself a little later.
-          due = new Promise((resolve) => (dueTimer = setTimeout(() => resolve(DUE), 2 * flushMs)));
+          due = new Promise((resolve) => {
+            stopWaiting = clockFor(flushMs).wait(Date.now() + flushMs, () => resolve(DUE));
+          });
         }
         if (quiet) flush();
         if (ready.length > 0) return next();
@@ -147,7 +189,7 @@ export function observeDeltas(
   return {
     read,
     async cancel(reason) {
-      clearTimeout(dueTimer);
+      stopWaiting?.();
       // Report first: cancelling the source settles a pending read as `done`.
       const reporting = report("cancelled", undefined, reason);
       await reader.cancel(reason);

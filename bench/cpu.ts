@@ -5,21 +5,11 @@
  * answer resumable (with a request_id), and a burst (every delta in one network read).
  */
 import { CookieJar } from "../tests/support/cookie_jar.ts";
-import { kabotanProcess, referenceProcess, upstreamProcess } from "./processes.ts";
+import { cpuMs } from "./cpu_time.ts";
+import { kabotanProcess, referenceProcess, spawnJson, upstreamProcess } from "./processes.ts";
 import { median, relayText, timeStream } from "./relay.ts";
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const ROUNDS = 5;
-
-/** CPU time of a process so far, in milliseconds (all its threads, user and system). */
-export function cpuMs(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  // Fields after the command name (which may hold spaces) start at ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
-}
 
 export interface CpuRow {
   name: string;
@@ -32,6 +22,8 @@ export interface CpuRow {
    * upstream with fetch (every chunk, as it comes) and relaying nothing.
    */
   readOnlyMs: number;
+  /** Kabotan's relay pipeline alone behind a bare Deno.serve (bench/pipeline_server.ts). */
+  pipelineMs: number;
   /** Kabotan's exact text in every answer. */
   exact: boolean;
 }
@@ -69,6 +61,7 @@ export async function compare(
   const baseURL = String(upstream.info.baseURL);
   const kabotan = await kabotanProcess(baseURL, env);
   const reference = await referenceProcess(baseURL);
+  const pipeline = await spawnJson(["run", "-A", "bench/pipeline_server.ts", baseURL]);
   const expected = Array.from({ length: deltas }, (_, i) => `w${i} `).join("").length;
   try {
     // One session for every Kabotan answer, as a person's browser has: its history is written.
@@ -96,49 +89,49 @@ export async function compare(
     };
     const askReference = async () =>
       (await timeStream(`http://127.0.0.1:${reference.info.port}/stream?message=hi`, {}, relayText)).length;
+    const askPipeline = async () =>
+      (await timeStream(`http://127.0.0.1:${pipeline.info.port}/`, {}, relayText)).length;
     // Warm both up (JIT, connection pools), then measure in alternating rounds (the machine's
     // load drifts: each round puts both relays under the same), and take the median round.
     const kabotanPid = kabotan.info.pid as number;
     const referencePid = reference.info.pid as number;
     await perAnswer(kabotanPid, parallel * 2, parallel, askKabotan, expected);
     await perAnswer(referencePid, parallel * 2, parallel, askReference, expected);
-    const rounds = { kabotan: [] as number[], reference: [] as number[] };
+    const rounds = { kabotan: [] as number[], reference: [] as number[], pipeline: [] as number[] };
+    await perAnswer(pipeline.info.pid as number, parallel * 2, parallel, askPipeline, expected);
     let exact = true;
     for (let round = 0; round < ROUNDS; round++) {
       const k = await perAnswer(kabotanPid, answers, parallel, askKabotan, expected);
       const r = await perAnswer(referencePid, answers, parallel, askReference, expected);
       rounds.kabotan.push(k.ms);
       rounds.reference.push(r.ms);
+      rounds.pipeline.push(
+        (await perAnswer(pipeline.info.pid as number, answers, parallel, askPipeline, expected)).ms,
+      );
       exact &&= k.exact;
     }
     const k = { ms: median(rounds.kabotan) };
     const r = { ms: median(rounds.reference) };
-    const readOnly: number[] = [];
-    const readDirectly = async () => {
-      const response = await fetch(`${baseURL}/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: "hi" }] }),
-      });
-      const reader = response.body!.getReader();
-      while (!(await reader.read()).done);
-      return expected;
-    };
-    for (let round = 0; round < ROUNDS; round++) {
-      readOnly.push((await perAnswer(Deno.pid, answers, parallel, readDirectly, expected)).ms);
-    }
+    // The floor: a process of its own that only reads the same answers from the upstream.
+    const floor = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "bench/read_only.ts", baseURL, String(answers), String(parallel), String(ROUNDS)],
+      stderr: "inherit",
+    }).output();
+    const readOnlyMs = JSON.parse(new TextDecoder().decode(floor.stdout)).ms as number;
     return {
       name,
       deltas,
       answers: answers * ROUNDS,
       kabotanMs: k.ms,
       referenceMs: r.ms,
-      readOnlyMs: median(readOnly),
+      readOnlyMs,
+      pipelineMs: median(rounds.pipeline),
       exact,
     };
   } finally {
     await kabotan.stop();
     await reference.stop();
+    await pipeline.stop();
     await upstream.stop();
   }
 }
@@ -180,7 +173,7 @@ if (import.meta.main) {
         } µs vs ` +
         `${(row.referenceMs * 1000 / row.deltas).toFixed(1)} µs; exact ${row.exact}; reading alone ${
           row.readOnlyMs.toFixed(1)
-        } ms`,
+        } ms; the pipeline alone ${row.pipelineMs.toFixed(1)} ms`,
     );
   }
 }

@@ -38,9 +38,9 @@ console.log(
 
 console.log("\n## Server CPU per answer (read from /proc/<pid>/stat: user + system, every thread)\n");
 console.log(
-  "| answer | Kabotan per answer | reference per answer | Kabotan ÷ reference | Kabotan per delta | reference per delta | reading the upstream alone (floor) |",
+  "| answer | Kabotan per answer | reference per answer | Kabotan ÷ reference | Kabotan per delta | reference per delta | reading the upstream alone (floor) | Kabotan's pipeline alone, bare Deno.serve |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const row of await benchCpu()) {
   console.log(
     `| ${row.name} (${row.deltas} deltas, ${row.answers} answers; text exact: ${
@@ -49,7 +49,7 @@ for (const row of await benchCpu()) {
       (row.kabotanMs * 1000 / row.deltas).toFixed(1)
     } µs | ${(row.referenceMs * 1000 / row.deltas).toFixed(1)} µs | ${ms(row.readOnlyMs)} (${
       ratio(row.readOnlyMs, row.referenceMs)
-    } of the reference) |`,
+    } of the reference) | ${ms(row.pipelineMs)} (${ratio(row.pipelineMs, row.referenceMs)}) |`,
   );
 }
 

@@ -6,8 +6,8 @@ import { AnswerStatsLine, BookStatus, failureText } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
-/** Asks a conversation's question again: Retry after a failure, or Regenerate (replacing the answer). */
-export type Resend = (question: string, options: { regenerate?: boolean }) => void;
+/** The request body that asks a conversation's question (for Retry, Regenerate and Continue). */
+export type BodyFor = (question: string) => Record<string, unknown>;
 
 interface Props {
   book: ConversationBook;
@@ -20,8 +20,8 @@ interface Props {
   speakerName: string;
   /** How an answer's text is shown; sanitised markdown by default. */
   renderText?: (text: string) => ComponentChildren;
-  /** Sends a question of this conversation again; without it there is no Retry or Regenerate for stored turns. */
-  resend?: Resend;
+  /** The body that asks a question of this conversation; without it, stored turns offer no Retry, Regenerate or Continue. */
+  bodyFor?: BodyFor;
   /** Messages to leave out at the start (shown elsewhere, like a diagnosis card). */
   skip?: number;
   empty?: string;
@@ -40,12 +40,17 @@ export function ConversationView(
     speaker,
     speakerName,
     renderText = markdown,
-    resend,
+    bodyFor,
     skip = 0,
     empty,
     id,
   }: Props,
 ) {
+  const resend = bodyFor &&
+    ((question: string, options: { regenerate?: boolean; continue?: boolean }) =>
+      void (options.continue
+        ? book.continueStored(conversation, bodyFor(question))
+        : book.ask(conversation, question, bodyFor(question), options)));
   const all = book.bubbles(conversation);
   const bubbles = all.slice(skip);
   const live = bubbles.at(-1)?.live === true;
@@ -108,6 +113,10 @@ export function ConversationView(
                   question !== undefined
                 ? () => resend(question, { regenerate: true })
                 : undefined}
+              continueAnswer={isLast && resend && bubble.role === "assistant" && bubble.incomplete &&
+                  !bubble.error && bubble.content && question !== undefined
+                ? () => resend(question, { continue: true })
+                : undefined}
             />
           );
         })}
@@ -154,17 +163,20 @@ interface BubbleProps {
   retry?: () => void;
   /** Asks for a new answer in place of this one (the last answer). */
   regenerate?: () => void;
+  /** Goes on with this answer where it stopped (the last answer, cut short). */
+  continueAnswer?: () => void;
 }
 
 /** A finished bubble: renders once, and again only when it, the language or its actions change. */
 class SettledBubble extends Component<BubbleProps> {
   override shouldComponentUpdate(next: BubbleProps): boolean {
     return next.bubble !== this.props.bubble || next.t !== this.props.t ||
-      !next.retry !== !this.props.retry || !next.regenerate !== !this.props.regenerate;
+      !next.retry !== !this.props.retry || !next.regenerate !== !this.props.regenerate ||
+      !next.continueAnswer !== !this.props.continueAnswer;
   }
 
   override render() {
-    const { bubble, speaker, t, renderText, retry, regenerate } = this.props;
+    const { bubble, speaker, t, renderText, retry, regenerate, continueAnswer } = this.props;
     const answer = bubble.role === "assistant";
     const unanswered = bubble.role === "user" && retry;
     return (
@@ -174,7 +186,16 @@ class SettledBubble extends Component<BubbleProps> {
         {(bubble.content || !answer) && (
           <div class="text">{answer ? renderText(bubble.content) : bubble.content}</div>
         )}
-        {answer && bubble.incomplete && !bubble.error && <span class="note">{t("stream.incomplete")}</span>}
+        {answer && bubble.incomplete && !bubble.error && (
+          <p class="note">
+            {t("stream.incomplete")}
+            {continueAnswer && (
+              <button type="button" class="btn btn-ghost btn-small btn-continue" onClick={continueAnswer}>
+                {t("stream.continue")}
+              </button>
+            )}
+          </p>
+        )}
         {answer && bubble.stats && <AnswerStatsLine stats={bubble.stats} t={t} />}
         {answer && bubble.content && !bubble.error && (
           <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t} />

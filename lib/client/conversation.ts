@@ -168,6 +168,20 @@ export class ConversationBook {
     return this.#announce(this.controller.run(this.feature, regenerate ? { ...body, regenerate } : body));
   }
 
+  /**
+   * Goes on with a stored answer that was cut short (stopped before a reload): it becomes the live
+   * answer again and grows from its text; the server adds the new text to the stored one.
+   */
+  continueStored(key: string, body: Record<string, unknown>): Promise<StreamStatus> {
+    this.settle();
+    const bubbles = this.bubbles(key);
+    const last = bubbles.at(-1);
+    if (last?.role !== "assistant" || !last.content) return Promise.resolve(this.controller.status.value);
+    this.conversations.value = { ...this.conversations.value, [key]: bubbles.slice(0, -1) };
+    this.#startLive(key, last.content, last.lang);
+    return this.#announce(this.controller.run(this.feature, { ...body, continue: true }));
+  }
+
   /** Shows an answer still being generated (started before a reload) as this conversation's live one. */
   resume(key: string, requestId: string): Promise<StreamStatus> {
     this.settle();

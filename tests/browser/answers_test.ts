@@ -193,3 +193,39 @@ browserTest("each message keeps the language it was written in, and Stop is anno
     ok(await page.locator(".btn-continue").isVisible(), "Continue is offered after Stop");
   });
 });
+
+browserTest("an answer stopped before a reload can still be continued after it", async () => {
+  await withBrowser(async (browser, app, upstream) => {
+    upstream.use({ chunks: Array.from({ length: 60 }, (_, i) => `p${i} `), delayMs: 40 });
+    const page = await openApp(browser, app.url);
+    await send(page, "Go on and on");
+    await page.waitForFunction(() =>
+      (document.querySelector("#streaming-bubble")?.textContent ?? "").length > 12
+    );
+    await page.click(".btn-stop");
+    await page.waitForSelector("#panel-character-chat .btn-continue");
+    await page.waitForTimeout(200); // the stopped answer is stored
+    await page.reload();
+    const bubble = "#panel-character-chat .bubble.assistant .text";
+    await page.waitForSelector("#panel-character-chat .bubble.assistant .btn-continue");
+    const partial = (await page.textContent(bubble))!;
+    upstream.use({ chunks: ["and ", "the end."] });
+    await page.click("#panel-character-chat .btn-continue");
+    await page.waitForFunction(
+      (text) => document.querySelector("#streaming-bubble")?.textContent === text,
+      `${partial} and the end.`.replace("  ", " "),
+    ).catch(async () => {
+      throw new Error(`bubble: ${await page.textContent("#streaming-bubble")} (partial ${partial})`);
+    });
+    await finished(page);
+    match(
+      upstream.requests.at(-1)!.body.messages!.at(-1)!.content,
+      /Continue/,
+      "the model is asked to go on",
+    );
+    await page.reload();
+    await page.waitForSelector(bubble);
+    match((await page.textContent(bubble))!, /and the end\.$/);
+    equal(await page.locator("#panel-character-chat .btn-continue").count(), 0, "finished now");
+  });
+});

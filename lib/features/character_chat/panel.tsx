@@ -93,8 +93,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
         selected={selected}
         empty={t("chat.empty", { name: name(character.value) })}
         speakerName={name(character.value)}
-        resend={(message, options) =>
-          void book.ask(conversation, message, { language, character: character.value, message }, options)}
+        bodyFor={(message) => ({ language, character: character.value, message })}
         speaker={(role) =>
           role === "user" ? t("chat.you") : (
             <>

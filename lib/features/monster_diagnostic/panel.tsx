@@ -145,8 +145,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             skip={2}
             speaker={(role) => (role === "user" ? t("chat.you") : `🔮 ${t("monster.diagnostician")}`)}
             speakerName={t("monster.diagnostician")}
-            resend={(text, options) =>
-              void book.ask(CONVERSATION, text, { language, question: text }, options)}
+            bodyFor={(text) => ({ language, question: text })}
           />
           <form id="monster-diagnostic-follow-up" class="composer" onSubmit={followUp} noValidate>
             <label class="field grow">

@@ -53,7 +53,7 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
         empty={t("trivia.empty")}
         speaker={(role) => (role === "user" ? t("chat.you") : `🦉 ${t("trivia.bot_name")}`)}
         speakerName={t("trivia.bot_name")}
-        resend={(question, options) => void book.ask(CONVERSATION, question, { language, question }, options)}
+        bodyFor={(question) => ({ language, question })}
         renderText={(text) => <FactText text={text} />}
       />
       <form id="trivia-bot-form" class="composer" onSubmit={submit} noValidate>

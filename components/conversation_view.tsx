@@ -2,7 +2,7 @@ import { Component, type ComponentChildren } from "preact";
 import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
 import { AnswerActions } from "./answer_actions.tsx";
 import { Markdown } from "./markdown.tsx";
-import { AnswerStatsLine, BookStatus, failureText } from "./stream_status.tsx";
+import { Announcer, AnswerStatsLine, BookStatus, failureText } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
@@ -46,8 +46,8 @@ export function ConversationView(
     id,
   }: Props,
 ) {
-  const resend = bodyFor &&
-    ((question: string, options: { regenerate?: boolean; continue?: boolean }) =>
+  const resend: Resend | undefined = bodyFor &&
+    ((question, options) =>
       void (options.continue
         ? book.continueStored(conversation, bodyFor(question))
         : book.ask(conversation, question, bodyFor(question), options)));
@@ -58,7 +58,6 @@ export function ConversationView(
   const last = all.length - 1;
   const questionBefore = (index: number) =>
     all[index - 1]?.role === "user" ? all[index - 1].content : undefined;
-  const announcement = book.announcement.value;
   return (
     <>
       <ol id={id} class="conversation">
@@ -94,7 +93,6 @@ export function ConversationView(
               </li>
             );
           }
-          const isLast = index === last;
           return (
             <SettledBubble
               key={bubble.id}
@@ -102,32 +100,39 @@ export function ConversationView(
               speaker={speaker(bubble.role)}
               t={t}
               renderText={renderText}
-              retry={isLast && resend
-                ? bubble.role === "user"
-                  ? book.resuming.has(conversation) ? undefined : () => resend(bubble.content, {})
-                  : question !== undefined && bubble.error
-                  ? () => resend(question, {})
-                  : undefined
-                : undefined}
-              regenerate={isLast && resend && bubble.role === "assistant" && !bubble.error &&
-                  question !== undefined
-                ? () => resend(question, { regenerate: true })
-                : undefined}
-              continueAnswer={isLast && resend && bubble.role === "assistant" && bubble.incomplete &&
-                  !bubble.error && bubble.content && question !== undefined
-                ? () => resend(question, { continue: true })
-                : undefined}
+              {...(index === last && resend
+                ? lastTurnActions(bubble, question, resend, book.resuming.has(conversation))
+                : {})}
             />
           );
         })}
       </ol>
       {live && <BookStatus book={book} t={t} stats={false} />}
-      <p class="sr-only announcer" aria-live="polite">
-        {announcement &&
-          (announcement.stopped ? t("stream.stopped") : `${speakerName}: ${announcement.text}`)}
-      </p>
+      <Announcer book={book} speakerName={speakerName} t={t} />
     </>
   );
+}
+
+type Resend = (question: string, options: { regenerate?: boolean; continue?: boolean }) => void;
+
+/**
+ * What the conversation's last stored turn offers: Retry for a question with no answer (unless its
+ * answer is being resumed) or a failed one; otherwise Regenerate, and Continue for an answer cut short.
+ */
+function lastTurnActions(
+  bubble: Bubble,
+  question: string | undefined,
+  resend: Resend,
+  resuming: boolean,
+): Pick<BubbleProps, "retry" | "regenerate" | "continueAnswer"> {
+  if (bubble.role === "user") return resuming ? {} : { retry: () => resend(bubble.content, {}) };
+  if (question === undefined) return {};
+  const ask = (options: { regenerate?: boolean; continue?: boolean }) => () => resend(question, options);
+  if (bubble.error) return { retry: ask({}) };
+  return {
+    regenerate: ask({ regenerate: true }),
+    continueAnswer: bubble.incomplete && bubble.content ? ask({ continue: true }) : undefined,
+  };
 }
 
 /** The live answer's text: the only part of the conversation that re-renders as it grows. */

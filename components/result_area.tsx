@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { ConversationBook } from "../lib/client/conversation.ts";
 import { AnswerActions } from "./answer_actions.tsx";
-import { AnswerStatsLine, BookStatus } from "./stream_status.tsx";
+import { Announcer, AnswerStatsLine, BookStatus } from "./stream_status.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
@@ -27,7 +27,6 @@ export function ResultArea({ book, conversation, id, selected, empty, speakerNam
   const text = answer?.content ?? "";
   const finished = text !== "" && (!live || controller.status.value === "done" ||
     controller.status.value === "stopped");
-  const announcement = book.announcement.value;
   return (
     <div
       id={id}
@@ -47,10 +46,7 @@ export function ResultArea({ book, conversation, id, selected, empty, speakerNam
       {stored?.stats && <AnswerStatsLine stats={stored.stats} t={t} />}
       {finished && <AnswerActions source={text} t={t} />}
       {live && <BookStatus book={book} t={t} />}
-      <p class="sr-only announcer" aria-live="polite">
-        {announcement &&
-          (announcement.stopped ? t("stream.stopped") : `${speakerName}: ${announcement.text}`)}
-      </p>
+      <Announcer book={book} speakerName={speakerName} t={t} />
     </div>
   );
 }

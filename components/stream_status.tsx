@@ -126,3 +126,20 @@ export function failureText(
   if (KNOWN_CODES.has(failure.code)) return t(`error.${failure.code}` as MessageKey);
   return t("error.unknown");
 }
+
+/**
+ * The polite live region of a conversation: its last finished answer once, with who wrote it, or
+ * that it was stopped. Never token by token.
+ */
+export function Announcer({ book, speakerName, t }: {
+  book: ConversationBook;
+  speakerName: string;
+  t: Translate;
+}) {
+  const said = book.announcement.value;
+  return (
+    <p class="sr-only announcer" aria-live="polite">
+      {said && (said.stopped ? t("stream.stopped") : `${speakerName}: ${said.text}`)}
+    </p>
+  );
+}

@@ -37,9 +37,8 @@ export function fill(template: string, values: Record<string, string>): string {
 }
 
 export function quoteOf(text: string, language: Language): string {
-  const short = text.trim().replace(/\s+/g, " ").slice(0, 60);
-  if (!short) return language === "ja" ? "この夜" : "this night";
-  return language === "ja" ? `「${short}」` : `"${short}"`;
+  if (!text.trim()) return language === "ja" ? "この夜" : "this night";
+  return language === "ja" ? quoted(text, language) : `"${quoted(text, language)}"`;
 }
 
 /**

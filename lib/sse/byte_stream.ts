@@ -12,6 +12,11 @@ export interface SourceReader<T> {
   cancel(reason?: unknown): Promise<void>;
 }
 
+/** A stream's reader, or the reader given. */
+export function readerOf<T>(source: ReadableStream<T> | SourceReader<T>): SourceReader<T> {
+  return source instanceof ReadableStream ? source.getReader() : source;
+}
+
 export interface ByteStreamSteps<T> {
   /** The SSE text of one item (may be "" to send nothing). */
   item(item: T): string;
@@ -26,7 +31,7 @@ export function sseByteStream<T>(
   keepAliveMs: number,
   steps: ByteStreamSteps<T>,
 ): ReadableStream<Uint8Array> {
-  const reader = source instanceof ReadableStream ? source.getReader() : source;
+  const reader = readerOf(source);
   const encoder = new TextEncoder();
   type Outcome = { done: false; value: T } | { done: true } | { failed: unknown };
   let pending: Promise<Outcome> | undefined;

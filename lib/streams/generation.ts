@@ -8,7 +8,7 @@ import type { AnswerStats } from "../metrics.ts";
 import type { Delta } from "../llm/types.ts";
 import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../sse/events.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
-import type { SourceReader } from "../sse/byte_stream.ts";
+import { readerOf, type SourceReader } from "../sse/byte_stream.ts";
 import { readDense } from "./dense_reader.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
 
@@ -62,7 +62,7 @@ export class Generation {
   constructor(deltas: ReadableStream<Delta> | SourceReader<Delta>, options: GenerationOptions) {
     this.#options = options;
     this.#meta = options.meta;
-    this.#source = deltas instanceof ReadableStream ? deltas.getReader() : deltas;
+    this.#source = readerOf(deltas);
     this.#timers.flush = setInterval(() => void this.#tick(), Math.min(FLUSH_MS, options.pollMs));
     void this.#pump();
   }

@@ -7,7 +7,7 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
-import { AnswerStatsLine, BookStatus } from "../../../components/stream_status.tsx";
+import { Announcer, AnswerStatsLine, BookStatus } from "../../../components/stream_status.tsx";
 import { AnswerActions } from "../../../components/answer_actions.tsx";
 import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";
@@ -165,14 +165,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
           </form>
         </>
       )}
-      {diagnosisIsLive && (
-        <p class="sr-only announcer" aria-live="polite">
-          {book.announcement.value &&
-            (book.announcement.value.stopped
-              ? t("stream.stopped")
-              : `${t("monster.diagnostician")}: ${book.announcement.value.text}`)}
-        </p>
-      )}
+      {diagnosisIsLive && <Announcer book={book} speakerName={t("monster.diagnostician")} t={t} />}
     </section>
   );
 }

@@ -15,9 +15,9 @@ import { clientAddress, isHttps, isLoopback } from "./lib/http/client_address.ts
 import { GenerationLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/log.ts";
-import { Metrics } from "./lib/metrics.ts";
+import { Metrics } from "./lib/telemetry/metrics.ts";
 import { HistoryStore } from "./lib/session/history.ts";
-import { sessionMiddleware } from "./lib/session/middleware.ts";
+import { sessionMiddleware } from "./lib/http/session_middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
 import { StreamHub } from "./lib/streams/hub.ts";
 import { StreamLog } from "./lib/streams/stream_log.ts";

@@ -9,7 +9,7 @@ const [command, flag] = Deno.args;
 
 if (command === "build") {
   const registries = await writeRegistries();
-  if (registries.length > 0) console.log(`wrote lib/features/${registries.join(", ")}`);
+  if (registries.length > 0) console.log(`wrote lib/${registries.join(", lib/")}`);
   const { manifest, built } = await buildAssets({ force: flag !== "--if-stale" });
   console.log(built ? `built ${manifest.script} and ${manifest.style}` : "assets are up to date");
 } else {

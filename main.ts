@@ -1,4 +1,5 @@
 /** Production entry: read the configuration, open KV, then serve. Assets come from `deno task build`. */
+import { demoAnswersFor, FEATURES } from "./lib/features/registry.ts";
 import { createApp } from "./app.ts";
 import { assetsOf, readManifest } from "./lib/build/assets.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
@@ -7,7 +8,7 @@ import { createLlm } from "./lib/llm/mod.ts";
 import { defaultMaxConnections, serveGated } from "./lib/http/connection_gate.ts";
 import { guardHost } from "./lib/http/host_guard.ts";
 import { createLogger } from "./lib/log.ts";
-import { Metrics } from "./lib/metrics.ts";
+import { Metrics } from "./lib/telemetry/metrics.ts";
 import { defaultKvPath, KvOpenError, openKv } from "./lib/session/kv.ts";
 
 function fail(message: string): never {
@@ -37,7 +38,12 @@ const kv = await openKv(kvPath, { createDefaultDir: config.kvPath === undefined 
 });
 
 const metrics = new Metrics();
-const llm = createLlm(config.llm, config.demo, log, (status, ms) => metrics.upstreamAttempt(status, ms));
+const llm = createLlm(
+  config.llm,
+  { ...config.demo, answers: demoAnswersFor(FEATURES) },
+  log,
+  (status, ms) => metrics.upstreamAttempt(status, ms),
+);
 const stopping = new AbortController();
 const app = createApp({
   config,

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Language } from "../lib/i18n/mod.ts";
+import type { Language } from "../lib/shared/contract.ts";
 
 export interface Assets {
   script: string;

@@ -1,7 +1,7 @@
 import type { ConversationBook } from "../lib/client/conversation.ts";
 import type { StreamController } from "../lib/client/stream_controller.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
-import { type AnswerStats, ERROR_CODES } from "../lib/contract.ts";
+import { type AnswerStats, ERROR_CODES } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */

@@ -1,4 +1,5 @@
-import { type Language, type MessageKey, translate } from "../lib/i18n/mod.ts";
+import { type MessageKey, translate } from "../lib/i18n/mod.ts";
+import type { Language } from "../lib/shared/contract.ts";
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 

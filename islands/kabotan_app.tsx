@@ -5,7 +5,7 @@ import { useEffect, useMemo } from "preact/hooks";
 import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
 import { httpTransport } from "../lib/client/transport.ts";
-import { isLanguage, type Language, type MessageKey } from "../lib/i18n/mod.ts";
+import { isLanguage, type Language } from "../lib/shared/contract.ts";
 import { PANELS } from "../lib/features/panels.gen.ts";
 import { translator } from "../components/translate.ts";
 import { FollowAnswer } from "../components/follow_answer.tsx";
@@ -155,7 +155,7 @@ export default function KabotanApp(props: KabotanAppProps) {
                 onClick={() => (selected.value = name)}
                 onKeyDown={(e) => onTabKey(e, index)}
               >
-                <span aria-hidden="true">{icon}</span> {t(`feature.${name}` as MessageKey)}
+                <span aria-hidden="true">{icon}</span> {t(`feature.${name}`)}
                 {writing && (
                   <span class="tab-busy" title={t("app.busy_tab")}>
                     <span class="sr-only">({t("app.busy_tab")})</span>

@@ -1,10 +1,15 @@
 /**
  * The island registry: every component that is hydrated in the browser, by name. The page
- * renders islands by these names and the browser entry (`client.ts`) hydrates them from here.
+ * renders islands by these names (`routes/island.tsx`) and the browser entry (`client.ts`)
+ * hydrates them from here; the names and each island's props are checked by the type checker.
  */
-import type { ComponentType } from "preact";
+import type { ComponentProps, ComponentType } from "preact";
 import KabotanApp from "./kabotan_app.tsx";
 
-// deno-lint-ignore no-explicit-any
-export const ISLANDS: Record<string, ComponentType<any>> = { KabotanApp };
+export const ISLANDS = { KabotanApp } as const satisfies Record<string, ComponentType<never>>;
 export type IslandName = keyof typeof ISLANDS;
+export type IslandProps<N extends IslandName> = ComponentProps<typeof ISLANDS[N]>;
+
+export function isIslandName(name: string): name is IslandName {
+  return Object.hasOwn(ISLANDS, name);
+}

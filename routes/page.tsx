@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
-import { Island } from "../components/island.tsx";
+import { Island } from "./island.tsx";
 import { type Assets, Page } from "../components/page.tsx";
 import type { HistoryProps, KabotanAppProps } from "../islands/kabotan_app.tsx";
 import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
-import { isLanguage, languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
+import { languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
+import { isLanguage } from "../lib/shared/contract.ts";
 import { HISTORY_LIMIT, type HistoryStore } from "../lib/session/history.ts";
 import type { StreamHub } from "../lib/streams/hub.ts";
 import { getCookie, setCookie } from "hono/cookie";

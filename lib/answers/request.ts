@@ -8,7 +8,7 @@ import { findFeature } from "../features/registry.ts";
 import { ApiError } from "../http/api_error.ts";
 import type { AppEnv } from "../http/env.ts";
 import { readBodyFields } from "../http/read_json.ts";
-import type { Language } from "../i18n/mod.ts";
+import { type Language, LANGUAGES } from "../shared/contract.ts";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../rollout.ts";
 import { lastEventIdOf } from "../streams/request_key.ts";
 
@@ -40,7 +40,7 @@ export interface RequestSettings {
 }
 
 const requestOptionsSchema = z.object({
-  language: choice("language", ["en", "ja"]).optional(),
+  language: choice("language", LANGUAGES).optional(),
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
   request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
   continue: z.boolean({ error: "continue must be true or false" }).optional(),

@@ -8,7 +8,8 @@ import { LlmError } from "../llm/errors.ts";
 import { observeDeltas, type StreamReport } from "../llm/observe.ts";
 import type { Completion, Delta, GenerationRequest, LlmClient, Usage } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
-import type { AnswerStats, Metrics } from "../metrics.ts";
+import type { Metrics } from "../telemetry/metrics.ts";
+import { type AnswerStats, httpStatusOf } from "../shared/contract.ts";
 import { SSE_HEADERS } from "../sse/encoder.ts";
 import { relayDeltas } from "../sse/relay.ts";
 import { sseBody } from "../sse/response.ts";
@@ -107,7 +108,7 @@ export async function answerAsJson(
   } catch (error) {
     report("error", "", error);
     const { message, code } = describeFailure(error, deps.log, asker.requestId);
-    throw new ApiError(STATUS_BY_CODE[code] ?? 502, message, { code });
+    throw new ApiError(httpStatusOf(code), message, { code });
   }
   const { content, reasoning, finishReason } = completion;
   // Cut at the length limit: kept, and marked as not finished.
@@ -239,5 +240,3 @@ export function describeFailure(
   log("error", "unexpected stream failure", { requestId, error: String(error) });
   return { message: "The answer failed unexpectedly.", code: "internal" };
 }
-
-const STATUS_BY_CODE: Record<string, number> = { timeout: 504, stalled: 504, rate_limited: 503 };

@@ -4,10 +4,10 @@
  */
 import { CONTEXT_MESSAGES, type PreparedRequest } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
-import type { Language } from "../i18n/mod.ts";
-import type { AnswerStats } from "../contract.ts";
+import type { Language } from "../shared/contract.ts";
+import { type AnswerStats, replacedMessages } from "../shared/contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
-import type { HistoryStore, StoredMessage } from "../session/history.ts";
+import type { HistoryStore } from "../session/history.ts";
 
 export interface OpenTurn {
   /** The earlier messages to send with the user's turn. */
@@ -55,7 +55,7 @@ export async function openTurn(
   if (session && turn.continues) {
     const stored = await history.list(session, turn.conversationKey, CONTEXT_MESSAGES + 2);
     // Asking again what the last answer did not finish is a retry: it replaces that turn.
-    retried = replacedTurn(stored, turn.user, regenerating);
+    retried = replacedMessages(stored, turn.user, regenerating);
     context = stored.slice(0, stored.length - retried).map(({ role, content }) => ({ role, content }));
   }
   context = alternating(context);
@@ -133,20 +133,4 @@ function alternating(messages: ChatMessage[]): ChatMessage[] {
   return context.filter((message, i) =>
     message.role !== "user" || (context[i + 1]?.role ?? "user") === "assistant"
   );
-}
-
-/**
- * How many stored messages a new user turn replaces: the same question again right after an
- * unfinished (stopped or failed) answer, or after no answer at all, is a retry of that turn; asked
- * to regenerate, it replaces the last answer even when that one finished.
- */
-function replacedTurn(context: StoredMessage[], question: string, regenerating: boolean): number {
-  const last = context.at(-1);
-  if (last?.role === "user" && last.content === question) return 1;
-  const before = context.at(-2);
-  if (
-    last?.role === "assistant" && (last.incomplete || regenerating) && before?.role === "user" &&
-    before.content === question
-  ) return 2;
-  return 0;
 }

@@ -1,9 +1,10 @@
 /**
  * Builds the browser assets ahead of time: the island bundle (`deno bundle`, minified) and the
- * stylesheet, each under a content-hashed name in `static/build/`, listed in a manifest that
+ * stylesheet (the app's, then each feature's own), each under a content-hashed name in `static/build/`, listed in a manifest that
  * also records a hash of every input so a build is redone only when something changed.
  */
 import type { Assets } from "../../components/page.tsx";
+import { featureFolders, featureStyles } from "./features.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const BUILD_DIR = new URL("static/build/", ROOT);
@@ -69,7 +70,10 @@ export async function buildAssets({ force = false } = {}): Promise<{ manifest: M
     if (!entryName) throw new Error(`deno bundle wrote no entry: ${files.join(", ")}`);
     const chunks = files.filter((name) => name !== entryName);
     const script = await Deno.readFile(`${outdir}/${entryName}`);
-    const style = await Deno.readFile(STYLES);
+    // The app's stylesheet, then each feature's own (from its folder).
+    const style = new TextEncoder().encode(
+      await Deno.readTextFile(STYLES) + featureStyles(await featureFolders()),
+    );
     const manifest: Manifest = {
       inputsHash,
       script: `client-${await shortHash(script)}.js`,
@@ -103,7 +107,9 @@ async function hashInputs(): Promise<string> {
 async function collect(dir: URL, prefix: string, into: string[]): Promise<void> {
   for await (const entry of Deno.readDir(dir)) {
     if (entry.isDirectory) await collect(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`, into);
-    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith("_test.ts")) into.push(prefix + entry.name);
+    else if (/\.(tsx?|css|json)$/.test(entry.name) && !entry.name.endsWith("_test.ts")) {
+      into.push(prefix + entry.name);
+    }
   }
 }
 

@@ -8,7 +8,7 @@
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
 import type { Transport } from "./transport.ts";
-import type { AnswerStats } from "../contract.ts";
+import { type AnswerStats, replacedMessages } from "../shared/contract.ts";
 
 export interface Bubble {
   id: number;
@@ -160,7 +160,10 @@ export class ConversationBook {
     { fresh = false, regenerate = false } = {},
   ): Promise<StreamStatus> {
     this.settle();
-    const kept = fresh ? [] : withoutReplacedTurn(this.bubbles(key), question, regenerate);
+    const bubbles = this.bubbles(key);
+    const kept = fresh
+      ? []
+      : bubbles.slice(0, bubbles.length - replacedMessages(bubbles, question, regenerate));
     this.conversations.value = { ...this.conversations.value, [key]: kept };
     const lang = typeof body.language === "string" ? body.language : undefined;
     this.#push(key, { role: "user", content: question, ...(lang ? { lang } : {}) });
@@ -252,16 +255,4 @@ export class ConversationBook {
     const list = [...this.bubbles(key), Object.assign(bubble, { id: nextId++ }) as Bubble];
     this.conversations.value = { ...this.conversations.value, [key]: list };
   }
-}
-
-/** The conversation without the turn a new question replaces (mirrors the server's rule). */
-function withoutReplacedTurn(bubbles: Bubble[], question: string, regenerate: boolean): Bubble[] {
-  const last = bubbles.at(-1);
-  const before = bubbles.at(-2);
-  if (last?.role === "user" && last.content === question) return bubbles.slice(0, -1);
-  if (
-    last?.role === "assistant" && (last.incomplete || regenerate) && before?.role === "user" &&
-    before.content === question
-  ) return bubbles.slice(0, -2);
-  return bubbles;
 }

@@ -1,5 +1,5 @@
 import { createParser } from "eventsource-parser";
-import type { StreamEvent } from "../contract.ts";
+import type { StreamEvent } from "../shared/contract.ts";
 
 export interface ReceivedEvent {
   /** The event's number in its stream (resume after it with Last-Event-ID). */

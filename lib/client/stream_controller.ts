@@ -11,7 +11,7 @@
  * that runs from the drop and fits the server's grace — and Stop asks the server to stop the model.
  */
 import { computed, signal } from "@preact/signals";
-import type { AnswerStats } from "../contract.ts";
+import { type AnswerStats, codeOfHttpStatus } from "../shared/contract.ts";
 import { browserClock, type Clock } from "./clock.ts";
 import { ReconnectPolicy } from "./reconnect_policy.ts";
 import { readStreamEvents } from "./sse_reader.ts";
@@ -313,20 +313,11 @@ async function requestFailure(response: Response): Promise<StreamFailure> {
   } catch {
     // not a JSON error body
   }
-  if (response.status === 429) {
+  const code = codeOfHttpStatus(response.status);
+  if (code === "too_many_requests") {
     const retryAfter = Number(response.headers.get("retry-after"));
-    return {
-      code: "too_many_requests",
-      message,
-      ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-    };
+    return { code, message, ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
   }
-  if (response.status >= 400 && response.status < 500) return { code: "request", message };
-  const code = (() => {
-    if (response.status === 504) return "timeout";
-    if (response.status === 503) return "rate_limited";
-    return "upstream";
-  })();
   return { code, message };
 }
 

@@ -2,7 +2,7 @@
  * The page's one way to the server: the only code that knows the API's paths, and the one
  * `fetch` seam (tests pass their own).
  */
-import { apiPaths } from "../contract.ts";
+import { apiPaths } from "../shared/contract.ts";
 
 export interface Transport {
   /** Starts a streamed answer: `POST /api/{feature}-stream`. */

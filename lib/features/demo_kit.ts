@@ -2,7 +2,7 @@
  * What every feature's demo answer is made with: a chosen-at-random phrase bank per language.
  * The demo model (lib/llm/demo_model.ts) asks the feature for its answer (`demo` in its definition).
  */
-import type { Language } from "../contract.ts";
+import type { Language } from "../shared/contract.ts";
 
 export type Random = () => number;
 export type Bank = Record<Language, string[]>;

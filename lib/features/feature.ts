@@ -1,10 +1,8 @@
 import type { z } from "zod";
-import type { Language } from "../i18n/mod.ts";
+import type { Language } from "../shared/contract.ts";
 import type { ChatMessage, GenerationSettings } from "../llm/types.ts";
 import type { DemoRequest } from "./demo_kit.ts";
 import { type ParseResult, parseWith } from "./fields.ts";
-
-export { FEATURE_NAMES, type FeatureName, isFeatureName } from "../contract.ts";
 
 /** How many earlier messages of a conversation are sent upstream. */
 export const CONTEXT_MESSAGES = 20;
@@ -23,6 +21,8 @@ export interface FeatureDefinition<Input> {
   readonly settings: GenerationSettings;
   /** The demo model's answer (no language model configured). */
   demo(request: DemoRequest): string;
+  /** What a request asks for, in plain words, for the demo model's thinking ("a story to write"). */
+  readonly demoAsked: Readonly<Record<Language, string>>;
   conversationKey(input: Input): string;
   continues(input: Input): boolean;
   /** A continuing request that makes no sense without an earlier answer (a follow-up question). */
@@ -52,6 +52,7 @@ export interface Feature {
   readonly order: number;
   readonly settings: GenerationSettings;
   demo(request: DemoRequest): string;
+  readonly demoAsked: Readonly<Record<Language, string>>;
   /** Validates raw inputs; when they are good, says what to send and where it belongs. */
   prepare(raw: unknown, language: Language): ParseResult<PreparedRequest>;
 }
@@ -62,6 +63,7 @@ export function defineFeature<Input>(definition: FeatureDefinition<Input>): Feat
     order: definition.order,
     settings: definition.settings,
     demo: (request) => definition.demo(request),
+    demoAsked: definition.demoAsked,
     prepare(raw, language) {
       const parsed = parseWith(definition.schema, raw);
       if (!parsed.ok) return parsed;

@@ -1,5 +1,5 @@
 import { equal, ok } from "node:assert/strict";
-import { FEATURE_NAMES } from "./feature.ts";
+import { FEATURE_NAMES } from "../shared/contract.ts";
 import { FEATURES } from "./registry.ts";
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;

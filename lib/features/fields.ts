@@ -1,8 +1,6 @@
 /** Zod field builders with the clear, field-naming messages the API promises. */
 import { z } from "zod";
 
-export { LONG_TEXT_MAX, SHORT_TEXT_MAX } from "../contract.ts";
-
 /** Control characters other than tab and newlines: never meaningful in a prompt. */
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;

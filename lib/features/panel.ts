@@ -1,7 +1,7 @@
 /** What a feature gives the page: its tab's icon and the panel that renders it. */
 import type { JSX } from "preact";
 import type { ConversationBook } from "../client/conversation.ts";
-import type { Language } from "../contract.ts";
+import type { FeatureName, Language } from "../shared/contract.ts";
 import type { Translate } from "../../components/translate.ts";
 
 export interface PanelProps {
@@ -15,9 +15,9 @@ export interface PanelProps {
 }
 
 export interface PanelEntry {
-  /** The feature's name (as its definition says). */
-  name: string;
-  /** Shown before the tab's label (the label is the dictionary's `feature.{name}`). */
+  /** The feature's name (as its definition says); its tab's label is the dictionary's `feature.{name}`. */
+  name: FeatureName;
+  /** Shown before the tab's label. */
   icon: string;
   Panel: (props: PanelProps) => JSX.Element;
 }

@@ -1,4 +1,5 @@
 /** Every feature the API serves, from the generated registry (one folder each in lib/features/). */
+import type { DemoAnswers } from "../llm/demo_model.ts";
 import type { GenerationHints } from "../llm/types.ts";
 import type { Random } from "./demo_kit.ts";
 import type { Feature } from "./feature.ts";
@@ -31,4 +32,15 @@ export function composeDemoAnswer(
     previousAnswer,
     random,
   });
+}
+
+/** The demo model's answers for the features served: each feature's own, and what it is asked. */
+export function demoAnswersFor(features: ReadonlyMap<string, Feature> = FEATURES): DemoAnswers {
+  return (hints, lastUserMessage, random, previousAnswer) => {
+    const feature = features.get(hints?.feature ?? "") ?? features.get("character-chat")!;
+    return {
+      answer: composeDemoAnswer(hints, lastUserMessage, random, previousAnswer, features),
+      asked: feature.demoAsked[hints?.language === "ja" ? "ja" : "en"],
+    };
+  };
 }

@@ -1,4 +1,4 @@
-import type { SessionVariables } from "../session/middleware.ts";
+import type { SessionVariables } from "./session_middleware.ts";
 
 /** The Hono environment every route shares. */
 export type AppEnv = {

@@ -1,5 +1,10 @@
-/** Every string the UI shows, in English. `ja.ts` must have the same keys (checked by a test). */
-export const en = {
+import featureStrings from "./feature_strings.gen.json" with { type: "json" };
+
+/**
+ * Every string the UI shows, in English: the app's own, then each feature's (from its folder's
+ * `strings.json`, gathered by `deno task build`). `ja.ts` must have the same keys (checked by a test).
+ */
+const core = {
   "app.title": "Kabotan",
   "app.tagline": "Halloween tales, spells and friends of the night",
   "app.description":
@@ -10,65 +15,9 @@ export const en = {
   "app.demo_note": "No language model is configured: answers come from the built-in demo model.",
   "app.language": "Language",
   "app.features": "Features",
-  "feature.character-chat": "Character chat",
-  "feature.trivia-bot": "Trivia",
-  "feature.story-generator": "Story",
-  "feature.spell-generator": "Spell",
-  "feature.monster-diagnostic": "Monster diagnosis",
-  "character.label": "Character",
-  "character.dracula": "Count Dracula",
-  "character.witch": "The Witch",
-  "character.jack": "Jack-o'-Lantern",
-  "character.frankenstein": "Frankenstein's creature",
-  "character.ghost": "The Ghost",
-  "chat.message_label": "Your message",
-  "chat.placeholder": "Say something to {name}…",
-  "chat.send": "Send",
-  "chat.empty": "Start a conversation with {name}.",
   "chat.you": "You",
-  "chat.clear_one": "Clear this chat",
-  "chat.cleared": "The chat with {name} is cleared.",
-  "chat.undo": "Undo",
-  "chat.clear_all": "Clear every character's chat",
-  "chat.clear_all_confirm": "Clear the chats with every character? This cannot be undone.",
   "chat.clear": "Clear history",
   "form.required_mark": "(required)",
-  "trivia.bot_name": "Halloween historian",
-  "trivia.question_label": "Your question or quiz answer",
-  "trivia.placeholder": "Ask about Halloween, or leave empty for a fact…",
-  "trivia.ask": "Ask",
-  "trivia.quiz_me": "Quiz me",
-  "trivia.quiz_me_question": "Ask me a Halloween quiz question.",
-  "trivia.tell_me_more": "Tell me more",
-  "trivia.tell_me_more_question": "Tell me more about that last fact.",
-  "trivia.empty": "Ask anything about Halloween, or press Ask for a fact.",
-  "trivia.you_asked_nothing": "(a fact, please)",
-  "story.name_label": "Protagonist's name",
-  "story.theme_label": "Theme",
-  "story.style_label": "Style",
-  "story.style.gothic": "Gothic (dark, atmospheric)",
-  "story.style.parody": "Parody (humorous)",
-  "story.style.classic": "Classic ghost story (suspenseful)",
-  "story.submit": "Write the story",
-  "story.empty": "Your story will appear here.",
-  "spell.purpose_label": "What is the spell for? (optional)",
-  "spell.placeholder": "e.g. finding lost keys",
-  "spell.submit": "Cast a spell",
-  "spell.cast_again": "Cast again",
-  "spell.empty": "Your spell will appear here.",
-  "monster.favorite_food": "Favorite food",
-  "monster.sleep_schedule": "Sleep schedule",
-  "monster.hobby": "Hobby",
-  "monster.fear": "Greatest fear",
-  "monster.submit": "Diagnose me",
-  "monster.empty": "Answer four questions to learn which monster you are.",
-  "monster.unknown": "Your monster",
-  "monster.analysis": "Analysis",
-  "monster.fun_fact": "Fun fact",
-  "monster.diagnostician": "Diagnostician",
-  "monster.follow_up_label": "Ask about your diagnosis",
-  "monster.follow_up_placeholder": "e.g. Can I go out in daylight?",
-  "monster.ask": "Ask",
   "stream.generating": "Generating response…",
   "stream.reconnecting": "Reconnecting…",
   "stream.stop": "Stop",
@@ -76,8 +25,6 @@ export const en = {
   "stream.thoughts": "Thoughts",
   "stream.length_limit": "The answer reached its length limit.",
   "stream.continue": "Continue",
-  "chat.wait_for_answer": "An answer is still being written: wait for it, or press Escape to stop it.",
-  "chat.counter": "{count} / {max}",
   "stream.jump_latest": "Jump to latest",
   "stream.typing": "Writing…",
   "stream.stopped": "Stopped.",
@@ -116,6 +63,8 @@ export const en = {
   "validation.required": "{field} is required.",
   "validation.too_long": "{field} must be at most {max} characters.",
 } as const;
+
+export const en = { ...core, ...featureStrings.en };
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;

@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { en } from "./en.ts";
 import { ja } from "./ja.ts";
 import { languageFromAcceptLanguage, translate } from "./mod.ts";
-import { ERROR_CODES } from "../contract.ts";
+import { ERROR_CODES } from "../shared/contract.ts";
 
 Deno.test("both dictionaries have exactly the same keys", () => {
   deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());

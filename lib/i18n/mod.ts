@@ -1,15 +1,10 @@
 import { type Dictionary, en, type MessageKey } from "./en.ts";
 import { ja } from "./ja.ts";
 
-import type { Language } from "../contract.ts";
-export type { Language } from "../contract.ts";
+import { isLanguage, type Language } from "../shared/contract.ts";
 export type { Dictionary, MessageKey };
 
 export const dictionaries: Record<Language, Dictionary> = { en, ja };
-
-export function isLanguage(value: unknown): value is Language {
-  return value === "en" || value === "ja";
-}
 
 /** Looks up a UI string and fills its `{placeholders}`. */
 export function translate(

@@ -13,13 +13,16 @@ import {
 } from "./wire.ts";
 import type { ChatMessage, GenerationHints } from "./types.ts";
 
-/** The demo's words for a request: each feature composes its own (lib/features/registry.ts). */
+/**
+ * The demo's words for a request, given by the features it serves (lib/features/registry.ts):
+ * the answer, and what is asked in plain words, for its thinking.
+ */
 export type DemoAnswers = (
   hints: GenerationHints | undefined,
   lastUserMessage: string,
   random: () => number,
   previousAnswer?: string,
-) => string;
+) => { answer: string; asked: string };
 
 export interface DemoPace {
   firstTokenMs: number;
@@ -32,7 +35,7 @@ export const DEMO_BASE_URL = "http://demo.kabotan.invalid/v1";
 
 export function createDemoFetch(
   pace: DemoPace,
-  composeDemoAnswer: DemoAnswers,
+  answers: DemoAnswers,
   random: () => number = Math.random,
 ): typeof fetch {
   return async (input: string | URL | Request, init?: RequestInit) => {
@@ -47,10 +50,10 @@ export function createDemoFetch(
     const previous = messages.slice(0, messages.lastIndexOf(lastUser!)).findLast((m) =>
       m.role === "assistant"
     );
-    const text = composeDemoAnswer(hints, lastUser?.content ?? "", random, previous?.content ?? "");
+    const { answer: text, asked } = answers(hints, lastUser?.content ?? "", random, previous?.content ?? "");
     const created = Math.floor(Date.now() / 1000);
     const base: CompletionIdentity = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
-    const thinking = pace.reasoning ? demoThinking(hints, lastUser?.content ?? "") : "";
+    const thinking = pace.reasoning ? demoThinking(hints?.language, lastUser?.content ?? "", asked) : "";
     const usage = { prompt_tokens: 0, completion_tokens: demoTokens(thinking + text).length };
 
     if (!body.stream) {
@@ -145,19 +148,10 @@ export function demoTokens(text: string): string[] {
 }
 
 /** What the demo model "thinks" before it answers: a few plain sentences about the request. */
-export function demoThinking(hints: GenerationHints | undefined, lastUserMessage: string): string {
-  const asked = lastUserMessage.trim().replace(/\s+/g, " ").slice(0, 80);
-  const what = WHAT_IS_ASKED[hints?.feature ?? ""] ?? WHAT_IS_ASKED["character-chat"];
-  if (hints?.language === "ja") {
-    return `「${asked}」と書かれている。${what.ja}だ。頼まれた形を守り、日本語で、短めに答えよう。`;
+export function demoThinking(language: string | undefined, lastUserMessage: string, asked: string): string {
+  const quoted = lastUserMessage.trim().replace(/\s+/g, " ").slice(0, 80);
+  if (language === "ja") {
+    return `「${quoted}」と書かれている。${asked}だ。頼まれた形を守り、日本語で、短めに答えよう。`;
   }
-  return `They wrote "${asked}". This is ${what.en}. I should answer in English, in the form it asks for, and keep it short.`;
+  return `They wrote "${quoted}". This is ${asked}. I should answer in English, in the form it asks for, and keep it short.`;
 }
-
-const WHAT_IS_ASKED: Record<string, { en: string; ja: string }> = {
-  "character-chat": { en: "a chat, and I speak as the character", ja: "キャラクターとしての会話" },
-  "trivia-bot": { en: "a question about Halloween", ja: "ハロウィンについての質問" },
-  "story-generator": { en: "a story to write", ja: "物語の依頼" },
-  "spell-generator": { en: "a spell to invent", ja: "呪文の依頼" },
-  "monster-diagnostic": { en: "a monster diagnosis", ja: "モンスター診断" },
-};

@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { loadConfig } from "../config.ts";
-import { composeDemoAnswer } from "../features/registry.ts";
+import { composeDemoAnswer, demoAnswersFor } from "../features/registry.ts";
 import { demoTokens } from "./demo_model.ts";
 import { createLlm } from "./mod.ts";
 
@@ -9,7 +9,7 @@ const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 /** The demo model as the app makes it, paced and configured by `env`. */
 function demoLlm(env: Record<string, string>) {
   const config = loadConfig(env);
-  return createLlm(config.llm, config.demo);
+  return createLlm(config.llm, { ...config.demo, answers: demoAnswersFor() });
 }
 
 Deno.test("demo chat answers in the requested language, without quoting the message back", () => {

@@ -1,6 +1,5 @@
 import type { Config, LlmConfig } from "../config.ts";
-import { composeDemoAnswer } from "../features/registry.ts";
-import { createDemoFetch, DEMO_BASE_URL } from "./demo_model.ts";
+import { createDemoFetch, DEMO_BASE_URL, type DemoAnswers } from "./demo_model.ts";
 import { fixedModel, OPENAI_DEFAULT_MODEL, serverModel } from "./model_choice.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 import type { LlmClient } from "./types.ts";
@@ -30,10 +29,13 @@ function boundedPoolFetch(): typeof fetch | undefined {
   }
 }
 
+/** The demo's pace (from the config) and its words (from the features served; needed by the demo only). */
+export type DemoSetup = Config["demo"] & { answers?: DemoAnswers };
+
 /** The configured language model: a real OpenAI-compatible server, or the built-in demo. */
 export function createLlm(
   llm: LlmConfig,
-  demo: Config["demo"],
+  demo: DemoSetup,
   log?: OpenAiClientOptions["log"],
   onAttempt?: OpenAiClientOptions["onAttempt"],
 ): LlmClient {
@@ -45,13 +47,14 @@ export function createLlm(
     onAttempt,
   };
   if (llm.provider === "demo") {
+    if (!demo.answers) throw new Error("the demo model needs the demo answers of the features it serves");
     return createOpenAiClient({
       ...limits,
       provider: "demo",
       baseURL: DEMO_BASE_URL,
       apiKey: "demo",
       model: fixedModel(llm.model ?? "kabotan-demo"),
-      fetch: createDemoFetch(demo, composeDemoAnswer),
+      fetch: createDemoFetch(demo, demo.answers),
       sendHints: true,
     });
   }

@@ -1,5 +1,5 @@
 import type { Delta } from "./types.ts";
-import type { SourceReader } from "../sse/byte_stream.ts";
+import type { SourceReader } from "../shared/source_reader.ts";
 
 export type StreamOutcome = "done" | "error" | "cancelled";
 

@@ -1,4 +1,4 @@
-import type { AnswerStats } from "../contract.ts";
+import type { AnswerStats } from "../shared/contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import { SESSION_TTL_MS } from "./sessions.ts";
 

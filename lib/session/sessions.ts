@@ -1,4 +1,4 @@
-import type { Language } from "../i18n/mod.ts";
+import type { Language } from "../shared/contract.ts";
 
 /** What the server remembers about one browser. */
 export interface Session {

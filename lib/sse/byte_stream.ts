@@ -4,18 +4,9 @@
  * streams costs promises and allocations per event, so the hot path has as few as it can.
  */
 
+import { readerOf, type SourceReader } from "../shared/source_reader.ts";
+
 const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
-
-/** A reader of items that is not a stream's (a stage that reads on for its consumer). */
-export interface SourceReader<T> {
-  read(): Promise<ReadableStreamReadResult<T>>;
-  cancel(reason?: unknown): Promise<void>;
-}
-
-/** A stream's reader, or the reader given. */
-export function readerOf<T>(source: ReadableStream<T> | SourceReader<T>): SourceReader<T> {
-  return source instanceof ReadableStream ? source.getReader() : source;
-}
 
 export interface ByteStreamSteps<T> {
   /** The SSE text of one item (may be "" to send nothing). */

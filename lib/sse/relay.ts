@@ -1,8 +1,9 @@
-import type { AnswerStats } from "../metrics.ts";
-import { type SourceReader, sseByteStream } from "./byte_stream.ts";
+import type { AnswerStats } from "../shared/contract.ts";
+import type { SourceReader } from "../shared/source_reader.ts";
+import { sseByteStream } from "./byte_stream.ts";
 import { encodeSseMessage } from "./encoder.ts";
 import type { Delta } from "../llm/types.ts";
-import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "./events.ts";
+import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../shared/contract.ts";
 
 export type DescribeError = (error: unknown) => { message: string; code?: string };
 

@@ -5,7 +5,7 @@
  * owner then keeps the answer going), notices when the owner's lease has lapsed (it died) and has
  * the answer ended, and on shutdown tells its readers so, letting them reconnect elsewhere.
  */
-import { errorEvent } from "../contract.ts";
+import { errorEvent } from "../shared/contract.ts";
 import type { NumberedEvent } from "../sse/relay.ts";
 import { readDense } from "./dense_reader.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";

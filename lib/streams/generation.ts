@@ -4,11 +4,11 @@
  * readers elsewhere. It ends by itself, on Stop (here, or asked through KV by another
  * instance), or after `graceMs` with no reader anywhere.
  */
-import type { AnswerStats } from "../metrics.ts";
+import type { AnswerStats } from "../shared/contract.ts";
 import type { Delta } from "../llm/types.ts";
-import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../sse/events.ts";
+import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../shared/contract.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
-import { readerOf, type SourceReader } from "../sse/byte_stream.ts";
+import { readerOf, type SourceReader } from "../shared/source_reader.ts";
 import { readDense } from "./dense_reader.ts";
 import type { StreamLog, StreamMeta } from "./stream_log.ts";
 

@@ -4,12 +4,12 @@
  * every reader here. An answer whose instance died (its lease lapsed) is ended for everyone, its
  * text kept.
  */
-import { type AnswerStats, doneEvent, errorEvent } from "../contract.ts";
+import { type AnswerStats, doneEvent, errorEvent } from "../shared/contract.ts";
 import { ApiError } from "../http/api_error.ts";
 import { RateLimiter } from "../http/rate_limit.ts";
 import type { Delta } from "../llm/types.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
-import type { SourceReader } from "../sse/byte_stream.ts";
+import type { SourceReader } from "../shared/source_reader.ts";
 import { LogFollower } from "./follower.ts";
 import { Generation } from "./generation.ts";
 import type { ActiveStream, StreamLog, StreamMeta } from "./stream_log.ts";

@@ -1,5 +1,5 @@
 import { deepEqual, ok, throws } from "node:assert/strict";
-import { contentEvent, doneEvent } from "../contract.ts";
+import { contentEvent, doneEvent } from "../shared/contract.ts";
 import { StreamHub } from "./hub.ts";
 import { StreamLog } from "./stream_log.ts";
 

@@ -3,7 +3,7 @@
  * with the session keeping conversations and language in Deno KV.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { FEATURE_NAMES } from "../../lib/features/feature.ts";
+import { FEATURE_NAMES } from "../../lib/shared/contract.ts";
 import { type InProcessApp, withInProcessApp } from "../support/in_process.ts";
 import { withApp as withLoopbackApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";

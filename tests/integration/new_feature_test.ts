@@ -16,6 +16,7 @@ const echo = defineFeature<{ word?: string }>({
   schema: z.object({ word: optionalText("word", 20) }),
   settings: { temperature: 0.1, maxTokens: 50 },
   demo: ({ inputs }) => `echo: ${inputs.word}`,
+  demoAsked: { en: "a word to echo", ja: "こだまの依頼" },
   conversationKey: () => "echo-test",
   continues: () => true,
   systemPrompt: () => "Repeat the word.",

@@ -2,12 +2,13 @@
  * The app without a socket of its own, for tests where sockets do not matter: requests go
  * through `app.request`, with a cookie jar; the model server is a scripted fake on loopback.
  */
+import { demoAnswersFor } from "../../lib/features/registry.ts";
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { Feature } from "../../lib/features/feature.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
 import { createLogger } from "../../lib/log.ts";
-import { Metrics } from "../../lib/metrics.ts";
+import { Metrics } from "../../lib/telemetry/metrics.ts";
 import { openKv } from "../../lib/session/kv.ts";
 import { TEST_ENV } from "./app_server.ts";
 import { FakeUpstream } from "./fake_upstream.ts";
@@ -45,7 +46,7 @@ export async function withInProcessApp(
   const metrics = new Metrics();
   const app = createApp({
     config,
-    llm: createLlm(config.llm, config.demo, log),
+    llm: createLlm(config.llm, { ...config.demo, answers: demoAnswersFor(features) }, log),
     log,
     assets: { script: "/static/build/none.js", style: "/static/build/none.css" },
     kv,

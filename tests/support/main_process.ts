@@ -15,9 +15,13 @@ export interface MainProcess {
 export async function startMain(
   env: Record<string, string>,
   permissions: string[] = PERMISSIONS,
-  { openFiles }: { openFiles?: number } = {},
+  { openFiles, root }: {
+    openFiles?: number;
+    /** Another copy of the project to run (already built), instead of this one. */
+    root?: string;
+  } = {},
 ): Promise<MainProcess> {
-  await buildAssets();
+  if (root === undefined) await buildAssets();
   const run = [Deno.execPath(), "run", ...permissions, "main.ts"];
   // A lowered descriptor limit is set by the shell that then becomes the server.
   const [command, ...args] = openFiles === undefined
@@ -25,7 +29,7 @@ export async function startMain(
     : ["bash", "-c", `ulimit -n ${openFiles} && exec "$@"`, "bash", ...run];
   const process = new Deno.Command(command, {
     args,
-    cwd: ROOT,
+    cwd: root ?? ROOT,
     env: { PORT: "0", LOG_LEVEL: "info", ...env },
     stdout: "piped",
     stderr: "piped",

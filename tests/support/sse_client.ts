@@ -1,5 +1,5 @@
 import { createParser } from "eventsource-parser";
-import type { StreamEvent } from "../../lib/sse/events.ts";
+import type { StreamEvent } from "../../lib/shared/contract.ts";
 
 export interface ReceivedEvent {
   id?: string;

@@ -1,6 +1,6 @@
 /** The chat characters; names come from the dictionaries (`character.<id>`). */
-import type { CharacterId } from "../../contract.ts";
-export { CHARACTER_IDS, type CharacterId } from "../../contract.ts";
+import type { CharacterId } from "../../shared/contract.ts";
+export { CHARACTER_IDS, type CharacterId } from "../../shared/contract.ts";
 
 export const CHARACTER_EMOJI: Record<CharacterId, string> = {
   dracula: "🧛",

@@ -3,7 +3,7 @@
  * got (a greeting, a question, a remark) and may name its subject in a word, rather than quoting
  * the message back.
  */
-import type { Language } from "../../contract.ts";
+import type { Language } from "../../shared/contract.ts";
 import { type Bank, type DemoRequest, fill, pick } from "../demo_kit.ts";
 
 type Kind = "greeting" | "question" | "remark";

@@ -3,7 +3,8 @@ import { characterSystemPrompt } from "./prompt.ts";
 import { CHARACTER_ALIASES, CHARACTER_IDS } from "./characters.ts";
 import { defineFeature } from "../feature.ts";
 import { demoAnswer } from "./demo.ts";
-import { choice, LONG_TEXT_MAX, optionalText, verbatimText } from "../fields.ts";
+import { choice, optionalText, verbatimText } from "../fields.ts";
+import { LONG_TEXT_MAX } from "../../shared/contract.ts";
 
 const MAX_MESSAGES = 200;
 
@@ -53,6 +54,7 @@ export const characterChat = defineFeature<CharacterChatInput>({
   userMessage: (input) => input.message,
   clientHistory: (input) => input.prior,
   demo: demoAnswer,
+  demoAsked: { en: "a chat, and I speak as the character", ja: "キャラクターとしての会話" },
   demoInputs: (input) => ({ character: input.character }),
 });
 

@@ -1,3 +1,4 @@
+import { LONG_TEXT_MAX } from "../../shared/contract.ts";
 import { useSignal, useSignalEffect } from "@preact/signals";
 import { keepInUrl, useKeptInput } from "../../client/kept_place.ts";
 import { useRef } from "preact/hooks";
@@ -6,7 +7,7 @@ import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "./characters.t
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 
-const MESSAGE_MAX = 2000;
+const MESSAGE_MAX = LONG_TEXT_MAX;
 
 /** Character chat: one conversation per character, kept by the session. */
 export function ChatPanel({ book, language, busy, selected, t, place }: PanelProps) {

@@ -1,4 +1,4 @@
-import type { Language } from "../../i18n/mod.ts";
+import type { Language } from "../../shared/contract.ts";
 import type { CharacterId } from "./characters.ts";
 
 const personas: Record<CharacterId, Record<Language, string>> = {

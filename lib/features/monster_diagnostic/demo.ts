@@ -1,5 +1,5 @@
 /** The demo model's diagnosis: a monster type, an analysis woven from the answers, a fun fact; or a follow-up. */
-import type { Language } from "../../contract.ts";
+import type { Language } from "../../shared/contract.ts";
 import { type DemoRequest, pick, quoteOf } from "../demo_kit.ts";
 import { MONSTER_LABELS } from "./labels.ts";
 

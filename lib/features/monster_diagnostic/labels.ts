@@ -1,4 +1,4 @@
-import type { Language } from "../../contract.ts";
+import type { Language } from "../../shared/contract.ts";
 
 /** The labels the prompt asks the model to use, and the page looks for to lay a diagnosis out. */
 export const MONSTER_LABELS: Record<Language, { type: string; analysis: string; fact: string }> = {

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { type MonsterAnswers, monsterSystemPrompt, monsterUserMessage } from "./prompt.ts";
-import { MONSTER_FIELDS } from "../../contract.ts";
+import { LONG_TEXT_MAX, MONSTER_FIELDS, SHORT_TEXT_MAX } from "../../shared/contract.ts";
 import { defineFeature } from "../feature.ts";
 import { demoAnswer } from "./demo.ts";
-import { LONG_TEXT_MAX, optionalText, SHORT_TEXT_MAX } from "../fields.ts";
+import { optionalText } from "../fields.ts";
 
 const ANSWER_FIELDS = MONSTER_FIELDS;
 
@@ -51,6 +51,7 @@ export const monsterDiagnostic = defineFeature<MonsterInput>({
   userMessage: (input, language) =>
     input.kind === "follow-up" ? input.question : monsterUserMessage(input.answers, language),
   demo: demoAnswer,
+  demoAsked: { en: "a monster diagnosis", ja: "モンスター診断" },
   demoInputs: (input): Record<string, string> =>
     input.kind === "follow-up" ? { question: input.question } : { ...input.answers },
 });

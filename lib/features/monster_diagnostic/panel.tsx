@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useKeptInput } from "../../client/kept_place.ts";
 import { parseLabelled } from "../../client/labelled_text.ts";
-import { MONSTER_FIELDS } from "../../contract.ts";
+import { LONG_TEXT_MAX, MONSTER_FIELDS, SHORT_TEXT_MAX } from "../../shared/contract.ts";
 import { MONSTER_LABELS } from "./labels.ts";
 import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
@@ -70,7 +70,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
       FIELDS.map((field) => ({
         label: t(`monster.${field}`),
         value: answers[field].value,
-        max: 200,
+        max: SHORT_TEXT_MAX,
         required: true,
       })),
       t,
@@ -85,7 +85,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
   function followUp(event: Event) {
     event.preventDefault();
     problem.value = firstProblem(
-      [{ label: t("monster.follow_up_label"), value: question.value, max: 2000, required: true }],
+      [{ label: t("monster.follow_up_label"), value: question.value, max: LONG_TEXT_MAX, required: true }],
       t,
     );
     if (problem.value) return;
@@ -103,7 +103,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             id={`monster-${field}`}
             label={t(`monster.${field}`)}
             value={answers[field]}
-            max={200}
+            max={SHORT_TEXT_MAX}
             required
             t={t}
           />
@@ -153,7 +153,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
               <input
                 id="monster-question"
                 type="text"
-                maxLength={2000}
+                maxLength={LONG_TEXT_MAX}
                 placeholder={t("monster.follow_up_placeholder")}
                 value={question.value}
                 onInput={(e) => (question.value = (e.currentTarget as HTMLInputElement).value)}

@@ -1,4 +1,4 @@
-import type { Language } from "../../i18n/mod.ts";
+import type { Language } from "../../shared/contract.ts";
 import { MONSTER_LABELS } from "./labels.ts";
 
 export interface MonsterAnswers {

@@ -3,7 +3,7 @@
  * spell follows its purpose: a charm for what the purpose is about (finding, courage, sleep…), its
  * meaning naming the purpose; with no purpose, a spell of the night.
  */
-import type { Language } from "../../contract.ts";
+import type { Language } from "../../shared/contract.ts";
 import { type DemoRequest, fill, pick, quoted } from "../demo_kit.ts";
 import { SPELL_LABELS } from "./labels.ts";
 

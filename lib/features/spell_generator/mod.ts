@@ -2,7 +2,8 @@ import { z } from "zod";
 import { spellSystemPrompt, spellUserMessage } from "./prompt.ts";
 import { defineFeature } from "../feature.ts";
 import { demoAnswer } from "./demo.ts";
-import { optionalText, SHORT_TEXT_MAX } from "../fields.ts";
+import { optionalText } from "../fields.ts";
+import { SHORT_TEXT_MAX } from "../../shared/contract.ts";
 
 export const spellSchema = z.object({ purpose: optionalText("purpose", SHORT_TEXT_MAX) });
 
@@ -16,6 +17,7 @@ export const spellGenerator = defineFeature<z.output<typeof spellSchema>>({
   systemPrompt: (_input, language) => spellSystemPrompt(language),
   userMessage: (input, language) => spellUserMessage(input.purpose, language),
   demo: demoAnswer,
+  demoAsked: { en: "a spell to invent", ja: "呪文の依頼" },
   demoInputs: (input) => ({ purpose: input.purpose ?? "" }),
 });
 

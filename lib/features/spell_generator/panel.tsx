@@ -1,3 +1,4 @@
+import { SHORT_TEXT_MAX } from "../../shared/contract.ts";
 import { useSignal } from "@preact/signals";
 import { useKeptInput } from "../../client/kept_place.ts";
 import { parseLabelled } from "../../client/labelled_text.ts";
@@ -48,7 +49,11 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
 
   function submit(event: Event) {
     event.preventDefault();
-    problem.value = firstProblem([{ label: t("spell.purpose_label"), value: purpose.value, max: 200 }], t);
+    problem.value = firstProblem([{
+      label: t("spell.purpose_label"),
+      value: purpose.value,
+      max: SHORT_TEXT_MAX,
+    }], t);
     if (!problem.value) castSpell(purpose.value.trim());
   }
 
@@ -59,7 +64,7 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
           id="spell-purpose"
           label={t("spell.purpose_label")}
           value={purpose}
-          max={200}
+          max={SHORT_TEXT_MAX}
           placeholder={t("spell.placeholder")}
           t={t}
         />

@@ -1,4 +1,4 @@
-import type { Language } from "../../i18n/mod.ts";
+import type { Language } from "../../shared/contract.ts";
 import { SPELL_LABELS } from "./labels.ts";
 
 export function spellSystemPrompt(language: Language): string {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { STORY_STYLES, storySystemPrompt, storyUserMessage } from "./prompt.ts";
 import { defineFeature } from "../feature.ts";
 import { demoAnswer } from "./demo.ts";
-import { choice, requiredText, SHORT_TEXT_MAX } from "../fields.ts";
+import { choice, requiredText } from "../fields.ts";
+import { SHORT_TEXT_MAX } from "../../shared/contract.ts";
 
 export const storySchema = z.object({
   name: requiredText("name", SHORT_TEXT_MAX),
@@ -20,6 +21,7 @@ export const storyGenerator = defineFeature<z.output<typeof storySchema>>({
   systemPrompt: (_input, language) => storySystemPrompt(language),
   userMessage: (input, language) => storyUserMessage(input, language),
   demo: demoAnswer,
+  demoAsked: { en: "a story to write", ja: "物語の依頼" },
   demoInputs: (input) => ({ name: input.name, theme: input.theme, style: input.style }),
 });
 

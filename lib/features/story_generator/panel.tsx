@@ -1,3 +1,4 @@
+import { SHORT_TEXT_MAX } from "../../shared/contract.ts";
 import { useSignal } from "@preact/signals";
 import { useKeptInput } from "../../client/kept_place.ts";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
@@ -21,8 +22,8 @@ export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
   function submit(event: Event) {
     event.preventDefault();
     problem.value = firstProblem([
-      { label: t("story.name_label"), value: name.value, max: 200, required: true },
-      { label: t("story.theme_label"), value: theme.value, max: 200, required: true },
+      { label: t("story.name_label"), value: name.value, max: SHORT_TEXT_MAX, required: true },
+      { label: t("story.theme_label"), value: theme.value, max: SHORT_TEXT_MAX, required: true },
     ], t);
     if (problem.value) return;
     const body = { language, name: name.value.trim(), theme: theme.value.trim(), style: style.value };
@@ -32,8 +33,22 @@ export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
   return (
     <section>
       <form id="story-generator-form" class="form-grid" onSubmit={submit} noValidate>
-        <TextField id="story-name" label={t("story.name_label")} value={name} max={200} required t={t} />
-        <TextField id="story-theme" label={t("story.theme_label")} value={theme} max={200} required t={t} />
+        <TextField
+          id="story-name"
+          label={t("story.name_label")}
+          value={name}
+          max={SHORT_TEXT_MAX}
+          required
+          t={t}
+        />
+        <TextField
+          id="story-theme"
+          label={t("story.theme_label")}
+          value={theme}
+          max={SHORT_TEXT_MAX}
+          required
+          t={t}
+        />
         <label class="field">
           <span>{t("story.style_label")}</span>
           <select

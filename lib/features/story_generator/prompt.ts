@@ -1,7 +1,7 @@
-import type { Language } from "../../i18n/mod.ts";
+import type { Language } from "../../shared/contract.ts";
 
-import type { StoryStyle } from "../../contract.ts";
-export { STORY_STYLES, type StoryStyle } from "../../contract.ts";
+import type { StoryStyle } from "../../shared/contract.ts";
+export { STORY_STYLES, type StoryStyle } from "../../shared/contract.ts";
 
 const styles: Record<StoryStyle, Record<Language, string>> = {
   gothic: { en: "a dark, atmospheric gothic tale", ja: "暗く雰囲気のあるゴシック調の物語" },

@@ -2,7 +2,7 @@
  * The demo model's trivia: facts, labelled as the page expects, and a quiz that asks one question
  * and then judges the reply to it (the question is found again in the answer before the reply).
  */
-import type { Language } from "../../contract.ts";
+import type { Language } from "../../shared/contract.ts";
 import { type Bank, type DemoRequest, pick, pickSome } from "../demo_kit.ts";
 import { FACT_LABEL } from "./labels.ts";
 

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { triviaSystemPrompt, triviaUserMessage } from "./prompt.ts";
 import { defineFeature } from "../feature.ts";
 import { demoAnswer } from "./demo.ts";
-import { LONG_TEXT_MAX, optionalText } from "../fields.ts";
+import { optionalText } from "../fields.ts";
+import { LONG_TEXT_MAX } from "../../shared/contract.ts";
 
 export const triviaSchema = z.object({ question: optionalText("question", LONG_TEXT_MAX) });
 
@@ -16,6 +17,7 @@ export const triviaBot = defineFeature<z.output<typeof triviaSchema>>({
   systemPrompt: (_input, language) => triviaSystemPrompt(language),
   userMessage: (input, language) => triviaUserMessage(input.question, language),
   demo: demoAnswer,
+  demoAsked: { en: "a question about Halloween", ja: "ハロウィンについての質問" },
   demoInputs: (input) => ({ question: input.question ?? "" }),
 });
 

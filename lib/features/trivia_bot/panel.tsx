@@ -1,3 +1,4 @@
+import { LONG_TEXT_MAX } from "../../shared/contract.ts";
 import { useSignal } from "@preact/signals";
 import { useKeptInput } from "../../client/kept_place.ts";
 import { FACT_LABEL } from "./labels.ts";
@@ -6,7 +7,7 @@ import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
-const QUESTION_MAX = 2000;
+const QUESTION_MAX = LONG_TEXT_MAX;
 const CONVERSATION = "trivia-bot";
 const FACT_LINE = new RegExp(
   `^\\s*(?:[-*•🎃]\\s*)?(?:${Object.values(FACT_LABEL).map((l) => l.replace(":", "")).join("|")})\\s*[:：]`,

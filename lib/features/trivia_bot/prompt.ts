@@ -1,4 +1,4 @@
-import type { Language } from "../../i18n/mod.ts";
+import type { Language } from "../../shared/contract.ts";
 import { FACT_LABEL } from "./labels.ts";
 
 const prompts: Record<Language, string> = {

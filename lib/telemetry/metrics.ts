@@ -4,15 +4,13 @@
  * retries, and how many streams are open. Prometheus text format, from prom-client.
  */
 import client from "prom-client";
-import { LlmError } from "./llm/errors.ts";
-import type { StreamReport } from "./llm/observe.ts";
-import type { Usage } from "./llm/types.ts";
-import type { AnswerStats } from "./contract.ts";
+import { LlmError } from "../llm/errors.ts";
+import type { StreamReport } from "../llm/observe.ts";
+import type { Usage } from "../llm/types.ts";
+import type { AnswerStats } from "../shared/contract.ts";
 
 export type Mode = "stream" | "json";
 export type Outcome = "done" | "error" | "stopped" | "client_gone" | "timeout";
-
-export type { AnswerStats } from "./contract.ts";
 
 export class Metrics {
   readonly registry = new client.Registry();

@@ -4,7 +4,7 @@
  * names (plain data), so the browser bundle can import it without pulling in any server code (a
  * test walks the bundle's import graph to prove it).
  */
-import { FEATURE_NAMES } from "./features/names.gen.ts";
+import { FEATURE_NAMES } from "./feature_names.gen.ts";
 
 /** The features, in the order the page shows them (one folder each in lib/features/). */
 export { FEATURE_NAMES };
@@ -16,6 +16,10 @@ export function isFeatureName(value: string): value is FeatureName {
 
 export const LANGUAGES = ["en", "ja"] as const;
 export type Language = typeof LANGUAGES[number];
+
+export function isLanguage(value: unknown): value is Language {
+  return (LANGUAGES as readonly unknown[]).includes(value);
+}
 
 /** Field limits, in characters (after trimming). */
 export const SHORT_TEXT_MAX = 200;
@@ -68,7 +72,55 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = typeof ERROR_CODES[number];
 
-/** The JSON payloads of the SSE stream (api.md). */
+/**
+ * The HTTP status of an answer that failed before any of it was sent, by its code: the model
+ * server's slowness is a gateway timeout, its refusal to take more is "unavailable", anything
+ * else it did is a bad gateway.
+ */
+export function httpStatusOf(code: string): number {
+  if (code === "timeout" || code === "stalled") return 504;
+  if (code === "rate_limited") return 503;
+  return 502;
+}
+
+/** The other way round, for the page: what a refused or failed request's status means. */
+export function codeOfHttpStatus(status: number): ErrorCode | "request" {
+  if (status === 429) return "too_many_requests";
+  if (status >= 400 && status < 500) return "request";
+  if (status === 504) return "timeout";
+  if (status === 503) return "rate_limited";
+  return "upstream";
+}
+
+/** A stored or shown message, as far as the rules of turns need it. */
+export interface TurnMessage {
+  role: "user" | "assistant" | "system";
+  content: string;
+  incomplete?: boolean;
+}
+
+/**
+ * How many of a conversation's last messages a new question replaces: the same question again
+ * right after an unfinished (stopped or failed) answer, or after no answer at all, is a retry of
+ * that turn (2, or 1 without an answer); asked to regenerate, it replaces the last answer even
+ * when that one finished. The server stores by it and the page shows by it.
+ */
+export function replacedMessages(
+  messages: readonly TurnMessage[],
+  question: string,
+  regenerating: boolean,
+): number {
+  const last = messages.at(-1);
+  if (last?.role === "user" && last.content === question) return 1;
+  const before = messages.at(-2);
+  if (
+    last?.role === "assistant" && (last.incomplete || regenerating) && before?.role === "user" &&
+    before.content === question
+  ) return 2;
+  return 0;
+}
+
+/** The JSON payloads of the SSE stream (the README's "Streaming" section). */
 export type StreamEvent =
   | { type: "content"; chunk: string }
   | { type: "reasoning"; chunk: string }

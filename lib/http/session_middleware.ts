@@ -1,9 +1,9 @@
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "../http/api_error.ts";
-import { clientAddress, isHttps } from "../http/client_address.ts";
-import { RateLimiter } from "../http/rate_limit.ts";
-import { newSessionId, type Session, SESSION_TTL_MS, type SessionStore } from "./sessions.ts";
+import { ApiError } from "./api_error.ts";
+import { clientAddress, isHttps } from "./client_address.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { newSessionId, type Session, SESSION_TTL_MS, type SessionStore } from "../session/sessions.ts";
 
 export const SESSION_COOKIE = "kabotan_session";
 

@@ -28,7 +28,10 @@ Deno.test("a new folder with a definition is a new feature, in its place, with i
       if (panel) await Deno.writeTextFile(`${dir}/${folder}/panel.tsx`, "export default {};\n");
       await Deno.writeTextFile(
         `${dir}/${folder}/strings.json`,
-        JSON.stringify({ en: { [`feature.${name}`]: name }, ja: { [`feature.${name}`]: `${name}（日本語）` } }),
+        JSON.stringify({
+          en: { [`feature.${name}`]: name },
+          ja: { [`feature.${name}`]: `${name}（日本語）` },
+        }),
       );
     }
     await Deno.mkdir(`${dir}/not_a_feature`);

@@ -10,17 +10,17 @@ import type { Config } from "./lib/config.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
 import { sameOrigin } from "./lib/http/same_origin.ts";
-import { requestIds } from "./lib/http/request_ids.ts";
+import { traceIds } from "./lib/http/trace_ids.ts";
 import { clientAddress, isHttps, isLoopback } from "./lib/http/client_address.ts";
-import { GenerationLimits } from "./lib/http/rate_limit.ts";
+import { AnswerLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
-import type { Logger } from "./lib/log.ts";
+import type { Logger } from "./lib/logger.ts";
 import { Metrics } from "./lib/telemetry/metrics.ts";
 import { HistoryStore } from "./lib/session/history.ts";
 import { sessionMiddleware } from "./lib/http/session_middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
 import { StreamHub } from "./lib/streams/hub.ts";
-import { StreamLog } from "./lib/streams/stream_log.ts";
+import { EventLog } from "./lib/streams/event_log.ts";
 import { featureApi } from "./routes/api/features.ts";
 import type { Feature } from "./lib/features/feature.ts";
 import { FEATURES } from "./lib/features/registry.ts";
@@ -36,7 +36,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export interface AppDeps {
   config: Config;
   llm: LlmClient;
-  log: Logger;
+  logger: Logger;
   assets: Assets;
   kv: Deno.Kv;
   /** Aborted (with the reason to tell readers) when the server ends every running answer. */
@@ -47,13 +47,13 @@ export interface AppDeps {
 }
 
 export function createApp(
-  { config, llm, log, assets, kv, stopAll, metrics = new Metrics(), features = FEATURES }: AppDeps,
+  { config, llm, logger, assets, kv, stopAll, metrics = new Metrics(), features = FEATURES }: AppDeps,
 ): Hono<AppEnv> {
   const history = new HistoryStore(kv);
   const streams = new StreamHub(
-    // A running answer's log lives as long as the longest answer could, and its grace after.
+    // A running answer's logger lives as long as the longest answer could, and its grace after.
     // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died.
-    new StreamLog(
+    new EventLog(
       kv,
       config.llm.timeoutMs + config.resume.graceMs,
       Math.max(1000, 30 * config.resume.pollMs),
@@ -65,20 +65,20 @@ export function createApp(
       maxReaders: config.resume.maxReaders,
       replaysPerMinute: config.resume.replaysPerMinute,
       onOrphaned: async (meta, text) => {
-        log("warn", "an answer's instance died: ended it and kept its text", {
+        logger("warn", "an answer's instance died: ended it and kept its text", {
           conversation: meta.conversation,
         });
         if (text) {
-          await history.append(meta.session, meta.conversation, {
+          await history.append(meta.sessionId, meta.conversation, {
             role: "assistant",
             content: text,
             incomplete: true,
           });
         }
       },
-      describeError: (error) => describeFailure(error, log),
+      describeError: (error) => describeFailure(error, logger),
       onWriteFailed: (error, attempt) =>
-        log("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
+        logger("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
     },
   );
   const withSession = sessionMiddleware(new SessionStore(kv), {
@@ -86,7 +86,7 @@ export function createApp(
     createPerIpPerMinute: config.limits.sessionsPerIpPerMinute,
   });
   const app = new Hono<AppEnv>();
-  app.use(requestIds());
+  app.use(traceIds());
   app.use(
     secureHeaders({
       // No inline script anywhere: islands get their props from a data attribute.
@@ -135,10 +135,10 @@ export function createApp(
     "/api",
     featureApi({
       llm,
-      log,
+      logger,
       history,
       streams,
-      limits: new GenerationLimits(config.limits),
+      limits: new AnswerLimits(config.limits),
       stopAll: stopAll ?? new AbortController().signal,
       metrics,
       keepAliveMs: config.sse.keepAliveMs,
@@ -196,7 +196,7 @@ export function createApp(
       const response = error.toResponse();
       return c.newResponse(response.body, response);
     }
-    log("error", "unhandled error", { requestId: c.get("requestId"), error: String(error?.stack ?? error) });
+    logger("error", "unhandled error", { traceId: c.get("traceId"), error: String(error?.stack ?? error) });
     return jsonError(500, "internal error");
   });
   return app;

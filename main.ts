@@ -7,7 +7,7 @@ import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
 import { defaultMaxConnections, serveGated } from "./lib/http/connection_gate.ts";
 import { guardHost } from "./lib/http/host_guard.ts";
-import { createLogger } from "./lib/log.ts";
+import { createLogger } from "./lib/logger.ts";
 import { Metrics } from "./lib/telemetry/metrics.ts";
 import { defaultKvPath, KvOpenError, openKv } from "./lib/session/kv.ts";
 
@@ -23,7 +23,7 @@ try {
   if (error instanceof ConfigError) fail(error.message);
   throw error;
 }
-const log = createLogger(config.logLevel, undefined, [config.llm.apiKey]);
+const logger = createLogger(config.logLevel, undefined, [config.llm.apiKey]);
 const manifest = await readManifest() ??
   fail("the browser assets are not built: run `deno task build` first");
 
@@ -41,14 +41,14 @@ const metrics = new Metrics();
 const llm = createLlm(
   config.llm,
   { ...config.demo, answers: demoAnswersFor(FEATURES) },
-  log,
+  logger,
   (status, ms) => metrics.upstreamAttempt(status, ms),
 );
 const stopping = new AbortController();
 const app = createApp({
   config,
   llm,
-  log,
+  logger,
   assets: assetsOf(manifest),
   kv,
   stopAll: stopping.signal,
@@ -56,7 +56,7 @@ const app = createApp({
 });
 
 const onListen = ({ hostname, port }: Deno.NetAddr) =>
-  log("info", "listening", {
+  logger("info", "listening", {
     url: `http://${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname}:${port}/`,
     llm: llm.provider,
     model: llm.model,
@@ -73,7 +73,7 @@ const server = onDeploy ? Deno.serve({ onListen }, app.fetch) : serveGated({
   // Behind a proxy every connection comes from the proxy: only the total is capped then.
   perAddress: config.trustProxy ? 0 : config.connections.perAddress,
   maxConnections: config.connections.max ?? defaultMaxConnections(),
-  log,
+  logger,
   onListen,
 }, guardHost(app.fetch, { hostname: config.hostname, publicOrigins: config.publicOrigins }));
 
@@ -85,12 +85,12 @@ let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
-  log("info", "shutting down", { signal, graceMs: config.shutdownGraceMs });
+  logger("info", "shutting down", { signal, graceMs: config.shutdownGraceMs });
   const endAnswers = () => {
     if (!stopping.signal.aborted) stopping.abort(shutdownError());
   };
   const deadline = setTimeout(() => {
-    log("warn", "ending the answers still running");
+    logger("warn", "ending the answers still running");
     endAnswers();
   }, config.shutdownGraceMs);
   await server.shutdown();
@@ -99,7 +99,7 @@ async function shutdown(signal: string): Promise<void> {
   endAnswers();
   await new Promise((resolve) => setTimeout(resolve, 200));
   kv.close();
-  log("info", "stopped");
+  logger("info", "stopped");
   Deno.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

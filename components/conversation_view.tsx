@@ -2,7 +2,7 @@ import { Component, type ComponentChildren } from "preact";
 import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
 import { AnswerActions } from "./answer_actions.tsx";
 import { Markdown } from "./markdown.tsx";
-import { Announcer, AnswerStatsLine, BookStatus, failureText } from "./stream_status.tsx";
+import { Announcer, AnswerStatsLine, BookStatus, failureText } from "./status_row.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 

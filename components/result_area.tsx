@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { ConversationBook } from "../lib/client/conversation.ts";
 import { AnswerActions } from "./answer_actions.tsx";
-import { Announcer, AnswerStatsLine, BookStatus } from "./stream_status.tsx";
+import { Announcer, AnswerStatsLine, BookStatus } from "./status_row.tsx";
 import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 

@@ -21,7 +21,7 @@ export interface KabotanAppProps {
   /** The session's conversations, by conversation key. */
   history: HistoryProps;
   /** Answers still being generated for this session (after a reload): re-attached at once. */
-  active: Array<{ requestId: string; feature: string; conversation: string }>;
+  active: Array<{ answerId: string; feature: string; conversation: string }>;
   /** How long after a dropped connection the page keeps trying to get an answer back. */
   resumeWindowMs: number;
   /** Where the reader was, from the page's URL: `tab`, and what panels read (`character`). */
@@ -51,8 +51,8 @@ export default function KabotanApp(props: KabotanAppProps) {
     })) as Record<string, ConversationBook>;
   }, []);
   useEffect(() => {
-    for (const { requestId, feature, conversation } of props.active) {
-      if (books[feature]) void books[feature].resume(conversation, requestId);
+    for (const { answerId, feature, conversation } of props.active) {
+      if (books[feature]) void books[feature].resume(conversation, answerId);
     }
   }, []);
   // Answers are rendered as markdown: load the renderer while the page is idle, before the first one.

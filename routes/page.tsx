@@ -34,8 +34,8 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
     const percent = rollout.percent;
     // (Past the limit on new sessions the page still renders, without one.)
     const session = percent > 0 && percent < 100
-      ? await c.get("session").ensure().catch(() => undefined)
-      : c.get("session").current();
+      ? await c.get("sessionAccess").ensure().catch(() => undefined)
+      : c.get("sessionAccess").current();
     const override = parseOverride(c.req.query("streaming")) ?? parseOverride(getCookie(c, STREAMING_COOKIE));
     if (parseOverride(c.req.query("streaming"))) {
       setCookie(c, STREAMING_COOKIE, override!, { path: "/", sameSite: "Lax", maxAge: 30 * 24 * 3600 });

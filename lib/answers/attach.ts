@@ -8,7 +8,7 @@ import { HeldAsync } from "../held.ts";
 import { SSE_HEADERS } from "../sse/encoder.ts";
 import { sseBody } from "../sse/response.ts";
 import type { StreamHub } from "../streams/hub.ts";
-import type { StreamMeta } from "../streams/stream_log.ts";
+import type { StreamMeta } from "../streams/event_log.ts";
 
 export interface Reader {
   /** The session asking. */
@@ -25,7 +25,7 @@ export interface Reader {
  * EventSource to stop reconnecting.
  */
 export function readAnswer(streams: StreamHub, id: string, meta: StreamMeta, reader: Reader): Response {
-  if (meta.session !== reader.owner) {
+  if (meta.sessionId !== reader.owner) {
     throw new ApiError(404, "no such stream to resume", { field: "request_id" });
   }
   if (reader.fingerprint !== undefined && meta.fingerprint !== reader.fingerprint) {
@@ -63,7 +63,7 @@ export async function claim(
   meta: Omit<StreamMeta, "status" | "lastId" | "createdAt">,
   reader: Reader,
 ): Promise<HeldAsync | Response> {
-  if (await streams.claim(id, meta)) return new HeldAsync(() => streams.log.forget(id));
+  if (await streams.claim(id, meta)) return new HeldAsync(() => streams.eventLog.forget(id));
   const winner = await streams.find(id);
   if (!winner) {
     throw new ApiError(409, "this request_id is being started by another request", { field: "request_id" });

@@ -1,4 +1,4 @@
-/** Stage 1 of an answer: read the request — which feature, its inputs, the language and the mode. */
+/** Stage 1 of an answer: read the request — which feature, its inputs, the language and how the answer goes back. */
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
@@ -19,11 +19,12 @@ export interface AnswerRequest {
   language: Language;
   /** What to send the model and where the turn belongs. */
   turn: PreparedRequest;
-  mode: "json" | "stream";
-  /** Whether this browser streams (the rollout); if not, a stream carries the answer in one event. */
-  streaming: boolean;
+  /** How the answer goes back: one JSON object, or an event stream. */
+  delivery: "json" | "events";
+  /** Whether the answer comes word by word (the rollout); if not, an event stream carries it in one event. */
+  incremental: boolean;
   /** Set when the answer is resumable: it runs once, whoever is connected. */
-  resumableId?: string;
+  answerId?: string;
   /** The last event the client has (Last-Event-ID, or `last_event_id`); 0 for none. */
   lastEventId: number;
   /** Go on with the conversation's last, unfinished answer (cut at the length limit, or stopped). */
@@ -71,15 +72,15 @@ export async function readAnswerRequest(
   if (lastEventId === "invalid") {
     throw new ApiError(400, "Last-Event-ID must be a whole number", { field: "last_event_id" });
   }
-  const session = c.get("session").current();
+  const session = c.get("sessionAccess").current();
   const language: Language = options.value.language ?? session?.language ?? "en";
   const prepared = feature.prepare(raw, language);
   if (!prepared.ok) throw new ApiError(400, prepared.error, { field: prepared.field });
-  const mode = streamEndpoint || options.value.stream === true ||
+  const delivery = streamEndpoint || options.value.stream === true ||
       (c.req.header("accept") ?? "").includes("text/event-stream")
-    ? "stream"
+    ? "events"
     : "json";
-  const streaming = streamsFor(
+  const incremental = streamsFor(
     settings.rolloutPercent,
     session?.id,
     parseOverride(getCookie(c, STREAMING_COOKIE)),
@@ -89,9 +90,9 @@ export async function readAnswerRequest(
     raw,
     language,
     turn: prepared.value,
-    mode,
-    streaming,
-    resumableId: mode === "stream" && streaming ? options.value.request_id : undefined,
+    delivery,
+    incremental,
+    answerId: delivery === "events" && incremental ? options.value.request_id : undefined,
     lastEventId,
     continuing: options.value.continue === true,
     regenerating: options.value.regenerate === true,

@@ -1,13 +1,13 @@
 /**
  * Stage 4 of an answer: ask the model and answer — as one JSON object, or as a stream of events
- * (relayed as it comes, or, when resumable, run once by a Generation that readers follow).
+ * (relayed as it comes, or, when resumable, run once by a AnswerRun that readers follow).
  */
 import { upstreamMessages } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
 import { LlmError } from "../llm/errors.ts";
 import { observeDeltas, type StreamReport } from "../llm/observe.ts";
-import type { Completion, Delta, GenerationRequest, LlmClient, Usage } from "../llm/types.ts";
-import type { Logger } from "../log.ts";
+import type { Completion, Delta, LlmClient, ModelRequest, Usage } from "../llm/types.ts";
+import type { Logger } from "../logger.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
 import { type AnswerStats, httpStatusOf } from "../shared/contract.ts";
 import { SSE_HEADERS } from "../sse/encoder.ts";
@@ -15,11 +15,11 @@ import { relayDeltas } from "../sse/relay.ts";
 import { sseBody } from "../sse/response.ts";
 import type { StreamHub } from "../streams/hub.ts";
 import type { AnswerRequest } from "./request.ts";
-import type { AnswerOutcome, OpenTurn } from "./turn.ts";
+import type { AnswerExtras, OpenTurn } from "./turn.ts";
 
 export interface AnswerDeps {
   llm: LlmClient;
-  log: Logger;
+  logger: Logger;
   metrics: Metrics;
   streams: StreamHub;
   keepAliveMs: number;
@@ -38,20 +38,20 @@ export function maxTokensVariable(feature: string): string {
 
 /** The one answer's context: who asked, and when the asking client goes away. */
 export interface Asker {
-  requestId: string;
+  traceId: string;
   /** The client's own id for it, when it sent one. */
-  clientRequestId?: string;
+  clientTraceId?: string;
   /** Aborted when the client's connection closes. */
   signal: AbortSignal;
 }
 
-function generationRequest(
+function modelRequestFor(
   deps: AnswerDeps,
   request: AnswerRequest,
   turn: OpenTurn,
   signal: AbortSignal,
   onFinish: (finish: { usage?: Usage; finishReason: string }) => void,
-): GenerationRequest {
+): ModelRequest {
   const variable = maxTokensVariable(request.feature.name);
   return {
     messages: upstreamMessages({ ...request.turn, user: turn.user }, turn.context),
@@ -72,12 +72,12 @@ async function save(
   text: string,
   incomplete: boolean,
   reasoning: string,
-  outcome?: AnswerOutcome,
+  extras?: AnswerExtras,
 ): Promise<void> {
   try {
-    await turn.saveAnswer(text, incomplete, reasoning, outcome);
+    await turn.saveAnswer(text, incomplete, reasoning, extras);
   } catch (error) {
-    deps.log("error", "could not save an answer", { error: String(error) });
+    deps.logger("error", "could not save an answer", { error: String(error) });
   }
 }
 
@@ -103,20 +103,20 @@ export async function answerAsJson(
   try {
     const signal = AbortSignal.any([asker.signal, deps.stopAll]);
     completion = await deps.llm.complete(
-      generationRequest(deps, request, turn, signal, (f) => (usage = f.usage)),
+      modelRequestFor(deps, request, turn, signal, (f) => (usage = f.usage)),
     );
   } catch (error) {
     report("error", "", error);
-    const { message, code } = describeFailure(error, deps.log, asker.requestId);
+    const { message, code } = describeFailure(error, deps.logger, asker.traceId);
     throw new ApiError(httpStatusOf(code), message, { code });
   }
   const { content, reasoning, finishReason } = completion;
   // Cut at the length limit: kept, and marked as not finished.
   const stats = report("done", content);
   await save(deps, turn, content, finishReason === "length", reasoning, { stats });
-  deps.log("info", "answer complete", {
-    requestId: asker.requestId,
-    clientRequestId: asker.clientRequestId,
+  deps.logger("info", "answer complete", {
+    traceId: asker.traceId,
+    clientTraceId: asker.clientTraceId,
     feature: request.feature.name,
     mode: "json",
     characters: content.length,
@@ -129,7 +129,7 @@ export async function answerAsJson(
 
 /**
  * The answer as an SSE stream. `release` gives back the answer's slot once it has ended; a
- * resumable answer runs on its own (its claim is then the Generation's), others end with their
+ * resumable answer runs on its own (its claim is then the AnswerRun's), others end with their
  * connection.
  */
 export async function answerAsStream(
@@ -139,30 +139,32 @@ export async function answerAsStream(
   asker: Asker,
   release: () => void,
 ): Promise<Response> {
-  const resumableId = request.resumableId;
+  const answerId = request.answerId;
   let usage: Usage | undefined;
   let finishReason: string | undefined;
   // A resumable answer outlives its first connection; any other ends with it.
-  const signal = resumableId ? deps.stopAll : AbortSignal.any([asker.signal, deps.stopAll]);
-  const generation = generationRequest(deps, request, turn, signal, (finish) => {
+  const signal = answerId ? deps.stopAll : AbortSignal.any([asker.signal, deps.stopAll]);
+  const modelRequest = modelRequestFor(deps, request, turn, signal, (finish) => {
     usage = finish.usage;
     finishReason = finish.finishReason;
   });
-  const source = request.streaming ? deps.llm.stream(generation) : completeAsStream(deps.llm, generation);
+  const source = request.incremental
+    ? deps.llm.stream(modelRequest)
+    : completeAsStream(deps.llm, modelRequest);
   deps.metrics.streamOpened();
   let stats: AnswerStats | undefined;
   const deltas = observeDeltas(source, async (ended) => {
     // The client's own abort can reach the model's stream first, as an error: it left.
-    const gone = !resumableId && ended.outcome === "error" && asker.signal.aborted && !deps.stopAll.aborted;
+    const gone = !answerId && ended.outcome === "error" && asker.signal.aborted && !deps.stopAll.aborted;
     const report: StreamReport = gone
       ? { ...ended, outcome: "cancelled", cancelReason: "client_gone" }
       : ended;
     release();
     deps.metrics.streamClosed();
     stats = deps.metrics.answer(request.feature.name, "stream", report, usage);
-    logStreamEnd(deps.log, report, {
-      requestId: asker.requestId,
-      clientRequestId: asker.clientRequestId,
+    logStreamEnd(deps.logger, report, {
+      traceId: asker.traceId,
+      clientTraceId: asker.clientTraceId,
       feature: request.feature.name,
     });
     await save(
@@ -177,20 +179,20 @@ export async function answerAsStream(
       },
     );
   }, { flushMs: deps.flushMs });
-  if (resumableId) {
+  if (answerId) {
     try {
-      await deps.streams.launch(resumableId, deltas, () => stats, () => finishReason);
+      await deps.streams.launch(answerId, deltas, () => stats, () => finishReason);
     } catch (error) {
       await deltas.cancel(error);
       throw error;
     }
-    return new Response(sseBody(deps.streams.read(resumableId, 0), deps.keepAliveMs), {
+    return new Response(sseBody(deps.streams.read(answerId, 0), deps.keepAliveMs), {
       headers: SSE_HEADERS,
     });
   }
   const events = relayDeltas(deltas, {
     keepAliveMs: deps.keepAliveMs,
-    describeError: (error) => describeFailure(error, deps.log, asker.requestId),
+    describeError: (error) => describeFailure(error, deps.logger, asker.traceId),
     stats: () => stats,
     finishReason: () => finishReason,
   });
@@ -198,7 +200,7 @@ export async function answerAsStream(
 }
 
 /** With streaming switched off, `-stream` endpoints still answer: the thinking and the text as one event each. */
-function completeAsStream(llm: LlmClient, request: GenerationRequest): ReadableStream<Delta> {
+function completeAsStream(llm: LlmClient, request: ModelRequest): ReadableStream<Delta> {
   const abort = new AbortController();
   request.signal?.addEventListener("abort", () => abort.abort(), { once: true });
   return new ReadableStream<Delta>({
@@ -214,8 +216,8 @@ function completeAsStream(llm: LlmClient, request: GenerationRequest): ReadableS
   }, { highWaterMark: 0 });
 }
 
-function logStreamEnd(log: Logger, report: StreamReport, fields: Record<string, unknown>): void {
-  log(report.outcome === "error" ? "warn" : "info", "stream ended", {
+function logStreamEnd(logger: Logger, report: StreamReport, fields: Record<string, unknown>): void {
+  logger(report.outcome === "error" ? "warn" : "info", "stream ended", {
     ...fields,
     outcome: report.outcome,
     characters: report.characters,
@@ -233,10 +235,10 @@ function failureCode(error: unknown): string {
 /** What a failure is called on the wire: the model server's failures by code, anything else "internal". */
 export function describeFailure(
   error: unknown,
-  log: Logger,
-  requestId?: string,
+  logger: Logger,
+  traceId?: string,
 ): { message: string; code: string } {
   if (error instanceof LlmError) return { message: error.message, code: error.code };
-  log("error", "unexpected stream failure", { requestId, error: String(error) });
+  logger("error", "unexpected stream failure", { traceId, error: String(error) });
   return { message: "The answer failed unexpectedly.", code: "internal" };
 }

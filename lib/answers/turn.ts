@@ -16,18 +16,18 @@ export interface OpenTurn {
   user: string;
   /**
    * Stores the answer (marked incomplete when it did not finish), with the thinking before it,
-   * which is kept for the page but never sent upstream again; a no-op without a session.
+   * which is kept for the page but never sent upstream again; a no-op without a sessionId.
    */
   saveAnswer(
     content: string,
     incomplete: boolean,
     reasoning?: string,
-    outcome?: AnswerOutcome,
+    extras?: AnswerExtras,
   ): Promise<void>;
 }
 
 /** What is kept with an answer besides its text. */
-export interface AnswerOutcome {
+export interface AnswerExtras {
   stats?: AnswerStats;
   /** The failure's code: a failed answer is kept even without text, so the page can offer Retry. */
   error?: string;
@@ -41,7 +41,7 @@ const GO_ON: Record<Language, string> = {
 
 export async function openTurn(
   history: HistoryStore,
-  session: string | undefined,
+  sessionId: string | undefined,
   turn: PreparedRequest,
   { continuing = false, regenerating = false, language = "en" }: {
     continuing?: boolean;
@@ -49,11 +49,11 @@ export async function openTurn(
     language?: Language;
   } = {},
 ): Promise<OpenTurn> {
-  if (continuing) return await continueTurn(history, session, turn, language);
+  if (continuing) return await continueTurn(history, sessionId, turn, language);
   let context: ChatMessage[] = turn.clientHistory ?? [];
   let retried = 0;
-  if (session && turn.continues) {
-    const stored = await history.list(session, turn.conversationKey, CONTEXT_MESSAGES + 2);
+  if (sessionId && turn.continues) {
+    const stored = await history.list(sessionId, turn.conversationKey, CONTEXT_MESSAGES + 2);
     // Asking again what the last answer did not finish is a retry: it replaces that turn.
     retried = replacedMessages(stored, turn.user, regenerating);
     context = stored.slice(0, stored.length - retried).map(({ role, content }) => ({ role, content }));
@@ -64,23 +64,23 @@ export async function openTurn(
   }
   // The user's turn is written while the model is asked (not before: that would delay the first
   // word by the KV round trips); the answer is written only once it is.
-  const userTurnStored = session ? storeUserTurn(history, session, turn, retried, language) : undefined;
+  const userTurnStored = sessionId ? storeUserTurn(history, sessionId, turn, retried, language) : undefined;
   // Raised when the answer is saved, so an answer never goes in without its question.
   userTurnStored?.catch(() => {});
   return {
     context,
     user: turn.user,
-    async saveAnswer(content, incomplete, reasoning, outcome = {}) {
-      if (!session || (!content && !outcome.error)) return;
+    async saveAnswer(content, incomplete, reasoning, extras = {}) {
+      if (!sessionId || (!content && !extras.error)) return;
       await userTurnStored;
-      await history.append(session, turn.conversationKey, {
+      await history.append(sessionId, turn.conversationKey, {
         role: "assistant",
         content,
         lang: language,
         ...(incomplete ? { incomplete } : {}),
         ...(reasoning ? { reasoning } : {}),
-        ...(outcome.stats && !outcome.error ? { stats: outcome.stats } : {}),
-        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(extras.stats && !extras.error ? { stats: extras.stats } : {}),
+        ...(extras.error ? { error: extras.error } : {}),
       });
     },
   };
@@ -88,14 +88,14 @@ export async function openTurn(
 
 async function storeUserTurn(
   history: HistoryStore,
-  session: string,
+  sessionId: string,
   turn: PreparedRequest,
   retried: number,
   language: Language,
 ): Promise<void> {
-  if (retried > 0) await history.dropLast(session, turn.conversationKey, retried);
-  if (!turn.continues) await history.clear(session, turn.conversationKey);
-  await history.append(session, turn.conversationKey, { role: "user", content: turn.user, lang: language });
+  if (retried > 0) await history.dropLast(sessionId, turn.conversationKey, retried);
+  if (!turn.continues) await history.clear(sessionId, turn.conversationKey);
+  await history.append(sessionId, turn.conversationKey, { role: "user", content: turn.user, lang: language });
 }
 
 /**
@@ -104,11 +104,11 @@ async function storeUserTurn(
  */
 async function continueTurn(
   history: HistoryStore,
-  session: string | undefined,
+  sessionId: string | undefined,
   turn: PreparedRequest,
   language: Language,
 ): Promise<OpenTurn> {
-  const stored = session ? await history.list(session, turn.conversationKey, CONTEXT_MESSAGES + 1) : [];
+  const stored = sessionId ? await history.list(sessionId, turn.conversationKey, CONTEXT_MESSAGES + 1) : [];
   if (stored.at(-1)?.role !== "assistant" || !stored.at(-1)?.content) {
     throw new ApiError(400, "there is no answer to continue", { field: "continue" });
   }
@@ -116,8 +116,8 @@ async function continueTurn(
     context: alternating(stored.map(({ role, content }) => ({ role, content }))),
     user: GO_ON[language],
     async saveAnswer(content, incomplete) {
-      if (!session || !content) return;
-      await history.extendLast(session, turn.conversationKey, content, incomplete);
+      if (!sessionId || !content) return;
+      await history.extendLast(sessionId, turn.conversationKey, content, incomplete);
     },
   };
 }

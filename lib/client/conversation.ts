@@ -186,10 +186,10 @@ export class ConversationBook {
   }
 
   /** Shows an answer still being generated (started before a reload) as this conversation's live one. */
-  resume(key: string, requestId: string): Promise<StreamStatus> {
+  resume(key: string, answerId: string): Promise<StreamStatus> {
     this.settle();
     this.#startLive(key);
-    return this.#announce(this.controller.resume(requestId));
+    return this.#announce(this.controller.resume(answerId));
   }
 
   /** Runs the live answer's last request again (Retry, Cast again). */

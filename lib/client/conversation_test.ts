@@ -1,7 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { ConversationBook } from "./conversation.ts";
 import { StreamController } from "./stream_controller.ts";
-import type { Transport } from "./transport.ts";
+import { httpTransport, type Transport } from "./transport.ts";
 
 const immediate = {
   now: () => performance.now(),
@@ -9,18 +9,18 @@ const immediate = {
   frame: (run: () => void) => run(),
 };
 
-/** A transport whose answers are given as SSE text, one per question. */
+/** The page's transport over a fetch whose streamed answers are given as SSE text, one per question. */
 function scriptedTransport(answers: string[]): Transport {
-  const sse = (text: string) => new Response(text, { headers: { "content-type": "text/event-stream" } });
-  return {
-    startStream: () => Promise.resolve(sse(answers.shift() ?? "")),
-    resumeStream: () => Promise.resolve(new Response(null, { status: 204 })),
-    stopStream: () => {},
-    complete: () => Promise.reject(new Error("not used")),
-    clearHistory: () => Promise.resolve(),
-    setLanguage: () => Promise.resolve(),
-    modelReachable: () => Promise.resolve(true),
-  };
+  return httpTransport((input) => {
+    const path = String(input);
+    if (path.endsWith("-stream")) {
+      return Promise.resolve(
+        new Response(answers.shift() ?? "", { headers: { "content-type": "text/event-stream" } }),
+      );
+    }
+    if (path.startsWith("/api/streams/")) return Promise.resolve(new Response(null, { status: 204 }));
+    return Promise.reject(new Error(`not used: ${path}`));
+  });
 }
 
 const frames = (...chunks: string[]) =>
@@ -54,20 +54,20 @@ Deno.test("the streaming answer is a message of its conversation, updated in pla
 
 Deno.test("a stopped answer is marked incomplete at once, and settles so", async () => {
   // Like fetch, the body fails once the request's signal is aborted.
-  const startStream = (_feature: string, _body: unknown, signal: AbortSignal) =>
+  const transport = httpTransport((input, init) =>
     Promise.resolve(
-      new Response(
+      !String(input).endsWith("-stream") ? new Response(null, { status: 204 }) : new Response(
         new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(
               new TextEncoder().encode(`id: 1\ndata: {"chunk":"Half","type":"content"}\n\n`),
             );
-            signal.addEventListener("abort", () => controller.error(signal.reason));
+            init!.signal!.addEventListener("abort", () => controller.error(init!.signal!.reason));
           },
         }),
       ),
-    );
-  const transport = { ...scriptedTransport([]), startStream };
+    )
+  );
   const controller = new StreamController({
     streaming: true,
     updateIntervalMs: 0,

@@ -3,7 +3,8 @@
  * signals: `text` grows as the answer streams (through a TextBatcher: at most one update per
  * `updateIntervalMs`, and per frame), `status` and `failure` drive the indicator, Stop, Retry
  * and errors. It talks to the server only through a Transport, and waits only on its Clock, so
- * it runs in unit tests with a fake fetch and a fake clock.
+ * it runs in unit tests with a fake fetch and a fake clock. It knows nothing of HTTP: the
+ * transport hands it events, and failures as AnswerFailure.
  *
  * Every streamed request carries a fresh `request_id`, so the server runs the answer once
  * whatever happens to the connection: when it drops, the controller reconnects with the id of
@@ -11,15 +12,16 @@
  * that runs from the drop and fits the server's grace — and Stop asks the server to stop the model.
  */
 import { computed, signal } from "@preact/signals";
-import { type AnswerStats, codeOfHttpStatus } from "../shared/contract.ts";
+import type { AnswerStats } from "../shared/contract.ts";
 import { browserClock, type Clock } from "./clock.ts";
 import { ReconnectPolicy } from "./reconnect_policy.ts";
-import { readStreamEvents } from "./sse_reader.ts";
+import type { ReceivedEvent } from "./sse_reader.ts";
 import { TextBatcher } from "./text_batcher.ts";
-import { httpTransport, type Transport } from "./transport.ts";
+import { AnswerFailure, httpTransport, type Transport } from "./transport.ts";
 
 export type StreamStatus = "idle" | "streaming" | "done" | "stopped" | "error";
 
+/** The failure shown: plain data (a signal's value), from an AnswerFailure. */
 export interface StreamFailure {
   /** A code from the server's error event (`timeout`, `upstream`…), or `network`, `request`. */
   code: string;
@@ -73,7 +75,7 @@ export class StreamController {
   #thinking: TextBatcher;
   #abort: AbortController | undefined;
   #last: StreamRequest | undefined;
-  #requestId: string | undefined;
+  #answerId: string | undefined;
 
   constructor(options: StreamControllerOptions) {
     this.#options = options;
@@ -111,9 +113,9 @@ export class StreamController {
   }
 
   /** Re-attaches to an answer this session started before a reload, from its first event. */
-  resume(requestId: string): Promise<StreamStatus> {
+  resume(answerId: string): Promise<StreamStatus> {
     this.#last = undefined;
-    return this.#start((signal) => this.#follow(requestId, signal, { resumeFrom: 0 }));
+    return this.#start((signal) => this.#follow(answerId, signal, { resumeFrom: 0 }));
   }
 
   /** Sends the last request again, streaming. */
@@ -142,7 +144,7 @@ export class StreamController {
     if (this.status.value !== "streaming") return;
     this.#abort?.abort();
     // The server would stop it after a grace period anyway; asking stops the model now.
-    if (this.#requestId) this.#transport.stopStream(this.#requestId);
+    if (this.#answerId) this.#transport.stopStream(this.#answerId);
     this.#flushAll();
     this.reconnecting.value = false;
     this.status.value = "stopped";
@@ -151,6 +153,12 @@ export class StreamController {
   /** Forgets the last answer. */
   reset(): void {
     this.stop();
+    this.#clear();
+    this.status.value = "idle";
+  }
+
+  /** Everything about the last answer, gone: the one place that knows what an answer's state is. */
+  #clear(): void {
     this.#batcher.reset();
     this.#thinking.reset();
     this.text.value = "";
@@ -159,7 +167,7 @@ export class StreamController {
     this.thinkingSince.value = null;
     this.answerSince.value = null;
     this.failure.value = null;
-    this.status.value = "idle";
+    this.stats.value = null;
   }
 
   #run(request: StreamRequest, stream: boolean): Promise<StreamStatus> {
@@ -170,18 +178,10 @@ export class StreamController {
 
   async #start(body: (signal: AbortSignal) => Promise<void>): Promise<StreamStatus> {
     this.stop();
-    this.#requestId = undefined;
+    this.#answerId = undefined;
     const abort = new AbortController();
     this.#abort = abort;
-    this.#batcher.reset();
-    this.#thinking.reset();
-    this.text.value = "";
-    this.reasoning.value = "";
-    this.finishReason.value = null;
-    this.thinkingSince.value = null;
-    this.answerSince.value = null;
-    this.failure.value = null;
-    this.stats.value = null;
+    this.#clear();
     this.status.value = "streaming";
     try {
       await body(abort.signal);
@@ -191,7 +191,7 @@ export class StreamController {
     } catch (error) {
       if (abort.signal.aborted) return this.status.value;
       this.#flushAll();
-      this.failure.value = toFailure(error);
+      this.failure.value = failureOf(error);
       this.status.value = "error";
     } finally {
       if (this.#abort === abort) this.#abort = undefined;
@@ -201,9 +201,9 @@ export class StreamController {
   }
 
   #stream(request: StreamRequest, signal: AbortSignal): Promise<void> {
-    const requestId = crypto.randomUUID();
-    return this.#follow(requestId, signal, {
-      first: { ...request, body: { ...request.body, request_id: requestId } },
+    const answerId = crypto.randomUUID();
+    return this.#follow(answerId, signal, {
+      first: { ...request, body: { ...request.body, request_id: answerId } },
     });
   }
 
@@ -212,11 +212,11 @@ export class StreamController {
    * connection, resumes after the last event received, for as long as the ReconnectPolicy allows.
    */
   async #follow(
-    requestId: string,
+    answerId: string,
     signal: AbortSignal,
     { first, resumeFrom }: { first?: StreamRequest; resumeFrom?: number },
   ): Promise<void> {
-    this.#requestId = requestId;
+    this.#answerId = answerId;
     const policy = new ReconnectPolicy(
       this.#options.resumeWindowMs ?? DEFAULT_RESUME_WINDOW_MS,
       () => this.#clock.now(),
@@ -224,26 +224,23 @@ export class StreamController {
     let lastEventId = resumeFrom ?? 0;
     let opening = first;
     while (true) {
-      let response: Response | undefined;
+      let events: AsyncIterable<ReceivedEvent> | null | undefined;
       try {
-        response = opening
+        events = opening
           ? await this.#transport.startStream(opening.feature, opening.body, signal)
-          : await this.#transport.resumeStream(requestId, lastEventId, signal);
+          : await this.#transport.resumeStream(answerId, lastEventId, signal);
       } catch (error) {
-        if (signal.aborted) throw error;
-        // A stream that cannot be opened at all is an error to show; one that broke is resumed.
-        if (opening) throw { code: "network" } satisfies StreamFailure;
+        // A stream that cannot be opened, or is refused, is an error to show; one that broke is resumed.
+        if (signal.aborted || opening || !(error instanceof AnswerFailure && error.code === "network")) {
+          throw error;
+        }
       }
       opening = undefined;
-      if (response) {
-        if (response.status === 204) return; // finished, and we have it all
-        if (!response.ok || !response.body) {
-          // A request refused outright is an error; a stream that has gone away cannot come back.
-          throw await requestFailure(response);
-        }
+      if (events === null) return; // finished, and we have it all
+      if (events) {
         this.reconnecting.value = false;
         try {
-          for await (const { id, event } of readStreamEvents(response.body)) {
+          for await (const { id, event } of events) {
             policy.connected();
             if (id !== undefined) lastEventId = id;
             if (event.type === "content") {
@@ -255,7 +252,7 @@ export class StreamController {
             } // An instance going away while it relays another's answer says so without an id:
             // the answer goes on there, so come back for it like after any drop.
             else if (event.type === "error" && event.code === "shutdown" && id === undefined) break;
-            else if (event.type === "error") throw { code: event.code ?? "upstream", message: event.error };
+            else if (event.type === "error") throw new AnswerFailure(event.code ?? "upstream", event.error);
             else {
               this.stats.value = event.stats ?? null;
               this.finishReason.value = event.finish_reason ?? null;
@@ -263,12 +260,12 @@ export class StreamController {
             }
           }
         } catch (error) {
-          if (signal.aborted || isFailure(error)) throw error;
+          if (signal.aborted || error instanceof AnswerFailure) throw error;
         }
       }
       // The connection dropped before `done`: come back for the rest, while the policy allows.
       const wait = policy.nextWait();
-      if (wait === undefined) throw { code: "network" } satisfies StreamFailure;
+      if (wait === undefined) throw new AnswerFailure("network");
       this.reconnecting.value = true;
       await sleep(this.#clock, wait, signal);
     }
@@ -280,23 +277,16 @@ export class StreamController {
   }
 
   async #complete(request: StreamRequest, signal: AbortSignal): Promise<void> {
-    const response = await this.#transport.complete(request.feature, request.body, signal);
-    if (!response.ok) throw await requestFailure(response);
-    const { content, reasoning, stats, finish_reason } = await response.json() as {
-      content: string;
-      reasoning?: string;
-      stats?: AnswerStats;
-      finish_reason?: string;
-    };
+    const { content, reasoning, stats, finish_reason } = await this.#transport.complete(
+      request.feature,
+      request.body,
+      signal,
+    );
     this.stats.value = stats ?? null;
     this.finishReason.value = finish_reason ?? null;
     if (reasoning) this.#thinking.append(reasoning);
     this.#batcher.append(content);
   }
-}
-
-function isFailure(error: unknown): error is StreamFailure {
-  return typeof error === "object" && error !== null && "code" in error;
 }
 
 function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
@@ -306,23 +296,14 @@ function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function requestFailure(response: Response): Promise<StreamFailure> {
-  let message: string | undefined;
-  try {
-    message = (await response.json() as { error?: string }).error;
-  } catch {
-    // not a JSON error body
-  }
-  const code = codeOfHttpStatus(response.status);
-  if (code === "too_many_requests") {
-    const retryAfter = Number(response.headers.get("retry-after"));
-    return { code, message, ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
-  }
-  return { code, message };
-}
-
-function toFailure(error: unknown): StreamFailure {
-  return isFailure(error) ? error : { code: "network" };
+/** What the page shows of a failure: anything but an AnswerFailure is a lost connection. */
+function failureOf(error: unknown): StreamFailure {
+  if (!(error instanceof AnswerFailure)) return { code: "network" };
+  return {
+    code: error.code,
+    ...(error.serverMessage !== undefined ? { message: error.serverMessage } : {}),
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  };
 }
 
 /** True where the browser can read a response body as it arrives. */

@@ -1,18 +1,60 @@
 /**
- * The page's one way to the server: the only code that knows the API's paths, and the one
- * `fetch` seam (tests pass their own).
+ * The page's one way to the server: the only code that knows the API's paths and HTTP. Like the
+ * AI SDK's ChatTransport, it hands its controller events, not responses: a refusal (any status,
+ * with the server's message and Retry-After) or an unreachable server is a typed AnswerFailure,
+ * a finished answer with nothing left to read (204) is `null`. `fetch` is its one seam (tests
+ * pass their own).
  */
-import { apiPaths } from "../shared/contract.ts";
+import { type AnswerStats, apiPaths, codeOfHttpStatus } from "../shared/contract.ts";
+import { readStreamEvents, type ReceivedEvent } from "./sse_reader.ts";
+
+/** Why an answer could not be had, as the page shows it: a code, the server's words, when to ask again. */
+export class AnswerFailure extends Error {
+  constructor(
+    /** A code from the server (`timeout`, `upstream`…), or `network`, `request`. */
+    readonly code: string,
+    message?: string,
+    /** Seconds to wait before asking again, when the server said (a limit of Kabotan's own). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message ?? code);
+    this.name = "AnswerFailure";
+  }
+
+  /** The server gave its own words (not just a code). */
+  get serverMessage(): string | undefined {
+    return this.message === this.code ? undefined : this.message;
+  }
+}
+
+/** A whole answer from the non-streaming endpoint. */
+export interface CompleteAnswer {
+  content: string;
+  reasoning?: string;
+  stats?: AnswerStats;
+  finish_reason?: string;
+}
 
 export interface Transport {
-  /** Starts a streamed answer: `POST /api/{feature}-stream`. */
-  startStream(feature: string, body: Record<string, unknown>, signal: AbortSignal): Promise<Response>;
-  /** Reads a resumable answer after `lastEventId`: `GET /api/streams/{id}`. */
-  resumeStream(requestId: string, lastEventId: number, signal: AbortSignal): Promise<Response>;
+  /** Starts a streamed answer (`POST /api/{feature}-stream`): its events as they come. */
+  startStream(
+    feature: string,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<ReceivedEvent>>;
+  /**
+   * Reads a resumable answer after `lastEventId` (`GET /api/streams/{id}`); `null` when it has
+   * finished and everything after that event was already read.
+   */
+  resumeStream(
+    answerId: string,
+    lastEventId: number,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<ReceivedEvent> | null>;
   /** Asks the server to stop an answer wherever it runs (survives the page going away). */
-  stopStream(requestId: string): void;
+  stopStream(answerId: string): void;
   /** The whole answer as JSON: `POST /api/{feature}`. */
-  complete(feature: string, body: Record<string, unknown>, signal: AbortSignal): Promise<Response>;
+  complete(feature: string, body: Record<string, unknown>, signal: AbortSignal): Promise<CompleteAnswer>;
   /** Forgets a feature's conversations on the server, or only one of them. */
   clearHistory(feature: string, conversation?: string): Promise<void>;
   setLanguage(language: string): Promise<void>;
@@ -26,23 +68,45 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
     headers: { "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify(body),
   });
+  /** The response, or an AnswerFailure("network") when there was none (an abort stays an abort). */
+  async function send(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response> {
+    try {
+      return await fetcher(url, init);
+    } catch (error) {
+      if (init.signal.aborted) throw error;
+      throw new AnswerFailure("network");
+    }
+  }
+  /** An event stream's events; a refusal, or a response with no body, is an AnswerFailure. */
+  async function events(response: Response): Promise<AsyncIterable<ReceivedEvent>> {
+    if (!response.ok || !response.body) throw await failureOf(response);
+    return readStreamEvents(response.body);
+  }
   return {
-    startStream: (feature, body, signal) =>
-      fetcher(apiPaths.stream(feature), {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify(body),
-        signal,
-      }),
-    resumeStream: (requestId, lastEventId, signal) =>
-      fetcher(apiPaths.resume(requestId), {
+    startStream: async (feature, body, signal) =>
+      await events(
+        await send(apiPaths.stream(feature), {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "text/event-stream" },
+          body: JSON.stringify(body),
+          signal,
+        }),
+      ),
+    async resumeStream(answerId, lastEventId, signal) {
+      const response = await send(apiPaths.resume(answerId), {
         headers: { accept: "text/event-stream", "last-event-id": String(lastEventId) },
         signal,
-      }),
-    stopStream(requestId) {
-      void fetcher(apiPaths.stop(requestId), { method: "POST", keepalive: true }).catch(() => {});
+      });
+      return response.status === 204 ? null : await events(response);
     },
-    complete: (feature, body, signal) => fetcher(apiPaths.complete(feature), { ...json(body), signal }),
+    stopStream(answerId) {
+      void fetcher(apiPaths.stop(answerId), { method: "POST", keepalive: true }).catch(() => {});
+    },
+    async complete(feature, body, signal) {
+      const response = await send(apiPaths.complete(feature), { ...json(body), signal });
+      if (!response.ok) throw await failureOf(response);
+      return await response.json() as CompleteAnswer;
+    },
     async clearHistory(feature, conversation) {
       // keepalive: it may be sent as the page goes away (the end of an Undo window).
       await fetcher(apiPaths.history(feature, conversation), { method: "DELETE", keepalive: true }).catch(
@@ -61,4 +125,21 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
       await fetcher(apiPaths.language, json({ language })).catch(() => {});
     },
   };
+}
+
+/** A refused or failed request, by the contract's status rule, with the server's message and Retry-After. */
+async function failureOf(response: Response): Promise<AnswerFailure> {
+  let message: string | undefined;
+  try {
+    message = (await response.json() as { error?: string }).error;
+  } catch {
+    // not a JSON error body
+  }
+  const code = codeOfHttpStatus(response.status);
+  const retryAfter = Number(response.headers.get("retry-after"));
+  return new AnswerFailure(
+    code,
+    message,
+    code === "too_many_requests" && retryAfter > 0 ? retryAfter : undefined,
+  );
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Language } from "../shared/contract.ts";
-import type { ChatMessage, GenerationSettings } from "../llm/types.ts";
+import type { ChatMessage, ModelSettings } from "../llm/types.ts";
 import type { DemoRequest } from "./demo_kit.ts";
 import { type ParseResult, parseWith } from "./fields.ts";
 
@@ -18,7 +18,7 @@ export interface FeatureDefinition<Input> {
   readonly order: number;
   readonly schema: z.ZodType<Input>;
   /** How the model is asked: its temperature, and its length budget. */
-  readonly settings: GenerationSettings;
+  readonly settings: ModelSettings;
   /** The demo model's answer (no language model configured). */
   demo(request: DemoRequest): string;
   /** What a request asks for, in plain words, for the demo model's thinking ("a story to write"). */
@@ -50,7 +50,7 @@ export interface PreparedRequest {
 export interface Feature {
   readonly name: string;
   readonly order: number;
-  readonly settings: GenerationSettings;
+  readonly settings: ModelSettings;
   demo(request: DemoRequest): string;
   readonly demoAsked: Readonly<Record<Language, string>>;
   /** Validates raw inputs; when they are good, says what to send and where it belongs. */

@@ -1,6 +1,6 @@
 /** Every feature the API serves, from the generated registry (one folder each in lib/features/). */
 import type { DemoAnswers } from "../llm/demo_model.ts";
-import type { GenerationHints } from "../llm/types.ts";
+import type { DemoHints } from "../llm/types.ts";
 import type { Random } from "./demo_kit.ts";
 import type { Feature } from "./feature.ts";
 import { FEATURE_DEFINITIONS } from "./registry.gen.ts";
@@ -18,7 +18,7 @@ export function findFeature(
 
 /** The demo model's answer to a request: the feature's own (a chat reply when none is named). */
 export function composeDemoAnswer(
-  hints: GenerationHints | undefined,
+  hints: DemoHints | undefined,
   lastUserMessage: string,
   random: Random = Math.random,
   previousAnswer = "",

@@ -15,7 +15,7 @@
  *   and restarts the internal server should it ever stop: the process sheds load and recovers.
  * The internal server sees each request with the real client address.
  */
-import type { Logger } from "../log.ts";
+import type { Logger } from "../logger.ts";
 
 export interface GateOptions {
   hostname: string;
@@ -28,7 +28,7 @@ export interface GateOptions {
   perAddress: number;
   /** Connections in all. */
   maxConnections: number;
-  log: Logger;
+  logger: Logger;
   onListen?: (addr: Deno.NetAddr) => void;
 }
 
@@ -143,7 +143,7 @@ export function defaultMaxConnections(limit = openFileLimit()): number {
 }
 
 export function serveGated(options: GateOptions, handler: GatedHandler): GatedServer {
-  const { log } = options;
+  const { logger } = options;
   const byInnerPort = new Map<number, GatedConnection>();
   const perAddress = new Map<string, number>();
   let closing = false;
@@ -166,14 +166,14 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
     inner = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, innerHandler);
     inner.finished.catch(async (error) => {
       if (closing) return;
-      log("error", "the internal server stopped: restarting it", { error: String(error) });
+      logger("error", "the internal server stopped: restarting it", { error: String(error) });
       for (let wait = BACKOFF_MIN_MS; !closing; wait = Math.min(wait * 2, BACKOFF_MAX_MS)) {
         await sleep(wait);
         try {
           // The same port: the gate connects there.
           return startInner(innerPort);
         } catch (restartError) {
-          log("warn", "the internal server cannot restart yet", { error: String(restartError) });
+          logger("warn", "the internal server cannot restart yet", { error: String(restartError) });
         }
       }
     });
@@ -247,7 +247,7 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
       } catch (error) {
         if (closing) return;
         // Out of descriptors, most likely: free what idles, wait, and go on accepting.
-        log("warn", "cannot accept a connection: shedding idle ones", { error: String(error) });
+        logger("warn", "cannot accept a connection: shedding idle ones", { error: String(error) });
         closeIdle();
         await sleep(backoff);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);

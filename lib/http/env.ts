@@ -4,8 +4,8 @@ import type { SessionVariables } from "./session_middleware.ts";
 export type AppEnv = {
   Variables: SessionVariables & {
     /** The server's id for this request. */
-    requestId: string;
+    traceId: string;
     /** The client's own X-Request-Id, when it sent a well-formed one. */
-    clientRequestId?: string;
+    clientTraceId?: string;
   };
 };

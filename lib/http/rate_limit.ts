@@ -58,7 +58,7 @@ export class ConcurrencyLimit {
   }
 }
 
-export interface GenerationLimitOptions {
+export interface AnswerLimitOptions {
   perSessionPerMinute: number;
   perIpPerMinute: number;
   concurrentPerSession: number;
@@ -66,13 +66,13 @@ export interface GenerationLimitOptions {
 }
 
 /** The limits on starting answers: per session and per IP rates, and answers at once per session. */
-export class GenerationLimits {
+export class AnswerLimits {
   readonly #session: RateLimiter;
   readonly #ip: RateLimiter;
   readonly #running: ConcurrencyLimit;
   readonly #runningPerIp: ConcurrencyLimit;
 
-  constructor(options: GenerationLimitOptions) {
+  constructor(options: AnswerLimitOptions) {
     this.#session = new RateLimiter(options.perSessionPerMinute);
     this.#ip = new RateLimiter(options.perIpPerMinute);
     this.#running = new ConcurrencyLimit(options.concurrentPerSession);

@@ -22,7 +22,7 @@ export interface SessionAccess {
   update(fields: Partial<Omit<Session, "id" | "touchedAt">>): Promise<Session>;
 }
 
-export type SessionVariables = { session: SessionAccess };
+export type SessionVariables = { sessionAccess: SessionAccess };
 
 /** Reads the session cookie, keeps the session's 24 h expiry sliding, and offers SessionAccess. */
 export function sessionMiddleware(
@@ -41,7 +41,7 @@ export function sessionMiddleware(
       session = touched;
     }
     let reserved: string | undefined;
-    c.set("session", {
+    c.set("sessionAccess", {
       current: () => session,
       id: () => session?.id ?? (reserved ??= newSessionId()),
       async ensure() {

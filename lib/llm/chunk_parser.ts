@@ -65,3 +65,42 @@ function usageOf(usage: RawChunk["usage"]): Usage | undefined {
   if (promptTokens === undefined && completionTokens === undefined) return undefined;
   return { promptTokens, completionTokens };
 }
+
+/** A whole (non-streamed) completion's first choice: its text, its thinking and why it ended. */
+export type CompletionMessage =
+  | { kind: "message"; text: string; reasoning: string; finishReason: string }
+  | { kind: "error"; message: string }
+  | { kind: "no_text" };
+
+/**
+ * Reads a `chat.completion` body, as the SDK returns it or as a server that ignored
+ * `stream: true` sent it. A choice without text (`content: null`) is an empty answer; a body with
+ * no choice at all, or whose text is not a string, has no text.
+ */
+export function parseCompletion(body: unknown): CompletionMessage {
+  const raw = body as {
+    choices?: Array<
+      {
+        message?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+        finish_reason?: unknown;
+      }
+    >;
+    error?: unknown;
+  } | null;
+  if (raw?.error !== undefined && raw?.error !== null) {
+    return { kind: "error", message: errorMessage(raw.error) };
+  }
+  const choice = Array.isArray(raw?.choices) ? raw.choices[0] : undefined;
+  if (!choice) return { kind: "no_text" };
+  const text = choice.message?.content ?? "";
+  if (typeof text !== "string") return { kind: "no_text" };
+  const thought = choice.message?.reasoning_content ?? choice.message?.reasoning;
+  return {
+    kind: "message",
+    text,
+    reasoning: typeof thought === "string" ? thought : "",
+    finishReason: typeof choice.finish_reason === "string" && choice.finish_reason
+      ? choice.finish_reason
+      : "stop",
+  };
+}

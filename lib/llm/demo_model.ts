@@ -11,14 +11,14 @@ import {
   usageFrame,
   type WireUsage,
 } from "./wire.ts";
-import type { ChatMessage, GenerationHints } from "./types.ts";
+import type { ChatMessage, DemoHints } from "./types.ts";
 
 /**
  * The demo's words for a request, given by the features it serves (lib/features/registry.ts):
  * the answer, and what is asked in plain words, for its thinking.
  */
 export type DemoAnswers = (
-  hints: GenerationHints | undefined,
+  hints: DemoHints | undefined,
   lastUserMessage: string,
   random: () => number,
   previousAnswer?: string,
@@ -108,7 +108,7 @@ function demoEventStream(
   }, { highWaterMark: 0 });
 }
 
-function readHints(header: string | null): GenerationHints | undefined {
+function readHints(header: string | null): DemoHints | undefined {
   if (!header) return undefined;
   try {
     return JSON.parse(decodeURIComponent(header));

@@ -36,14 +36,14 @@ export type DemoSetup = Config["demo"] & { answers?: DemoAnswers };
 export function createLlm(
   llm: LlmConfig,
   demo: DemoSetup,
-  log?: OpenAiClientOptions["log"],
+  logger?: OpenAiClientOptions["logger"],
   onAttempt?: OpenAiClientOptions["onAttempt"],
 ): LlmClient {
   const limits = {
     timeoutMs: llm.timeoutMs,
     idleTimeoutMs: llm.idleTimeoutMs,
     bufferSize: llm.bufferSize,
-    log,
+    logger,
     onAttempt,
   };
   if (llm.provider === "demo") {

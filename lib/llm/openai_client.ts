@@ -1,18 +1,11 @@
 import OpenAI from "openai";
 import { createParser } from "eventsource-parser";
-import { parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
-import {
-  LlmError,
-  reasoningBudgetError,
-  stalledError,
-  timeoutError,
-  toLlmError,
-  truncatedError,
-} from "./errors.ts";
-import type { Completion, Delta, GenerationRequest, LlmClient, Usage } from "./types.ts";
-import { REDACTED, redactorFor } from "./redact.ts";
+import { parseCompletion, parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
+import { CallScope } from "./call_scope.ts";
+import { DeltaAssembler } from "./delta_assembler.ts";
+import { LlmError, stalledError, toLlmError, truncatedError } from "./errors.ts";
+import type { Completion, Delta, LlmClient, ModelRequest } from "./types.ts";
 import { chunkFrame, DONE_FRAME } from "./wire.ts";
-import { ThinkSplitter } from "./think_tags.ts";
 import type { ModelChoice } from "./model_choice.ts";
 
 export interface OpenAiClientOptions {
@@ -29,9 +22,9 @@ export interface OpenAiClientOptions {
   bufferSize: number;
   /** Replaces the network: the demo model and socket-free tests plug in here. */
   fetch?: typeof fetch;
-  /** Send GenerationHints upstream (only the demo model reads them). */
+  /** Send DemoHints upstream (only the demo model reads them). */
   sendHints?: boolean;
-  log?: (level: "debug" | "warn", message: string, fields?: Record<string, unknown>) => void;
+  logger?: (level: "debug" | "warn", message: string, fields?: Record<string, unknown>) => void;
   /** Told of every request to the model server, retries included: its status and latency. */
   onAttempt?: (status: number | "error", ms: number) => void;
 }
@@ -61,169 +54,121 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     fetch: countingFetch,
     logLevel: "off",
   });
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? (() => {});
 
-  function requestHeaders(request: GenerationRequest): Record<string, string> | undefined {
+  function requestHeaders(request: ModelRequest): Record<string, string> | undefined {
     if (!options.sendHints || !request.hints) return undefined;
     return { "x-kabotan-hints": encodeURIComponent(JSON.stringify(request.hints)) };
   }
 
-  function stream(request: GenerationRequest): ReadableStream<Delta> {
-    const abort = new AbortController();
-    const deadline = setTimeout(() => abort.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
-    const followCaller = () => abort.abort(request.signal?.reason);
-    request.signal?.addEventListener("abort", followCaller, { once: true });
-    let released = false;
-    function release(reason?: unknown) {
-      if (released) return;
-      released = true;
-      clearTimeout(deadline);
-      request.signal?.removeEventListener("abort", followCaller);
-      if (!abort.signal.aborted) abort.abort(reason);
-      void body?.cancel();
+  /** Sends the request for a streamed answer; resolves to the body's reader once the server answered. */
+  async function openBody(
+    request: ModelRequest,
+    signal: AbortSignal,
+  ): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+    const response = await sdk.chat.completions.create(
+      {
+        model: await options.model.name(),
+        messages: request.messages,
+        temperature: request.settings.temperature,
+        max_tokens: request.settings.maxTokens,
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal, headers: requestHeaders(request) },
+    ).asResponse();
+    if (!response.body) throw new LlmError("bad_response", "The language model sent no body.");
+    const type = response.headers.get("content-type") ?? "";
+    if (type.includes("application/json")) return (await completionAsEvents(response)).getReader();
+    if (type && !type.includes("text/event-stream")) {
+      void response.body.cancel().catch(() => {});
+      throw new LlmError(
+        "bad_response",
+        "The language model did not answer with a stream.",
+        `content-type ${type}`,
+      );
     }
+    return response.body.getReader();
+  }
 
+  const assemblerFor = () =>
+    new DeltaAssembler({
+      // A model can write the key it was called with (an echoing proxy, a prompt injection).
+      secret: options.apiKey,
+      bufferSize: options.bufferSize,
+      onMalformed: (data) => logger("warn", "skipped a malformed upstream chunk", { data }),
+    });
+
+  /**
+   * The answer as it comes, in stages: the request (sent at once, while the caller sets up its
+   * response) → reads watched for stalls → the SSE parser → the DeltaAssembler → deltas, pulled
+   * one network read at a time. A stream that stops without `[DONE]` or a finish reason is a
+   * truncated answer.
+   */
+  function stream(request: ModelRequest): ReadableStream<Delta> {
+    const scope = new CallScope(options.timeoutMs, request.signal);
+    const opening = openBody(request, scope.signal);
+    opening.catch(() => {}); // raised by the first read
     let body: ReturnType<typeof watchedReads> | undefined;
     // Keep U+FEFF wherever it falls: the SSE parser strips a leading BOM itself, and a streaming
     // decoder must not drop one that starts a later network chunk.
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
     const parsed: UpstreamChunk[] = [];
     const parser = createParser({ onEvent: (event) => parsed.push(parseUpstreamChunk(event.data)) });
-    let finishReason: string | undefined;
-    let usage: Usage | undefined;
-    let sawDoneMarker = false;
-    // A model can write the key it was called with (an echoing proxy, a prompt injection).
-    const redactors = { content: redactorFor(options.apiKey), reasoning: redactorFor(options.apiKey) };
-    // Thinking left inline as <think>…</think> by servers without a reasoning parser.
-    const inlineThinking = new ThinkSplitter();
-    /** Whether any answer text (not thinking) came: a `length` finish without it means thinking took all. */
-    let sawAnswer = false;
-    let sawThinking = false;
-    /** A failure found while parsing, raised once the text before it has been taken. */
-    let failure: LlmError | undefined;
+    const assembler = assemblerFor();
+    const release = (reason: unknown) => {
+      scope.release(reason);
+      void body?.cancel();
+    };
 
-    async function openBody(): Promise<ReadableStreamDefaultReader<Uint8Array>> {
-      const response = await sdk.chat.completions.create(
-        {
-          model: await options.model.name(),
-          messages: request.messages,
-          temperature: request.settings.temperature,
-          max_tokens: request.settings.maxTokens,
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        { signal: abort.signal, headers: requestHeaders(request) },
-      ).asResponse();
-      if (!response.body) throw new LlmError("bad_response", "The language model sent no body.");
-      const type = response.headers.get("content-type") ?? "";
-      if (type.includes("application/json")) return (await completionAsEvents(response)).getReader();
-      if (type && !type.includes("text/event-stream")) {
-        void response.body.cancel().catch(() => {});
-        throw new LlmError(
-          "bad_response",
-          "The language model did not answer with a stream.",
-          `content-type ${type}`,
-        );
-      }
-      return response.body.getReader();
-    }
-
-    /**
-     * Takes the thinking and text of every event parsed so far, each run of one kind joined into
-     * pieces of at most bufferSize, with the key redacted. An upstream error is kept in `failure`
-     * rather than thrown, so that text before it is delivered first (erroring a stream discards
-     * what is still queued in it).
-     */
-    function takeDeltas(): Delta[] {
-      const pieces: Delta[] = [];
-      const add = (kind: Delta["kind"], raw: string) => {
-        const text = redactors[kind] ? redactors[kind].push(raw) : raw;
-        if (!text) return;
-        if (kind === "content" && text.trim()) sawAnswer = true;
-        if (kind === "reasoning") sawThinking = true;
-        const last = pieces.at(-1);
-        if (last?.kind === kind && last.text.length + text.length <= options.bufferSize) last.text += text;
-        else pieces.push({ kind, text });
-      };
-      for (const chunk of parsed.splice(0)) {
-        if (failure) break;
-        if (chunk.kind === "done") {
-          sawDoneMarker = true;
-        } else if (chunk.kind === "error") {
-          failure = new LlmError("upstream", "The language model reported an error.", chunk.message);
-        } else if (chunk.kind === "malformed") {
-          log("warn", "skipped a malformed upstream chunk", { data: chunk.data });
-        } else {
-          finishReason = chunk.finishReason ?? finishReason;
-          usage = chunk.usage ?? usage;
-          if (chunk.reasoning) add("reasoning", chunk.reasoning);
-          if (!chunk.text) continue;
-          const split = inlineThinking.push(chunk.text);
-          if (split.reasoning) add("reasoning", split.reasoning);
-          if (split.content) add("content", split.content);
-        }
-      }
-      return pieces;
-    }
-
-    function finished(controller: ReadableStreamDefaultController<Delta>) {
-      const held = inlineThinking.end();
-      for (const kind of ["reasoning", "content"] as const) {
-        const tail = (redactors[kind] ? redactors[kind].push(held[kind]) : held[kind]) +
-          (redactors[kind]?.end() ?? "");
-        if (tail) controller.enqueue({ kind, text: tail });
-        if (kind === "content" && tail.trim()) sawAnswer = true;
-      }
-      // Cut at the length limit before a word of the answer: the thinking used the whole budget.
-      if (finishReason === "length" && !sawAnswer && sawThinking) {
-        throw reasoningBudgetError(request.settings);
-      }
+    /** The answer ended well: what was held back goes out, then the stream closes. */
+    function finish(controller: ReadableStreamDefaultController<Delta>): void {
+      for (const piece of assembler.end(request.settings)) controller.enqueue(piece);
+      if (assembler.failure) throw assembler.failure;
       release("finished");
-      request.onFinish?.({ finishReason: finishReason ?? "stop", usage });
+      request.onFinish?.({ finishReason: assembler.finishReason ?? "stop", usage: assembler.usage });
       controller.close();
     }
 
-    // The request goes out at once, while the caller sets up its response, not at the first read.
-    const opening = openBody();
-    opening.catch(() => {}); // raised by the first read
+    /** Why the stream failed, as the reader should hear it. */
+    function failureOf(error: unknown): LlmError {
+      const reason = scope.signal.reason;
+      const cause = reason instanceof LlmError ? reason : error;
+      if (cause instanceof LlmError) return cause;
+      // Once the body is open, a broken connection means the answer was cut short.
+      return body ? truncatedError(String(cause)) : toLlmError(cause);
+    }
+
     return new ReadableStream<Delta>({
       async pull(controller) {
         try {
-          if (failure) throw failure;
-          body ??= watchedReads(await opening, options.idleTimeoutMs, abort.signal);
+          if (assembler.failure) throw assembler.failure;
+          body ??= watchedReads(await opening, options.idleTimeoutMs, scope.signal);
           while (true) {
             const { done, value } = await body.read();
-            if (done) {
-              parser.feed(decoder.decode());
-              parser.reset({ consume: true });
-            } else {
-              parser.feed(decoder.decode(value, { stream: true }));
-            }
-            const pieces = takeDeltas();
+            parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+            if (done) parser.reset({ consume: true });
+            const pieces = assembler.take(parsed.splice(0));
             for (const piece of pieces) controller.enqueue(piece);
-            const sent = pieces.length;
-            if (!failure && sawDoneMarker) return finished(controller);
-            // A stream that stops without [DONE] or a finish_reason is a truncated answer.
-            if (!failure && done && finishReason === undefined) failure = truncatedError();
-            if (!failure && done) return finished(controller);
-            if (sent > 0) return;
-            if (failure) throw failure;
+            if (
+              !assembler.failure && done && !assembler.sawDoneMarker && assembler.finishReason === undefined
+            ) {
+              assembler.failure = truncatedError();
+            }
+            if (!assembler.failure && (assembler.sawDoneMarker || done)) return finish(controller);
+            // Text before a failure goes out first: the failure is raised by the next read.
+            if (pieces.length > 0) return;
+            if (assembler.failure) throw assembler.failure;
           }
         } catch (error) {
-          if (released) return; // cancelled by the consumer: nobody is reading
-          const reason = abort.signal.reason;
-          const cause = reason instanceof LlmError ? reason : error;
-          if (cause instanceof LlmError && cause.code === "stalled" && finishReason !== undefined) {
-            return finished(controller);
-          }
-          // Once the body is open, a broken connection means the answer was cut short.
-          let failed: LlmError;
-          if (cause instanceof LlmError) failed = cause;
-          else failed = body ? truncatedError(String(cause)) : toLlmError(cause);
+          if (scope.released) return; // cancelled by the consumer: nobody is reading
+          const failed = failureOf(error);
+          // Silent after its finish reason: the answer is whole, the server just kept the line open.
+          if (failed.code === "stalled" && assembler.finishReason !== undefined) return finish(controller);
           // Refused before a word: perhaps the model changed on the server; ask it again next time.
           if (!body) options.model.forget();
           release(failed);
-          log("warn", "upstream stream failed", { code: failed.code, detail: failed.detail });
+          logger("warn", "upstream stream failed", { code: failed.code, detail: failed.detail });
           controller.error(failed);
         }
       },
@@ -233,11 +178,9 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
     }, { highWaterMark: 0 });
   }
 
-  async function complete(request: GenerationRequest): Promise<Completion> {
-    const abort = new AbortController();
-    const deadline = setTimeout(() => abort.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
-    const followCaller = () => abort.abort(request.signal?.reason);
-    request.signal?.addEventListener("abort", followCaller, { once: true });
+  /** The whole answer from one non-streamed call, through the same assembler as a stream. */
+  async function complete(request: ModelRequest): Promise<Completion> {
+    using scope = new CallScope(options.timeoutMs, request.signal);
     try {
       const completion = await sdk.chat.completions.create(
         {
@@ -246,50 +189,40 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
           temperature: request.settings.temperature,
           max_tokens: request.settings.maxTokens,
         },
-        { signal: abort.signal, headers: requestHeaders(request), timeout: options.timeoutMs },
+        { signal: scope.signal, headers: requestHeaders(request), timeout: options.timeoutMs },
       );
-      const choice = completion.choices?.[0];
-      const message = choice?.message as
-        | { content?: unknown; reasoning_content?: unknown; reasoning?: unknown }
-        | undefined;
-      const written = message?.content ?? (choice ? "" : undefined);
-      if (typeof written !== "string") {
+      const message = parseCompletion(completion);
+      if (message.kind === "error") {
+        throw new LlmError("upstream", "The language model reported an error.", message.message);
+      }
+      if (message.kind === "no_text") {
         throw new LlmError("bad_response", "The language model sent an answer without text.");
       }
-      const thought = message?.reasoning_content ?? message?.reasoning;
-      const inline = new ThinkSplitter();
-      const split = inline.push(written);
-      const rest = inline.end();
-      const redact = (text: string) =>
-        options.apiKey && options.apiKey.length >= 8 ? text.replaceAll(options.apiKey, REDACTED) : text;
-      const content = redact(split.content + rest.content);
-      const reasoning = redact(
-        (typeof thought === "string" ? thought : "") + split.reasoning + rest.reasoning,
-      );
-      const finishReason = choice?.finish_reason ?? "stop";
-      if (finishReason === "length" && !content.trim() && reasoning) {
-        throw reasoningBudgetError(request.settings);
-      }
-      if (!content && !reasoning && !choice) {
-        throw new LlmError("bad_response", "The language model sent an answer without text.");
-      }
+      const assembler = assemblerFor();
+      const { text, reasoning, finishReason } = message;
+      const pieces = assembler.take([{ kind: "delta", text, reasoning, finishReason }]);
+      pieces.push(...assembler.end(request.settings));
+      if (assembler.failure) throw assembler.failure;
+      const joined = (kind: Delta["kind"]) =>
+        pieces.filter((p) => p.kind === kind).map((p) => p.text).join("");
       const usage = completion.usage
         ? {
           promptTokens: completion.usage.prompt_tokens,
           completionTokens: completion.usage.completion_tokens,
         }
         : undefined;
-      request.onFinish?.({ finishReason, usage });
-      return { content, reasoning, finishReason };
+      request.onFinish?.({ finishReason: message.finishReason, usage });
+      return {
+        content: joined("content"),
+        reasoning: joined("reasoning"),
+        finishReason: message.finishReason,
+      };
     } catch (error) {
-      const reason = abort.signal.reason;
+      const reason = scope.signal.reason;
       const failure = reason instanceof LlmError ? reason : toLlmError(error);
       options.model.forget();
-      log("warn", "upstream completion failed", { code: failure.code, detail: failure.detail });
+      logger("warn", "upstream completion failed", { code: failure.code, detail: failure.detail });
       throw failure;
-    } finally {
-      clearTimeout(deadline);
-      request.signal?.removeEventListener("abort", followCaller);
     }
   }
 
@@ -309,33 +242,24 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
  * one-event stream, so nothing is lost and the same parsing path runs.
  */
 async function completionAsEvents(response: Response): Promise<ReadableStream<Uint8Array>> {
-  let body: {
-    choices?: Array<{
-      message?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
-      finish_reason?: unknown;
-    }>;
-    error?: unknown;
-  };
+  let body: unknown;
   try {
     body = await response.json();
   } catch {
     throw new LlmError("bad_response", "The language model sent an unreadable answer.");
   }
-  if (body?.error) {
-    throw new LlmError("upstream", "The language model reported an error.", JSON.stringify(body.error));
+  const message = parseCompletion(body);
+  if (message.kind === "error") {
+    throw new LlmError("upstream", "The language model reported an error.", message.message);
   }
-  const choice = body?.choices?.[0];
-  const text = choice?.message?.content;
-  if (typeof text !== "string") {
+  if (message.kind === "no_text") {
     throw new LlmError("bad_response", "The language model sent an answer without text.");
   }
-  const thought = choice?.message?.reasoning_content ?? choice?.message?.reasoning;
-  const finish = typeof choice?.finish_reason === "string" ? choice.finish_reason : "stop";
   const identity = { id: "json", created: 0, model: "json" };
-  const delta = typeof thought === "string" && thought
-    ? { reasoning_content: thought, content: text }
-    : { content: text };
-  const frames = chunkFrame(identity, delta, finish) + DONE_FRAME;
+  const delta = message.reasoning
+    ? { reasoning_content: message.reasoning, content: message.text }
+    : { content: message.text };
+  const frames = chunkFrame(identity, delta, message.finishReason) + DONE_FRAME;
   return ReadableStream.from([new TextEncoder().encode(frames)]);
 }
 

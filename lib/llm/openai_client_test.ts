@@ -2,7 +2,7 @@ import { fixedModel } from "./model_choice.ts";
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { LlmError } from "./errors.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
-import type { Delta, GenerationRequest, Usage } from "./types.ts";
+import type { Delta, ModelRequest, Usage } from "./types.ts";
 import { chunkFrame, dataFrame, DONE_FRAME } from "./wire.ts";
 
 const encoder = new TextEncoder();
@@ -65,7 +65,7 @@ function client(fake: FakeFetch, options: Partial<OpenAiClientOptions> = {}) {
   });
 }
 
-const request = (extra: Partial<GenerationRequest> = {}): GenerationRequest => ({
+const request = (extra: Partial<ModelRequest> = {}): ModelRequest => ({
   messages: [{ role: "user", content: "Hello" }],
   settings: { temperature: 0.5, maxTokens: 50 },
   ...extra,
@@ -156,7 +156,7 @@ Deno.test("a finish_reason without [DONE] is a finished answer", async () => {
 Deno.test("a malformed line is skipped and logged; the stream goes on", async () => {
   const logged: string[] = [];
   const fake = fakeFetch(() => sse(body([delta("one "), "data: {oops\n\n", delta("two"), FINISH, DONE])));
-  const llm = client(fake, { log: (_level, message) => logged.push(message) });
+  const llm = client(fake, { logger: (_level, message) => logged.push(message) });
   deepEqual((await read(llm.stream(request()))).join(""), "one two");
   deepEqual(logged, ["skipped a malformed upstream chunk"]);
 });

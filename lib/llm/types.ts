@@ -5,7 +5,7 @@ export interface ChatMessage {
   content: string;
 }
 
-export interface GenerationSettings {
+export interface ModelSettings {
   temperature: number;
   maxTokens: number;
   /** The variable that sets `maxTokens`: named when a model's thinking used all of it. */
@@ -26,7 +26,7 @@ export interface Completion {
 }
 
 /** What the demo model needs to answer in the right format; never sent to a real server. */
-export interface GenerationHints {
+export interface DemoHints {
   feature: string;
   language: string;
   /** Feature inputs, for the demo model to weave into its text. */
@@ -38,10 +38,10 @@ export interface Usage {
   completionTokens?: number;
 }
 
-export interface GenerationRequest {
+export interface ModelRequest {
   messages: ChatMessage[];
-  settings: GenerationSettings;
-  hints?: GenerationHints;
+  settings: ModelSettings;
+  hints?: DemoHints;
   /** Aborting it aborts the upstream request. */
   signal?: AbortSignal;
   /** Called once when the model finished normally. */
@@ -55,7 +55,7 @@ export interface LlmClient {
   /** The model, asking the server which it serves when none is configured. */
   resolveModel(): Promise<string>;
   /** Thinking and text deltas as the model produces them; cancelling the stream aborts the upstream request. */
-  stream(request: GenerationRequest): ReadableStream<Delta>;
+  stream(request: ModelRequest): ReadableStream<Delta>;
   /** The whole answer from one non-streaming upstream call. */
-  complete(request: GenerationRequest): Promise<Completion>;
+  complete(request: ModelRequest): Promise<Completion>;
 }

@@ -20,44 +20,44 @@ export interface StoredMessage extends ChatMessage {
 /** Messages kept per conversation; older ones are dropped. */
 export const HISTORY_LIMIT = 200;
 
-const messages = (session: string, conversation: string) => ["history", session, conversation];
-const counter = (session: string, conversation: string) => ["history_seq", session, conversation];
+const messages = (sessionId: string, conversation: string) => ["history", sessionId, conversation];
+const counter = (sessionId: string, conversation: string) => ["history_seq", sessionId, conversation];
 
 /**
  * Conversations, one KV entry per message (a KV value is capped at 64 KiB). Messages are
  * numbered per conversation; writing message n drops message n - HISTORY_LIMIT in the same
- * atomic commit, so trimming costs no reads. Entries expire with the session.
+ * atomic commit, so trimming costs no reads. Entries expire with the sessionId.
  */
 export class HistoryStore {
   constructor(private readonly kv: Deno.Kv, private readonly now: () => number = Date.now) {}
 
-  async list(session: string, conversation: string, limit = HISTORY_LIMIT): Promise<StoredMessage[]> {
+  async list(sessionId: string, conversation: string, limit = HISTORY_LIMIT): Promise<StoredMessage[]> {
     const entries = await Array.fromAsync(
-      this.kv.list<StoredMessage>({ prefix: messages(session, conversation) }, { reverse: true, limit }),
+      this.kv.list<StoredMessage>({ prefix: messages(sessionId, conversation) }, { reverse: true, limit }),
     );
     return entries.reverse().map((entry) => entry.value);
   }
 
-  /** Every conversation of a session, each with at most its last `perConversation` messages. */
-  async listAll(session: string, perConversation: number): Promise<Record<string, StoredMessage[]>> {
+  /** Every conversation of a sessionId, each with at most its last `perConversation` messages. */
+  async listAll(sessionId: string, perConversation: number): Promise<Record<string, StoredMessage[]>> {
     const all: Record<string, StoredMessage[]> = {};
-    for await (const entry of this.kv.list<StoredMessage>({ prefix: ["history", session] })) {
+    for await (const entry of this.kv.list<StoredMessage>({ prefix: ["history", sessionId] })) {
       (all[String(entry.key[2])] ??= []).push(entry.value);
     }
     for (const key of Object.keys(all)) all[key] = all[key].slice(-perConversation);
     return all;
   }
 
-  async append(session: string, conversation: string, message: Omit<StoredMessage, "at">): Promise<void> {
+  async append(sessionId: string, conversation: string, message: Omit<StoredMessage, "at">): Promise<void> {
     const stored: StoredMessage = { ...message, at: this.now() };
     for (let attempt = 0; attempt < 10; attempt++) {
-      const last = await this.kv.get<number>(counter(session, conversation));
+      const last = await this.kv.get<number>(counter(sessionId, conversation));
       const next = (last.value ?? 0) + 1;
       const result = await this.kv.atomic()
         .check(last)
-        .set(counter(session, conversation), next, { expireIn: SESSION_TTL_MS })
-        .set([...messages(session, conversation), next], stored, { expireIn: SESSION_TTL_MS })
-        .delete([...messages(session, conversation), next - HISTORY_LIMIT])
+        .set(counter(sessionId, conversation), next, { expireIn: SESSION_TTL_MS })
+        .set([...messages(sessionId, conversation), next], stored, { expireIn: SESSION_TTL_MS })
+        .delete([...messages(sessionId, conversation), next - HISTORY_LIMIT])
         .commit();
       if (result.ok) return;
     }
@@ -65,9 +65,14 @@ export class HistoryStore {
   }
 
   /** Adds text to the conversation's last message (an answer that was continued), and sets whether it is finished. */
-  async extendLast(session: string, conversation: string, text: string, incomplete: boolean): Promise<void> {
+  async extendLast(
+    sessionId: string,
+    conversation: string,
+    text: string,
+    incomplete: boolean,
+  ): Promise<void> {
     for await (
-      const entry of this.kv.list<StoredMessage>({ prefix: messages(session, conversation) }, {
+      const entry of this.kv.list<StoredMessage>({ prefix: messages(sessionId, conversation) }, {
         reverse: true,
         limit: 1,
       })
@@ -83,25 +88,25 @@ export class HistoryStore {
   }
 
   /** Removes the last `count` messages of a conversation. */
-  async dropLast(session: string, conversation: string, count: number): Promise<void> {
-    const last = this.kv.list({ prefix: messages(session, conversation) }, { reverse: true, limit: count });
+  async dropLast(sessionId: string, conversation: string, count: number): Promise<void> {
+    const last = this.kv.list({ prefix: messages(sessionId, conversation) }, { reverse: true, limit: count });
     for await (const entry of last) await this.kv.delete(entry.key);
   }
 
-  async clear(session: string, conversation: string): Promise<void> {
-    for await (const entry of this.kv.list({ prefix: messages(session, conversation) })) {
+  async clear(sessionId: string, conversation: string): Promise<void> {
+    for await (const entry of this.kv.list({ prefix: messages(sessionId, conversation) })) {
       await this.kv.delete(entry.key);
     }
-    await this.kv.delete(counter(session, conversation));
+    await this.kv.delete(counter(sessionId, conversation));
   }
 
   /** Clears the feature's conversations: `feature` itself and `feature/…` (each chat character). */
-  async clearFeature(session: string, feature: string): Promise<void> {
+  async clearFeature(sessionId: string, feature: string): Promise<void> {
     const conversations = new Set<string>();
-    for await (const entry of this.kv.list({ prefix: ["history_seq", session] })) {
+    for await (const entry of this.kv.list({ prefix: ["history_seq", sessionId] })) {
       const conversation = String(entry.key[2]);
       if (conversation === feature || conversation.startsWith(`${feature}/`)) conversations.add(conversation);
     }
-    for (const conversation of conversations) await this.clear(session, conversation);
+    for (const conversation of conversations) await this.clear(sessionId, conversation);
   }
 }

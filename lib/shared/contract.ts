@@ -144,8 +144,8 @@ export const errorEvent = (error: string, code?: string): StreamEvent => ({ erro
 export const apiPaths = {
   stream: (feature: string) => `/api/${feature}-stream`,
   complete: (feature: string) => `/api/${feature}`,
-  resume: (requestId: string) => `/api/streams/${requestId}`,
-  stop: (requestId: string) => `/api/streams/${requestId}/stop`,
+  resume: (answerId: string) => `/api/streams/${answerId}`,
+  stop: (answerId: string) => `/api/streams/${answerId}/stop`,
   /** A feature's conversations, or one of them (`character-chat/witch`). */
   history: (feature: string, conversation?: string) =>
     conversation

@@ -24,8 +24,8 @@ export function sseByteStream<T>(
 ): ReadableStream<Uint8Array> {
   const reader = readerOf(source);
   const encoder = new TextEncoder();
-  type Outcome = { done: false; value: T } | { done: true } | { failed: unknown };
-  let pending: Promise<Outcome> | undefined;
+  type Pulled = { done: false; value: T } | { done: true } | { failed: unknown };
+  let pending: Promise<Pulled> | undefined;
   let lastSent = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let wakeIdle: (() => void) | undefined;

@@ -1,6 +1,6 @@
 /**
  * This instance's view of an answer that runs elsewhere (another instance, or one that died):
- * one poll loop over its StreamLog, shared by every reader here. It keeps the events it has
+ * one poll loop over its EventLog, shared by every reader here. It keeps the events it has
  * read (dense ids from 1, so readers index them), sends a heartbeat while anyone reads (the
  * owner then keeps the answer going), notices when the owner's lease has lapsed (it died) and has
  * the answer ended, and on shutdown tells its readers so, letting them reconnect elsewhere.
@@ -8,7 +8,7 @@
 import { errorEvent } from "../shared/contract.ts";
 import type { NumberedEvent } from "../sse/relay.ts";
 import { readDense } from "./dense_reader.ts";
-import type { StreamLog, StreamMeta } from "./stream_log.ts";
+import type { EventLog, StreamMeta } from "./event_log.ts";
 
 export interface FollowerOptions {
   pollMs: number;
@@ -39,7 +39,7 @@ export class LogFollower {
 
   constructor(
     readonly id: string,
-    private readonly log: StreamLog,
+    private readonly eventLog: EventLog,
     private readonly options: FollowerOptions,
   ) {
     options.stopAll?.addEventListener("abort", () => this.#interrupt(), { once: true });
@@ -49,7 +49,7 @@ export class LogFollower {
     return this.#readers;
   }
 
-  /** The answer from event `afterId` on, as this instance reads it from the log. */
+  /** The answer from event `afterId` on, as this instance reads it from the eventLog. */
   read(afterId: number): ReadableStream<NumberedEvent> {
     this.#readers++;
     if (!this.#polling) void this.#poll();
@@ -72,13 +72,13 @@ export class LogFollower {
     let lastProgress = Date.now();
     try {
       while (this.#readers > 0 && !this.#ended && !this.#interrupted) {
-        const meta = await this.log.meta(this.id);
+        const meta = await this.eventLog.meta(this.id);
         if (!meta) {
           this.#ended = true; // expired: a reconnect will hear 404
           break;
         }
         if (meta.lastId > this.events.length) {
-          this.events.push(...await this.log.eventsAfter(this.id, this.events.length));
+          this.events.push(...await this.eventLog.eventsAfter(this.id, this.events.length));
           lastProgress = Date.now();
           this.#wakeReaders();
         }
@@ -89,11 +89,11 @@ export class LogFollower {
         if (await this.#orphaned(meta, lastProgress)) {
           await this.options.endOrphan(this.id);
           lastProgress = Date.now();
-          continue; // the closing events are in the log now
+          continue; // the closing events are in the eventLog now
         }
         if (Date.now() - lastBeat > HEARTBEAT_MS) {
           lastBeat = Date.now();
-          await this.log.heartbeat(this.id);
+          await this.eventLog.heartbeat(this.id);
         }
         await this.#sleep(this.options.pollMs);
       }
@@ -107,8 +107,8 @@ export class LogFollower {
 
   /** With nothing new for a lease's length, whether the owner's lease has lapsed. */
   async #orphaned(meta: StreamMeta, lastProgress: number): Promise<boolean> {
-    if (meta.status !== "running" || Date.now() - lastProgress < this.log.leaseMs) return false;
-    return !await this.log.leaseAlive(this.id);
+    if (meta.status !== "running" || Date.now() - lastProgress < this.eventLog.leaseMs) return false;
+    return !await this.eventLog.leaseAlive(this.id);
   }
 
   #sleep(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * This instance's resumable answers. An answer started here is read from memory; one started by
- * another instance sharing the KV store is read from its StreamLog by one LogFollower shared by
+ * another instance sharing the KV store is read from its EventLog by one LogFollower shared by
  * every reader here. An answer whose instance died (its lease lapsed) is ended for everyone, its
  * text kept.
  */
@@ -11,41 +11,41 @@ import type { Delta } from "../llm/types.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import type { SourceReader } from "../shared/source_reader.ts";
 import { LogFollower } from "./follower.ts";
-import { Generation } from "./generation.ts";
-import type { ActiveStream, StreamLog, StreamMeta } from "./stream_log.ts";
+import { AnswerRun } from "./answer_run.ts";
+import type { ActiveStream, EventLog, StreamMeta } from "./event_log.ts";
 
 export interface HubOptions {
   graceMs: number;
   pollMs: number;
   describeError: DescribeError;
-  /** Told of each failed write to the log (it is retried; the answer ends if it keeps failing). */
+  /** Told of each failed write to the eventLog (it is retried; the answer ends if it keeps failing). */
   onWriteFailed?: (error: unknown, attempt: number) => void;
   /** Aborted on shutdown: readers of answers that run elsewhere are told. */
   stopAll?: AbortSignal;
   /** Readers one answer may have on this instance (0: no cap). */
   maxReaders?: number;
-  /** Reads of an answer from its first event, per session per minute (0: no limit). */
+  /** Reads of an answer from its first event, per sessionId per minute (0: no limit). */
   replaysPerMinute?: number;
   /** Keeps what an orphaned answer had written (its text, marked incomplete). */
   onOrphaned?: (meta: StreamMeta, text: string) => Promise<void>;
 }
 
 export class StreamHub {
-  readonly #local = new Map<string, Generation>();
+  readonly #local = new Map<string, AnswerRun>();
   readonly #followers = new Map<string, LogFollower>();
   readonly #replays: RateLimiter;
 
-  constructor(readonly log: StreamLog, private readonly options: HubOptions) {
+  constructor(readonly eventLog: EventLog, private readonly options: HubOptions) {
     this.#replays = new RateLimiter(options.replaysPerMinute ?? 0);
   }
 
   async find(id: string): Promise<StreamMeta | undefined> {
-    return this.#local.get(id)?.meta ?? await this.log.meta(id);
+    return this.#local.get(id)?.meta ?? await this.eventLog.meta(id);
   }
 
   /** Claims a new id; false when it is taken (then read the answer that holds it). */
   claim(id: string, meta: Omit<StreamMeta, "status" | "lastId" | "createdAt">): Promise<boolean> {
-    return this.log.create(id, meta);
+    return this.eventLog.create(id, meta);
   }
 
   /** Starts generating a claimed answer; it runs until done, stopped, or nobody reads it. */
@@ -55,12 +55,12 @@ export class StreamHub {
     stats?: () => AnswerStats | undefined,
     finishReason?: () => string | undefined,
   ): Promise<void> {
-    const meta = await this.log.meta(id);
+    const meta = await this.eventLog.meta(id);
     if (!meta) throw new Error(`stream ${id} was not claimed`);
-    const generation = new Generation(deltas, {
+    const run = new AnswerRun(deltas, {
       id,
       meta,
-      log: this.log,
+      eventLog: this.eventLog,
       graceMs: this.options.graceMs,
       pollMs: this.options.pollMs,
       describeError: this.options.describeError,
@@ -69,10 +69,10 @@ export class StreamHub {
       stats,
       finishReason,
     });
-    this.#local.set(id, generation);
+    this.#local.set(id, run);
   }
 
-  /** The answer's events after `afterId`: from memory when it runs here, else from the log. */
+  /** The answer's events after `afterId`: from memory when it runs here, else from the eventLog. */
   read(id: string, afterId: number): ReadableStream<NumberedEvent> {
     const local = this.#local.get(id);
     const follower = local ? undefined : this.#followers.get(id);
@@ -83,10 +83,10 @@ export class StreamHub {
     return local?.read(afterId) ?? this.#follow(id).read(afterId);
   }
 
-  /** A reader coming back for an answer that exists: reads from the start are limited per session. */
-  reread(id: string, afterId: number, session: string): ReadableStream<NumberedEvent> {
+  /** A reader coming back for an answer that exists: reads from the start are limited per sessionId. */
+  reread(id: string, afterId: number, sessionId: string): ReadableStream<NumberedEvent> {
     if (afterId === 0) {
-      const taken = this.#replays.take(session);
+      const taken = this.#replays.take(sessionId);
       if (!taken.ok) {
         throw new ApiError(429, `too many replays: try again in ${taken.retryAfterSeconds} s`, {
           code: "too_many_requests",
@@ -98,7 +98,7 @@ export class StreamHub {
   }
 
   /**
-   * Stops an answer wherever it runs: here at once, elsewhere through the log. Answers whether
+   * Stops an answer wherever it runs: here at once, elsewhere through the eventLog. Answers whether
    * there was anything to stop (an answer whose instance died is ended instead).
    */
   async stop(id: string): Promise<boolean> {
@@ -107,29 +107,29 @@ export class StreamHub {
       local.stop();
       return true;
     }
-    if (!await this.log.leaseAlive(id)) {
+    if (!await this.eventLog.leaseAlive(id)) {
       await this.endOrphan(id);
       return false;
     }
-    await this.log.requestStop(id);
+    await this.eventLog.requestStop(id);
     return true;
   }
 
-  /** The answers of a session still being generated; those whose instance died are ended on the way. */
-  async active(session: string): Promise<ActiveStream[]> {
-    const listed = await this.log.active(session);
+  /** The answers of a sessionId still being generated; those whose instance died are ended on the way. */
+  async active(sessionId: string): Promise<ActiveStream[]> {
+    const listed = await this.eventLog.active(sessionId);
     const alive: ActiveStream[] = [];
     for (const stream of listed) {
-      if (this.#local.has(stream.requestId) || await this.log.leaseAlive(stream.requestId)) {
+      if (this.#local.has(stream.answerId) || await this.eventLog.leaseAlive(stream.answerId)) {
         alive.push(stream);
-      } else await this.endOrphan(stream.requestId);
+      } else await this.endOrphan(stream.answerId);
     }
     return alive;
   }
 
   /** Ends an answer whose instance died: readers get an error then done, and its text is kept. */
   async endOrphan(id: string): Promise<void> {
-    const ended = await this.log.endOrphan(id, (lastId) => [
+    const ended = await this.eventLog.endOrphan(id, (lastId) => [
       {
         id: lastId + 1,
         event: errorEvent("The answer was cut off: the server writing it stopped. Ask again.", "orphaned"),
@@ -137,7 +137,7 @@ export class StreamHub {
       { id: lastId + 2, event: doneEvent() },
     ]);
     if (!ended) return; // it was alive after all, or someone else ended it
-    const logged = await this.log.eventsAfter(id, 0);
+    const logged = await this.eventLog.eventsAfter(id, 0);
     const text = logged.map(({ event }) => (event.type === "content" ? event.chunk : "")).join("");
     await this.options.onOrphaned?.(ended, text);
   }
@@ -145,7 +145,7 @@ export class StreamHub {
   #follow(id: string): LogFollower {
     let follower = this.#followers.get(id);
     if (!follower) {
-      follower = new LogFollower(id, this.log, {
+      follower = new LogFollower(id, this.eventLog, {
         pollMs: this.options.pollMs,
         stopAll: this.options.stopAll,
         endOrphan: (orphan) => this.endOrphan(orphan),

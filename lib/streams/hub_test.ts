@@ -1,13 +1,13 @@
 import { deepEqual, ok, throws } from "node:assert/strict";
 import { contentEvent, doneEvent } from "../shared/contract.ts";
 import { StreamHub } from "./hub.ts";
-import { StreamLog } from "./stream_log.ts";
+import { EventLog } from "./event_log.ts";
 
-const META = { session: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
+const META = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
 
-/** An answer that another instance runs: claimed, leased and logged, with no Generation here. */
+/** An answer that another instance runs: claimed, leased and logged, with no AnswerRun here. */
 async function answerElsewhere(kv: Deno.Kv, pollMs: number) {
-  const log = new StreamLog(kv, 60_000, 5000);
+  const log = new EventLog(kv, 60_000, 5000);
   const hub = new StreamHub(log, {
     graceMs: 5000,
     pollMs,

@@ -10,7 +10,7 @@ import type { Usage } from "../llm/types.ts";
 import type { AnswerStats } from "../shared/contract.ts";
 
 export type Mode = "stream" | "json";
-export type Outcome = "done" | "error" | "stopped" | "client_gone" | "timeout";
+export type OutcomeLabel = "done" | "error" | "stopped" | "client_gone" | "timeout";
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -75,7 +75,7 @@ export class Metrics {
 
   /** Records a finished answer and returns the stats the page shows under it. */
   answer(feature: string, mode: Mode, report: StreamReport, usage?: Usage): AnswerStats {
-    const outcome = outcomeOf(report);
+    const outcome = outcomeLabelOf(report);
     this.#answers.inc({ feature, mode, outcome });
     this.#duration.observe({ feature, mode }, report.durationMs / 1000);
     const stats = answerStats(report, usage);
@@ -89,7 +89,7 @@ export class Metrics {
   }
 }
 
-export function outcomeOf(report: StreamReport): Outcome {
+export function outcomeLabelOf(report: StreamReport): OutcomeLabel {
   if (report.outcome === "done") return "done";
   if (report.outcome === "cancelled") return report.cancelReason === "stopped" ? "stopped" : "client_gone";
   const code = report.error instanceof LlmError ? report.error.code : undefined;

@@ -13,7 +13,7 @@ import { answerAsJson, answerAsStream, type AnswerDeps } from "../../lib/answers
 import { openTurn } from "../../lib/answers/turn.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
-import type { GenerationLimits } from "../../lib/http/rate_limit.ts";
+import type { AnswerLimits } from "../../lib/http/rate_limit.ts";
 import type { Feature } from "../../lib/features/feature.ts";
 import type { HistoryStore } from "../../lib/session/history.ts";
 import { requestFingerprint } from "../../lib/streams/request_key.ts";
@@ -21,7 +21,7 @@ import { requestFingerprint } from "../../lib/streams/request_key.ts";
 export interface FeatureApiDeps extends AnswerDeps {
   features: ReadonlyMap<string, Feature>;
   history: HistoryStore;
-  limits: GenerationLimits;
+  limits: AnswerLimits;
   bodyTimeoutMs: number;
   rolloutPercent: number;
   trustProxy: boolean;
@@ -37,16 +37,16 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
 
   async function answer(c: Context<AppEnv>): Promise<Response> {
     const request = await readAnswerRequest(c, deps);
-    const sessions = c.get("session");
-    const id = request.resumableId;
+    const sessionAccess = c.get("sessionAccess");
+    const id = request.answerId;
     // An EventSource comes back by itself after `done`, with Last-Event-ID: without a
     // request_id there is nothing to resume, and the model must not be asked again.
-    if (request.mode === "stream" && !id && request.lastEventId > 0) {
+    if (request.delivery === "events" && !id && request.lastEventId > 0) {
       return new Response(null, { status: 204 });
     }
 
     const reader: Reader = {
-      owner: sessions.current()?.id,
+      owner: sessionAccess.current()?.id,
       fingerprint: id ? await requestFingerprint(request.feature.name, request.raw) : undefined,
       lastEventId: request.lastEventId,
       keepAliveMs: deps.keepAliveMs,
@@ -56,12 +56,12 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       if (attached) return attached;
     }
 
-    using slot = limits.take(sessions.id(), clientAddress(c, deps.trustProxy));
+    using slot = limits.take(sessionAccess.id(), clientAddress(c, deps.trustProxy));
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
-    const session = request.turn.clientHistory && !id ? undefined : await sessions.ensure();
+    const session = request.turn.clientHistory && !id ? undefined : await sessionAccess.ensure();
     const claimed = id && session
       ? await claim(streams, id, {
-        session: session.id,
+        sessionId: session.id,
         fingerprint: reader.fingerprint!,
         feature: request.feature.name,
         conversation: request.turn.conversationKey,
@@ -76,11 +76,11 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       language: request.language,
     });
     const asker = {
-      requestId: c.get("requestId"),
-      clientRequestId: c.get("clientRequestId"),
+      traceId: c.get("traceId"),
+      clientTraceId: c.get("clientTraceId"),
       signal: c.req.raw.signal,
     };
-    if (request.mode === "json") return await answerAsJson(deps, request, turn, asker);
+    if (request.delivery === "json") return await answerAsJson(deps, request, turn, asker);
     const response = await answerAsStream(deps, request, turn, asker, slot.handOver());
     held?.handOver();
     return response;

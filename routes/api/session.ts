@@ -24,14 +24,14 @@ export function sessionApi(
     const body = await readBodyFields(c.req.raw, bodyTimeoutMs);
     const parsed = parseWith(languageSchema, body);
     if (!parsed.ok) throw new ApiError(400, parsed.error, { field: parsed.field });
-    await c.get("session").update({ language: parsed.value.language });
+    await c.get("sessionAccess").update({ language: parsed.value.language });
     return c.json({ language: parsed.value.language });
   });
 
   api.delete("/history/:feature", async (c) => {
     const feature = findFeature(c.req.param("feature"), features);
     if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
-    const session = c.get("session").current();
+    const session = c.get("sessionAccess").current();
     if (session) await history.clearFeature(session.id, feature.name);
     return c.json({ cleared: feature.name });
   });
@@ -45,7 +45,7 @@ export function sessionApi(
       throw new ApiError(400, "no such conversation", { field: "conversation" });
     }
     const conversation = `${feature.name}/${part}`;
-    const session = c.get("session").current();
+    const session = c.get("sessionAccess").current();
     if (session) await history.clear(session.id, conversation);
     return c.json({ cleared: conversation });
   });

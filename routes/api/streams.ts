@@ -11,7 +11,7 @@ import { lastEventIdOf } from "../../lib/streams/request_key.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function requestIdOf(value: string): string {
+function answerIdOf(value: string): string {
   if (!UUID.test(value)) throw new ApiError(400, "request_id must be a UUID", { field: "request_id" });
   return value;
 }
@@ -22,7 +22,7 @@ export function streamsApi(
   const api = new Hono<AppEnv>();
 
   api.get("/:id", async (c) => {
-    const id = requestIdOf(c.req.param("id"));
+    const id = answerIdOf(c.req.param("id"));
     const lastEventId = lastEventIdOf(c.req.header("last-event-id"), c.req.query("last_event_id"));
     if (lastEventId === "invalid") {
       throw new ApiError(400, "Last-Event-ID must be a whole number", { field: "last_event_id" });
@@ -30,7 +30,7 @@ export function streamsApi(
     const meta = await streams.find(id);
     if (!meta) throw new ApiError(404, "no such stream to resume", { field: "request_id" });
     const response = readAnswer(streams, id, meta, {
-      owner: c.get("session").current()?.id,
+      owner: c.get("sessionAccess").current()?.id,
       lastEventId,
       keepAliveMs,
     });
@@ -38,10 +38,10 @@ export function streamsApi(
   });
 
   api.post("/:id/stop", async (c) => {
-    const id = requestIdOf(c.req.param("id"));
-    const session = c.get("session").current();
+    const id = answerIdOf(c.req.param("id"));
+    const session = c.get("sessionAccess").current();
     const meta = await streams.find(id);
-    if (!meta || !session || meta.session !== session.id) {
+    if (!meta || !session || meta.sessionId !== session.id) {
       throw new ApiError(404, "no such stream", { field: "request_id" });
     }
     if (meta.status === "finished") return c.json({ stopped: false, finished: true });

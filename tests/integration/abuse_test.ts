@@ -38,12 +38,12 @@ Deno.test("a session may run only so many answers at once; resuming one does not
   await withApp({ MAX_CONCURRENT_STREAMS: "1" }, async (app, upstream) => {
     upstream.use({ chunks: Array.from({ length: 20 }, (_, i) => `${i} `), delayMs: 20 });
     const jar = new CookieJar();
-    const requestId = crypto.randomUUID();
-    const first = readSse(await jar.post(`${app.url}/api/trivia-bot-stream`, { request_id: requestId }));
+    const answerId = crypto.randomUUID();
+    const first = readSse(await jar.post(`${app.url}/api/trivia-bot-stream`, { request_id: answerId }));
     const second = await jar.post(`${app.url}/api/spell-generator-stream`, {});
     equal(second.status, 429);
     match((await second.json()).error, /too many answers at once/);
-    const resumed = await jar.fetch(`${app.url}/api/streams/${requestId}`);
+    const resumed = await jar.fetch(`${app.url}/api/streams/${answerId}`);
     equal(resumed.status, 200, "reading the running answer again is not a new answer");
     await readSse(resumed);
     await first;

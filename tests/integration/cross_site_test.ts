@@ -23,8 +23,8 @@ Deno.test("a cross-site GET of a -stream URL is refused with 403; the model is n
       equal(refused.status, 403, JSON.stringify(headers));
       equal((await refused.json()).error, "cross-site requests are not allowed");
     }
-    const requestId = crypto.randomUUID();
-    const withId = await victim.request(`${STREAM}&request_id=${requestId}`, {
+    const answerId = crypto.randomUUID();
+    const withId = await victim.request(`${STREAM}&request_id=${answerId}`, {
       headers: { "sec-fetch-site": "cross-site" },
     });
     equal(withId.status, 403);

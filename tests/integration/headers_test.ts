@@ -48,8 +48,8 @@ Deno.test("request ids are the server's; a client's own is only logged apart, an
     const complete = app.logs.map((line) => JSON.parse(line)).find((line) =>
       line.message === "answer complete"
     );
-    equal(complete.requestId, id);
-    equal(complete.clientRequestId, "client-42");
+    equal(complete.traceId, id);
+    equal(complete.clientTraceId, "client-42");
     const odd = await app.post("/api/trivia-bot", {}, { "x-request-id": "<script>".repeat(3) });
     match(odd.headers.get("x-request-id") ?? "", UUID);
     await odd.json();

@@ -85,12 +85,12 @@ Deno.test("logs are one JSON object per line, with the request id", async () => 
   const app = await startApp({ OPENAI_BASE_URL: upstream.baseURL, LOG_LEVEL: "info" });
   try {
     const response = await fetch(`${app.url}/api/trivia-bot-stream?question=x`);
-    const requestId = response.headers.get("x-request-id");
+    const traceId = response.headers.get("x-request-id");
     await readSse(response);
     await sleep(20);
     const lines = app.logs.map((line) => JSON.parse(line));
     const ended = lines.find((line) => line.message === "stream ended");
-    equal(ended.requestId, requestId);
+    equal(ended.traceId, traceId);
     equal(ended.level, "info");
     equal(ended.outcome, "done");
     ok(lines.every((line) => typeof line.time === "string" && typeof line.message === "string"));

@@ -19,11 +19,11 @@ Deno.test("kill -9 mid-answer: on restart the partial answer is kept, readers ge
   };
   const doomed = await startMain(env);
   const jar = new CookieJar();
-  const requestId = crypto.randomUUID();
+  const answerId = crypto.randomUUID();
   const response = await jar.post(`${doomed.url}/api/character-chat-stream`, {
     character: "ghost",
     message: "Tell me a long tale",
-    request_id: requestId,
+    request_id: answerId,
   });
   const reader = response.body!.getReader();
   let seen = "";
@@ -37,7 +37,7 @@ Deno.test("kill -9 mid-answer: on restart the partial answer is kept, readers ge
   try {
     // A reader that comes back gets what was logged, then an error, then done: it ends.
     const rest = await readSse(
-      await jar.fetch(`${restarted.url}/api/streams/${requestId}`, {
+      await jar.fetch(`${restarted.url}/api/streams/${answerId}`, {
         headers: { "last-event-id": "10" },
         signal: AbortSignal.timeout(15_000),
       }),
@@ -50,7 +50,7 @@ Deno.test("kill -9 mid-answer: on restart the partial answer is kept, readers ge
 
     // The page no longer re-attaches to it, and shows the partial answer, marked incomplete.
     const page = await (await jar.fetch(restarted.url)).text();
-    ok(!page.includes(requestId), "not listed as active");
+    ok(!page.includes(answerId), "not listed as active");
     const props = JSON.parse(
       page.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
     );
@@ -60,7 +60,7 @@ Deno.test("kill -9 mid-answer: on restart the partial answer is kept, readers ge
     ok(chat.at(-1).content.startsWith("w0 w1 "), chat.at(-1).content.slice(0, 40));
 
     // Stop on it reports that it had already ended.
-    deepEqual(await (await jar.post(`${restarted.url}/api/streams/${requestId}/stop`, {})).json(), {
+    deepEqual(await (await jar.post(`${restarted.url}/api/streams/${answerId}/stop`, {})).json(), {
       stopped: false,
       finished: true,
     });
@@ -93,13 +93,13 @@ Deno.test("an instance that shuts down tells its readers of another instance's a
   const b = await startMain({ ...env, SHUTDOWN_GRACE: "1" });
   try {
     const jar = new CookieJar();
-    const requestId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
     const owner = readSse(
-      await jar.post(`${a.url}/api/trivia-bot-stream`, { question: "Count", request_id: requestId }),
+      await jar.post(`${a.url}/api/trivia-bot-stream`, { question: "Count", request_id: answerId }),
     );
     await sleep(300);
     const follower = readSse(
-      await jar.fetch(`${b.url}/api/streams/${requestId}`, { headers: { "last-event-id": "1" } }),
+      await jar.fetch(`${b.url}/api/streams/${answerId}`, { headers: { "last-event-id": "1" } }),
     );
     await sleep(300);
     const signalled = performance.now();
@@ -111,7 +111,7 @@ Deno.test("an instance that shuts down tells its readers of another instance's a
     const took = performance.now() - signalled;
     ok(took < 3000, `exited ${took.toFixed(0)} ms after SIGTERM`);
     // The answer itself goes on at its own instance.
-    await jar.post(`${a.url}/api/streams/${requestId}/stop`, {});
+    await jar.post(`${a.url}/api/streams/${answerId}/stop`, {});
     equal((await owner).events.at(-1)?.payload.type, "done");
   } finally {
     await a.stop();

@@ -21,25 +21,25 @@ Deno.test("a refused follow-up gives its slot back: the session is not locked ou
 Deno.test("a refused request with a request_id leaves no answer behind to attach to", async () => {
   await withInProcessApp({}, async (app, upstream) => {
     upstream.use({ chunks: ["ok"] });
-    const requestId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
     const refused = await app.post("/api/monster-diagnostic-stream", {
       question: "Can I go out by day?",
-      request_id: requestId,
+      request_id: answerId,
     });
     equal(refused.status, 400);
     await refused.body?.cancel();
-    const resumed = await app.request(`/api/streams/${requestId}`);
+    const resumed = await app.request(`/api/streams/${answerId}`);
     equal(resumed.status, 404, "nothing to resume");
     await resumed.body?.cancel();
     const page = await (await app.request("/")).text();
-    ok(!page.includes(requestId), "the page does not re-attach to it");
+    ok(!page.includes(answerId), "the page does not re-attach to it");
     // The id is free again for the real request.
     const diagnosis = await app.post("/api/monster-diagnostic-stream", {
       favorite_food: "garlic bread",
       sleep_schedule: "noon to dusk",
       hobby: "organ music",
       fear: "mirrors",
-      request_id: requestId,
+      request_id: answerId,
     });
     equal((await readSse(diagnosis)).text, "ok");
   });

@@ -50,8 +50,8 @@ Deno.test("disconnecting and resuming at random points loses nothing, repeats no
       upstream.use({ chunks, delayMs: 1 + Math.floor(random() * 4) });
       const before = upstream.requests.length;
       const jar = new CookieJar();
-      const requestId = crypto.randomUUID();
-      const body = { character: "ghost", message: `seed ${seed}`, request_id: requestId };
+      const answerId = crypto.randomUUID();
+      const body = { character: "ghost", message: `seed ${seed}`, request_id: answerId };
       const got: Got[] = [];
       let connections = 0;
       while (got.at(-1)?.type !== "done") {
@@ -64,7 +64,7 @@ Deno.test("disconnecting and resuming at random points loses nothing, repeats no
             ...(last ? { last_event_id: last } : {}),
           })
           : way === 1
-          ? await jar.fetch(`${app.url}/api/streams/${requestId}`, {
+          ? await jar.fetch(`${app.url}/api/streams/${answerId}`, {
             headers: { "last-event-id": String(last) },
           })
           : await jar.fetch(
@@ -89,14 +89,14 @@ Deno.test("the same request_id with other parameters is a 409; unknown or other 
   await withApp({}, async (app, upstream) => {
     upstream.use({ chunks: ["a", "b"], delayMs: 20 });
     const jar = new CookieJar();
-    const requestId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
     const first = await jar.post(`${app.url}/api/trivia-bot-stream`, {
       question: "one",
-      request_id: requestId,
+      request_id: answerId,
     });
     const conflict = await jar.post(`${app.url}/api/trivia-bot-stream`, {
       question: "two",
-      request_id: requestId,
+      request_id: answerId,
     });
     equal(conflict.status, 409);
     deepEqual(await conflict.json(), {
@@ -106,16 +106,16 @@ Deno.test("the same request_id with other parameters is a 409; unknown or other 
     await readSse(first);
 
     const stranger = new CookieJar();
-    const theirs = await stranger.fetch(`${app.url}/api/streams/${requestId}`);
+    const theirs = await stranger.fetch(`${app.url}/api/streams/${answerId}`);
     equal(theirs.status, 404);
     await theirs.body?.cancel();
     const hijack = await stranger.post(`${app.url}/api/trivia-bot-stream`, {
       question: "one",
-      request_id: requestId,
+      request_id: answerId,
     });
     equal(hijack.status, 404, "a request_id of another session is not theirs to read");
     await hijack.body?.cancel();
-    const stopTheirs = await stranger.post(`${app.url}/api/streams/${requestId}/stop`, {});
+    const stopTheirs = await stranger.post(`${app.url}/api/streams/${answerId}/stop`, {});
     equal(stopTheirs.status, 404);
     await stopTheirs.body?.cancel();
 
@@ -137,14 +137,14 @@ Deno.test("a finished answer is replayed to a late reader, and a reader who has 
   await withApp({}, async (app, upstream) => {
     upstream.use({ chunks: ["all ", "of ", "it"] });
     const jar = new CookieJar();
-    const requestId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
     const live = await readSse(
-      await jar.post(`${app.url}/api/spell-generator-stream`, { request_id: requestId }),
+      await jar.post(`${app.url}/api/spell-generator-stream`, { request_id: answerId }),
     );
-    const replay = await readSse(await jar.fetch(`${app.url}/api/streams/${requestId}`));
+    const replay = await readSse(await jar.fetch(`${app.url}/api/streams/${answerId}`));
     deepEqual(replay.events, live.events);
     const last = live.events.at(-1)!.id!;
-    const nothing = await jar.fetch(`${app.url}/api/streams/${requestId}`, {
+    const nothing = await jar.fetch(`${app.url}/api/streams/${answerId}`, {
       headers: { "last-event-id": last },
     });
     equal(nothing.status, 204);
@@ -182,17 +182,17 @@ Deno.test("Stop aborts the upstream within 200 ms, ends the reader with done, an
   await withApp({}, async (app, upstream) => {
     upstream.use({ chunks: Array.from({ length: 200 }, (_, i) => `${i} `), delayMs: 20 });
     const jar = new CookieJar();
-    const requestId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
     const response = await jar.post(`${app.url}/api/character-chat-stream`, {
       character: "dracula",
       message: "Count slowly",
-      request_id: requestId,
+      request_id: answerId,
     });
     const reading = readSse(response);
     await sleep(150);
     const closed = upstream.nextClose();
     const asked = performance.now();
-    const stop = await jar.post(`${app.url}/api/streams/${requestId}/stop`, {});
+    const stop = await jar.post(`${app.url}/api/streams/${answerId}/stop`, {});
     deepEqual(await stop.json(), { stopped: true });
     await closed;
     const latency = performance.now() - asked;
@@ -206,7 +206,7 @@ Deno.test("Stop aborts the upstream within 200 ms, ends the reader with done, an
     await sleep(50);
     const page = await (await jar.fetch(app.url)).text();
     match(page, /&quot;incomplete&quot;:true/);
-    const again = await jar.post(`${app.url}/api/streams/${requestId}/stop`, {});
+    const again = await jar.post(`${app.url}/api/streams/${answerId}/stop`, {});
     deepEqual(await again.json(), { stopped: false, finished: true });
   });
 });
@@ -238,25 +238,25 @@ Deno.test("a reload finds the running answer in the page, and KV writes stay far
   await withApp({ STREAMING_FLUSH_MS: "0" }, async (app, upstream) => {
     upstream.use({ chunks: Array.from({ length: 300 }, (_, i) => `${i} `), delayMs: 2 });
     const jar = new CookieJar();
-    const requestId = crypto.randomUUID();
+    const answerId = crypto.randomUUID();
     const response = await jar.post(`${app.url}/api/character-chat-stream`, {
       character: "witch",
       message: "Go",
-      request_id: requestId,
+      request_id: answerId,
     });
     await readSome(response, 2);
     const page = await (await jar.fetch(app.url)).text();
-    ok(page.includes(requestId), "the page lists the running answer to re-attach to");
-    const rest = await readSse(await jar.fetch(`${app.url}/api/streams/${requestId}`));
+    ok(page.includes(answerId), "the page lists the running answer to re-attach to");
+    const rest = await readSse(await jar.fetch(`${app.url}/api/streams/${answerId}`));
     equal(rest.text, Array.from({ length: 300 }, (_, i) => `${i} `).join(""));
-    const batches = await Array.fromAsync(app.kv.list({ prefix: ["stream_events", requestId] }));
+    const batches = await Array.fromAsync(app.kv.list({ prefix: ["stream_events", answerId] }));
     ok(
       batches.length * 5 < rest.events.length,
       `${batches.length} KV batches for ${rest.events.length} events`,
     );
     await sleep(50);
     ok(
-      !(await (await jar.fetch(app.url)).text()).includes(requestId),
+      !(await (await jar.fetch(app.url)).text()).includes(answerId),
       "a finished answer is no longer listed",
     );
   });

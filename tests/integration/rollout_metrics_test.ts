@@ -90,10 +90,10 @@ Deno.test("metrics move as a scripted run of answers, errors, stops and departur
     upstream.use({ chunks: ["slow"], stallAfter: 1 });
     await readSse(await chat("four"));
     upstream.use({ chunks: Array.from({ length: 100 }, (_, i) => `${i} `), delayMs: 20 });
-    const requestId = crypto.randomUUID();
-    const stopping = readSse(await chat("five", { request_id: requestId }));
+    const answerId = crypto.randomUUID();
+    const stopping = readSse(await chat("five", { request_id: answerId }));
     await sleep(100);
-    await jar.post(`${app.url}/api/streams/${requestId}/stop`, {});
+    await jar.post(`${app.url}/api/streams/${answerId}/stop`, {});
     await stopping;
     const leaving = (await chat("six")).body!.getReader();
     await leaving.read();

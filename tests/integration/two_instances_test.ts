@@ -35,11 +35,11 @@ Deno.test({
       const chunks = Array.from({ length: 60 }, (_, i) => `w${i} `);
       upstream.use({ chunks, delayMs: 15 });
       const jar = new CookieJar();
-      const requestId = crypto.randomUUID();
+      const answerId = crypto.randomUUID();
       const first = await jar.post(`${a.url}/api/character-chat-stream`, {
         character: "ghost",
         message: "Tell me a long tale",
-        request_id: requestId,
+        request_id: answerId,
       });
       const reader = first.body!.getReader();
       let seen = "";
@@ -49,7 +49,7 @@ Deno.test({
       const firstText = [...seen.matchAll(/"chunk":"([^"]*)"/g)].map((m) => m[1]).join("");
 
       const rest = await readSse(
-        await jar.fetch(`${b.url}/api/streams/${requestId}`, { headers: { "last-event-id": String(last) } }),
+        await jar.fetch(`${b.url}/api/streams/${answerId}`, { headers: { "last-event-id": String(last) } }),
       );
       equal(Number(rest.events[0].id), last + 1, "no gap, no repeat");
       equal(firstText + rest.text, chunks.join(""));
@@ -64,14 +64,14 @@ Deno.test({
     withTwoInstances(async (a, b, upstream) => {
       upstream.use({ chunks: Array.from({ length: 400 }, (_, i) => `${i} `), delayMs: 20 });
       const jar = new CookieJar();
-      const requestId = crypto.randomUUID();
+      const answerId = crypto.randomUUID();
       const reading = readSse(
-        await jar.post(`${a.url}/api/trivia-bot-stream`, { question: "Count", request_id: requestId }),
+        await jar.post(`${a.url}/api/trivia-bot-stream`, { question: "Count", request_id: answerId }),
       );
       await sleep(300);
       const closed = upstream.nextClose();
       const asked = performance.now();
-      deepEqual(await (await jar.post(`${b.url}/api/streams/${requestId}/stop`, {})).json(), {
+      deepEqual(await (await jar.post(`${b.url}/api/streams/${answerId}/stop`, {})).json(), {
         stopped: true,
       });
       await closed;

@@ -3,7 +3,7 @@ import { createApp } from "../../app.ts";
 import type { Assets } from "../../components/page.tsx";
 import { loadConfig } from "../../lib/config.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
-import { createLogger } from "../../lib/log.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { Metrics } from "../../lib/telemetry/metrics.ts";
 import { openKv } from "../../lib/session/kv.ts";
 import { FakeUpstream } from "./fake_upstream.ts";
@@ -40,16 +40,16 @@ export async function startApp(
     ...env,
   });
   const logs: string[] = [];
-  const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
+  const logger = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");
   const metrics = new Metrics();
   const llm = createLlm(
     config.llm,
     { ...config.demo, answers: demoAnswersFor() },
-    log,
+    logger,
     (status, ms) => metrics.upstreamAttempt(status, ms),
   );
-  const app = createApp({ config, llm, log, assets, kv, metrics });
+  const app = createApp({ config, llm, logger, assets, kv, metrics });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     url: `http://127.0.0.1:${server.addr.port}`,

@@ -7,7 +7,7 @@ import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { Feature } from "../../lib/features/feature.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
-import { createLogger } from "../../lib/log.ts";
+import { createLogger } from "../../lib/logger.ts";
 import { Metrics } from "../../lib/telemetry/metrics.ts";
 import { openKv } from "../../lib/session/kv.ts";
 import { TEST_ENV } from "./app_server.ts";
@@ -41,13 +41,13 @@ export async function withInProcessApp(
     ...env,
   });
   const logs: string[] = [];
-  const log = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
+  const logger = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");
   const metrics = new Metrics();
   const app = createApp({
     config,
-    llm: createLlm(config.llm, { ...config.demo, answers: demoAnswersFor(features) }, log),
-    log,
+    llm: createLlm(config.llm, { ...config.demo, answers: demoAnswersFor(features) }, logger),
+    logger,
     assets: { script: "/static/build/none.js", style: "/static/build/none.css" },
     kv,
     metrics,

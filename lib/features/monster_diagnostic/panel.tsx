@@ -7,7 +7,7 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
-import { Announcer, AnswerStatsLine, BookStatus } from "../../../components/stream_status.tsx";
+import { Announcer, AnswerStatsLine, BookStatus } from "../../../components/status_row.tsx";
 import { AnswerActions } from "../../../components/answer_actions.tsx";
 import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";

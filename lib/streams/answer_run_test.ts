@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { NumberedEvent } from "../sse/relay.ts";
-import { Generation, splitText } from "./generation.ts";
-import { StreamLog, type StreamMeta } from "./stream_log.ts";
+import { AnswerRun, splitText } from "./answer_run.ts";
+import { EventLog, type StreamMeta } from "./event_log.ts";
 import type { Delta } from "../llm/types.ts";
 /** An answer delta (not thinking). */
 const content = (text: string): Delta => ({ kind: "content", text });
@@ -24,30 +24,30 @@ function source(count: number, gapMs = 0) {
   return { stream, state };
 }
 
-async function withGeneration(
+async function withRun(
   deltas: ReadableStream<Delta>,
   options: { graceMs?: number; pollMs?: number },
-  body: (generation: Generation, log: StreamLog, kv: Deno.Kv) => Promise<void>,
+  body: (run: AnswerRun, log: EventLog, kv: Deno.Kv) => Promise<void>,
 ) {
   const kv = await Deno.openKv(":memory:");
-  const log = new StreamLog(kv, 60_000);
-  const meta = { session: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
+  const log = new EventLog(kv, 60_000);
+  const meta = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
   await log.create("g1", meta);
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
-  const generation = new Generation(deltas, {
+  const run = new AnswerRun(deltas, {
     id: "g1",
     meta: (await log.meta("g1")) as StreamMeta,
-    log,
+    eventLog: log,
     graceMs: options.graceMs ?? 5000,
     pollMs: options.pollMs ?? 20,
     describeError,
     onFinished: finished,
   });
   try {
-    await body(generation, log, kv);
+    await body(run, log, kv);
   } finally {
-    generation.stop();
+    run.stop();
     await done;
     kv.close();
   }
@@ -58,27 +58,27 @@ const texts = (events: NumberedEvent[]) =>
 
 Deno.test("every reader sees the same numbered events, and a late reader the tail", async () => {
   const { stream } = source(20, 2);
-  await withGeneration(stream, {}, async (generation) => {
+  await withRun(stream, {}, async (run) => {
     const [a, b] = await Promise.all([
-      Array.fromAsync(generation.read(0)),
-      Array.fromAsync(generation.read(0)),
+      Array.fromAsync(run.read(0)),
+      Array.fromAsync(run.read(0)),
     ]);
     deepEqual(a, b);
     equal(a.length, 21);
     deepEqual(a.map((e) => e.id), Array.from({ length: 21 }, (_, i) => i + 1));
     equal(texts(a).at(-1), "done");
-    const tail = await Array.fromAsync(generation.read(15));
+    const tail = await Array.fromAsync(run.read(15));
     deepEqual(tail.map((e) => e.id), [16, 17, 18, 19, 20, 21]);
   });
 });
 
 Deno.test("the log holds every event, written in far fewer batches than events", async () => {
   const { stream } = source(500);
-  await withGeneration(stream, {}, async (generation, log) => {
-    await Array.fromAsync(generation.read(0));
+  await withRun(stream, {}, async (run, log) => {
+    await Array.fromAsync(run.read(0));
     await new Promise((r) => setTimeout(r, 50));
     const logged = await log.eventsAfter("g1", 0);
-    deepEqual(logged, generation.events);
+    deepEqual(logged, run.events);
     equal((await log.meta("g1"))?.status, "finished");
     ok(log.batchesWritten * 20 < logged.length, `${log.batchesWritten} batches for ${logged.length} events`);
     deepEqual((await log.eventsAfter("g1", 495)).map((e) => e.id), [496, 497, 498, 499, 500, 501]);
@@ -87,10 +87,10 @@ Deno.test("the log holds every event, written in far fewer batches than events",
 
 Deno.test("stop ends the answer with done and cancels the model's stream", async () => {
   const { stream, state } = source(1000, 5);
-  await withGeneration(stream, {}, async (generation) => {
-    const reader = generation.read(0).getReader();
+  await withRun(stream, {}, async (run) => {
+    const reader = run.read(0).getReader();
     await reader.read();
-    generation.stop();
+    run.stop();
     const rest: NumberedEvent[] = [];
     for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(r.value);
     equal(texts(rest).at(-1), "done");
@@ -101,12 +101,12 @@ Deno.test("stop ends the answer with done and cancels the model's stream", async
 
 Deno.test("another instance's Stop arrives through the log", async () => {
   const { stream, state } = source(1000, 5);
-  await withGeneration(stream, { pollMs: 20 }, async (generation, log) => {
-    const reader = generation.read(0).getReader();
+  await withRun(stream, { pollMs: 20 }, async (run, log) => {
+    const reader = run.read(0).getReader();
     await reader.read();
     const asked = performance.now();
     await log.requestStop("g1");
-    while (!generation.finished) await new Promise((r) => setTimeout(r, 5));
+    while (!run.finished) await new Promise((r) => setTimeout(r, 5));
     ok(state.cancelled);
     ok(performance.now() - asked < 200, `stopped after ${performance.now() - asked} ms`);
     await reader.cancel();
@@ -115,26 +115,26 @@ Deno.test("another instance's Stop arrives through the log", async () => {
 
 Deno.test("with no reader the answer goes on for the grace period, then stops", async () => {
   const { stream, state } = source(10_000, 5);
-  await withGeneration(stream, { graceMs: 150 }, async (generation) => {
-    const reader = generation.read(0).getReader();
+  await withRun(stream, { graceMs: 150 }, async (run) => {
+    const reader = run.read(0).getReader();
     await reader.read();
     await reader.cancel();
     await new Promise((r) => setTimeout(r, 80));
     ok(!state.cancelled, "still going within the grace period");
-    const back = generation.read(generation.events.length).getReader();
+    const back = run.read(run.events.length).getReader();
     await new Promise((r) => setTimeout(r, 200));
     ok(!state.cancelled, "a reader came back in time");
     await back.cancel();
     await new Promise((r) => setTimeout(r, 300));
     ok(state.cancelled, "stopped once nobody came back");
-    ok(generation.finished);
+    ok(run.finished);
   });
 });
 
 Deno.test("a reader on another instance keeps the answer alive with its heartbeat", async () => {
   const { stream, state } = source(10_000, 5);
-  await withGeneration(stream, { graceMs: 150 }, async (generation, log) => {
-    const reader = generation.read(0).getReader();
+  await withRun(stream, { graceMs: 150 }, async (run, log) => {
+    const reader = run.read(0).getReader();
     await reader.read();
     await reader.cancel();
     for (let i = 0; i < 4; i++) {
@@ -157,11 +157,11 @@ Deno.test("long text is split without breaking a surrogate pair", () => {
   }
 });
 
-/** A StreamLog whose batch writes fail while `failing` says so. */
-class FlakyLog extends StreamLog {
+/** A EventLog whose batch writes fail while `failing` says so. */
+class FlakyLog extends EventLog {
   failing: (attempt: number) => boolean = () => false;
   attempts = 0;
-  override append(...args: Parameters<StreamLog["append"]>): ReturnType<StreamLog["append"]> {
+  override append(...args: Parameters<EventLog["append"]>): ReturnType<EventLog["append"]> {
     if (this.failing(++this.attempts)) return Promise.reject(new Error("KV is unavailable"));
     return super.append(...args);
   }
@@ -170,12 +170,12 @@ class FlakyLog extends StreamLog {
 async function withFlakyLog(
   deltas: ReadableStream<Delta>,
   failing: (attempt: number) => boolean,
-  body: (generation: Generation, log: FlakyLog, finished: Promise<void>) => Promise<void>,
+  body: (run: AnswerRun, log: FlakyLog, finished: Promise<void>) => Promise<void>,
 ) {
   const kv = await Deno.openKv(":memory:");
   const log = new FlakyLog(kv, 60_000);
   await log.create("g1", {
-    session: "s",
+    sessionId: "s",
     fingerprint: "f",
     feature: "trivia-bot",
     conversation: "trivia-bot",
@@ -183,10 +183,10 @@ async function withFlakyLog(
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
   log.failing = failing;
-  const generation = new Generation(deltas, {
+  const run = new AnswerRun(deltas, {
     id: "g1",
     meta: (await log.meta("g1")) as StreamMeta,
-    log,
+    eventLog: log,
     graceMs: 5000,
     pollMs: 20,
     describeError,
@@ -194,9 +194,9 @@ async function withFlakyLog(
     retryDelayMs: 5,
   });
   try {
-    await body(generation, log, done);
+    await body(run, log, done);
   } finally {
-    generation.stop();
+    run.stop();
     await done;
     kv.close();
   }
@@ -207,8 +207,8 @@ Deno.test("a failed log write is retried: a reader elsewhere gets every event, n
   await withFlakyLog(
     stream,
     (attempt) => attempt === 2 || attempt === 3,
-    async (generation, log, finished) => {
-      const local = await Array.fromAsync(generation.read(0));
+    async (run, log, finished) => {
+      const local = await Array.fromAsync(run.read(0));
       await finished; // everything is written
       const logged = await log.eventsAfter("g1", 0);
       deepEqual(texts(logged), texts(local), "the log holds what this instance's readers saw");
@@ -220,8 +220,8 @@ Deno.test("a failed log write is retried: a reader elsewhere gets every event, n
 
 Deno.test("when the log stays unwritable the answer ends with an error, not a silent gap", async () => {
   const { stream, state } = source(1000, 2);
-  await withFlakyLog(stream, (attempt) => attempt >= 2, async (generation) => {
-    const local = await Array.fromAsync(generation.read(0));
+  await withFlakyLog(stream, (attempt) => attempt >= 2, async (run) => {
+    const local = await Array.fromAsync(run.read(0));
     const kinds = texts(local);
     equal(kinds.at(-1), "done");
     equal(kinds.at(-2), "error");

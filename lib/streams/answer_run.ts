@@ -1,6 +1,6 @@
 /**
  * One resumable answer. It reads the model once, whoever is listening: every event is numbered,
- * kept in memory for this instance's readers and written to the StreamLog in batches for
+ * kept in memory for this instance's readers and written to the EventLog in batches for
  * readers elsewhere. It ends by itself, on Stop (here, or asked through KV by another
  * instance), or after `graceMs` with no reader anywhere.
  */
@@ -10,12 +10,12 @@ import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent }
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import { readerOf, type SourceReader } from "../shared/source_reader.ts";
 import { readDense } from "./dense_reader.ts";
-import type { StreamLog, StreamMeta } from "./stream_log.ts";
+import type { EventLog, StreamMeta } from "./event_log.ts";
 
-export interface GenerationOptions {
+export interface AnswerRunOptions {
   id: string;
   meta: StreamMeta;
-  log: StreamLog;
+  eventLog: EventLog;
   graceMs: number;
   pollMs: number;
   describeError: DescribeError;
@@ -25,9 +25,9 @@ export interface GenerationOptions {
   stats?: () => AnswerStats | undefined;
   /** Why the model stopped, read when `done` is sent. */
   finishReason?: () => string | undefined;
-  /** The first wait before a failed log write is tried again (it doubles each time). */
+  /** The first wait before a failed eventLog write is tried again (it doubles each time). */
   retryDelayMs?: number;
-  /** Told of each failed log write. */
+  /** Told of each failed eventLog write. */
   onWriteFailed?: (error: unknown, attempt: number) => void;
 }
 
@@ -37,29 +37,29 @@ const FLUSH_MS = 150;
 const BATCH_CHARACTERS = 24_000;
 /** A longer delta is split over several events. */
 const EVENT_CHARACTERS = 8_000;
-/** Tries of one batch before the log counts as lost (with waits of 100, 200, 400, 800 ms by default). */
+/** Tries of one batch before the eventLog counts as lost (with waits of 100, 200, 400, 800 ms by default). */
 const WRITE_ATTEMPTS = 5;
 
-export class Generation {
+export class AnswerRun {
   readonly events: NumberedEvent[] = [];
   finished = false;
-  #options: GenerationOptions;
+  #options: AnswerRunOptions;
   #meta: StreamMeta;
   #source: SourceReader<Delta> | undefined;
   #stopping = false;
   #readers = 0;
   #wake: Array<() => void> = [];
-  /** Events committed to the log: it moves only once a write has succeeded. */
+  /** Events committed to the eventLog: it moves only once a write has succeeded. */
   #written = 0;
   #pendingCharacters = 0;
-  /** The log could not be written even after retries: the answer ends rather than leave a gap. */
+  /** The eventLog could not be written even after retries: the answer ends rather than leave a gap. */
   #logLost: unknown;
   #flushing: Promise<void> = Promise.resolve();
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
   /** The lease was written with the claim. */
   #leaseRenewedAt = Date.now();
 
-  constructor(deltas: ReadableStream<Delta> | SourceReader<Delta>, options: GenerationOptions) {
+  constructor(deltas: ReadableStream<Delta> | SourceReader<Delta>, options: AnswerRunOptions) {
     this.#options = options;
     this.#meta = options.meta;
     this.#source = readerOf(deltas);
@@ -143,7 +143,7 @@ export class Generation {
     for (const wake of this.#wake.splice(0)) wake();
   }
 
-  /** Writes what is not yet in the log, in batches and in order; calls queue behind each other. */
+  /** Writes what is not yet in the eventLog, in batches and in order; calls queue behind each other. */
   #flush(): Promise<void> {
     this.#flushing = this.#flushing.then(() => this.#writePending());
     return this.#flushing;
@@ -175,12 +175,12 @@ export class Generation {
     return batch;
   }
 
-  /** Commits one batch, retrying with back-off; false when the log is lost (and the answer ends). */
+  /** Commits one batch, retrying with back-off; false when the eventLog is lost (and the answer ends). */
   async #write(batch: NumberedEvent[], finished: boolean): Promise<boolean> {
     const firstWait = this.#options.retryDelayMs ?? 100;
     for (let attempt = 1;; attempt++) {
       try {
-        this.#meta = await this.#options.log.append(this.id, this.#meta, batch, finished);
+        this.#meta = await this.#options.eventLog.append(this.id, this.#meta, batch, finished);
         this.#written += batch.length;
         return true;
       } catch (error) {
@@ -199,11 +199,11 @@ export class Generation {
   async #tick(): Promise<void> {
     await this.#flush();
     const now = Date.now();
-    if (!this.finished && now - this.#leaseRenewedAt >= this.#options.log.leaseMs / 3) {
+    if (!this.finished && now - this.#leaseRenewedAt >= this.#options.eventLog.leaseMs / 3) {
       this.#leaseRenewedAt = now;
-      await this.#options.log.renewLease(this.id).catch(() => {});
+      await this.#options.eventLog.renewLease(this.id).catch(() => {});
     }
-    if (!this.finished && await this.#options.log.stopRequested(this.id).catch(() => false)) this.stop();
+    if (!this.finished && await this.#options.eventLog.stopRequested(this.id).catch(() => false)) this.stop();
   }
 
   #attach(): void {
@@ -221,7 +221,7 @@ export class Generation {
     clearTimeout(this.#timers.grace);
     this.#timers.grace = setTimeout(async () => {
       if (this.#readers > 0 || this.finished) return;
-      const heard = await this.#options.log.lastHeartbeat(this.id).catch(() => undefined);
+      const heard = await this.#options.eventLog.lastHeartbeat(this.id).catch(() => undefined);
       if (heard !== undefined && Date.now() - heard < this.#options.graceMs) return this.#startGrace();
       this.stop("abandoned");
     }, this.#options.graceMs);

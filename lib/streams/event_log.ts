@@ -6,24 +6,24 @@
 import type { NumberedEvent } from "../sse/relay.ts";
 
 export interface StreamMeta {
-  session: string;
+  sessionId: string;
   /** A hash of the request's parameters: the same request_id with others is a conflict. */
   fingerprint: string;
   feature: string;
   conversation: string;
   status: "running" | "finished";
-  /** The id of the last event written to the log. */
+  /** The id of the last event written to the eventLog. */
   lastId: number;
   createdAt: number;
 }
 
 export interface ActiveStream {
-  requestId: string;
+  answerId: string;
   feature: string;
   conversation: string;
 }
 
-/** A finished log is kept this long. */
+/** A finished eventLog is kept this long. */
 export const FINISHED_TTL_MS = 10 * 60 * 1000;
 
 const metaKey = (id: string) => ["stream", id];
@@ -31,9 +31,9 @@ const batchPrefix = (id: string) => ["stream_events", id];
 const stopKey = (id: string) => ["stream_stop", id];
 const readerKey = (id: string) => ["stream_reader", id];
 const leaseKey = (id: string) => ["stream_lease", id];
-const activeKey = (session: string, id: string) => ["session_stream", session, id];
+const activeKey = (sessionId: string, id: string) => ["session_stream", sessionId, id];
 
-export class StreamLog {
+export class EventLog {
   /** How many batches were written, and how often the meta was read (for tests and benchmarks). */
   batchesWritten = 0;
   metaReads = 0;
@@ -81,7 +81,7 @@ export class StreamLog {
       .check(entry)
       .set([...batchPrefix(id), lastId], closing, { expireIn: FINISHED_TTL_MS })
       .set(metaKey(id), ended, { expireIn: FINISHED_TTL_MS })
-      .delete(activeKey(meta.session, id))
+      .delete(activeKey(meta.sessionId, id))
       .commit();
     return result.ok ? ended : undefined;
   }
@@ -93,8 +93,8 @@ export class StreamLog {
       .check({ key: metaKey(id), versionstamp: null })
       .set(metaKey(id), entry, { expireIn: this.runningTtlMs })
       .set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 })
-      .set(activeKey(meta.session, id), {
-        requestId: id,
+      .set(activeKey(meta.sessionId, id), {
+        answerId: id,
         feature: meta.feature,
         conversation: meta.conversation,
       }, {
@@ -121,7 +121,7 @@ export class StreamLog {
       this.batchesWritten++;
     }
     op.set(metaKey(id), next, { expireIn: ttl });
-    if (finished) op.delete(activeKey(meta.session, id));
+    if (finished) op.delete(activeKey(meta.sessionId, id));
     await op.commit();
     return next;
   }
@@ -142,7 +142,7 @@ export class StreamLog {
   /** Releases an id claimed for an answer that was then refused before it began. */
   async forget(id: string): Promise<void> {
     const meta = await this.meta(id);
-    await this.kv.atomic().delete(metaKey(id)).delete(activeKey(meta?.session ?? "", id)).commit();
+    await this.kv.atomic().delete(metaKey(id)).delete(activeKey(meta?.sessionId ?? "", id)).commit();
   }
 
   async requestStop(id: string): Promise<void> {
@@ -162,10 +162,10 @@ export class StreamLog {
     return (await this.kv.get<number>(readerKey(id))).value ?? undefined;
   }
 
-  /** The answers of a session still being generated (to re-attach after a reload). */
-  async active(session: string): Promise<ActiveStream[]> {
+  /** The answers of a sessionId still being generated (to re-attach after a reload). */
+  async active(sessionId: string): Promise<ActiveStream[]> {
     const entries = await Array.fromAsync(
-      this.kv.list<ActiveStream>({ prefix: ["session_stream", session] }),
+      this.kv.list<ActiveStream>({ prefix: ["session_stream", sessionId] }),
     );
     return entries.map((entry) => entry.value);
   }

@@ -5,7 +5,7 @@ import { type AnswerStats, ERROR_CODES } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
-export function StreamStatus({ controller, t, onRetry, onContinue, stats = true }: {
+export function StatusRow({ controller, t, onRetry, onContinue, stats = true }: {
   controller: StreamController;
   t: Translate;
   /** Whether the speed line of a finished answer goes here (a chat shows it inside the bubble). */
@@ -87,7 +87,7 @@ const WITHOUT_STREAMING_HELPS = (code: string) =>
 /** A conversation's status line: Retry asks again, Continue goes on with the same answer. */
 export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Translate; stats?: boolean }) {
   return (
-    <StreamStatus
+    <StatusRow
       controller={book.controller}
       t={t}
       stats={stats}

@@ -16,7 +16,7 @@ import { AnswerLimits } from "./lib/http/rate_limit.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/logger.ts";
 import { Metrics } from "./lib/telemetry/metrics.ts";
-import { HistoryStore } from "./lib/session/history.ts";
+import { ConversationStore } from "./lib/session/conversation_store.ts";
 import { sessionMiddleware } from "./lib/http/session_middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
 import { StreamHub } from "./lib/streams/hub.ts";
@@ -49,9 +49,9 @@ export interface AppDeps {
 export function createApp(
   { config, llm, logger, assets, kv, stopAll, metrics = new Metrics(), features = FEATURES }: AppDeps,
 ): Hono<AppEnv> {
-  const history = new HistoryStore(kv);
+  const store = new ConversationStore(kv);
   const streams = new StreamHub(
-    // A running answer's logger lives as long as the longest answer could, and its grace after.
+    // A running answer's event log lives as long as the longest answer could, and its grace after.
     // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died.
     new EventLog(
       kv,
@@ -64,17 +64,12 @@ export function createApp(
       stopAll,
       maxReaders: config.resume.maxReaders,
       replaysPerMinute: config.resume.replaysPerMinute,
-      onOrphaned: async (meta, text) => {
+      onOrphaned: async (id, meta, text) => {
         logger("warn", "an answer's instance died: ended it and kept its text", {
           conversation: meta.conversation,
         });
-        if (text) {
-          await history.append(meta.sessionId, meta.conversation, {
-            role: "assistant",
-            content: text,
-            incomplete: true,
-          });
-        }
+        // The answer id is its writer's token: the dead writer's answer is found and ended by it.
+        await store.takeOver(meta.sessionId, meta.conversation, id, text);
       },
       describeError: (error) => describeFailure(error, logger),
       onWriteFailed: (error, attempt) =>
@@ -129,14 +124,14 @@ export function createApp(
 
   app.route("/api/health", healthApi({ llmConfig: config.llm, llm, rollout: config.rollout, kv }));
   app.use("/api/*", withSession);
-  app.route("/api", sessionApi({ history, bodyTimeoutMs: config.connections.bodyTimeoutMs, features }));
+  app.route("/api", sessionApi({ store, bodyTimeoutMs: config.connections.bodyTimeoutMs, features }));
   app.route("/api/streams", streamsApi({ keepAliveMs: config.sse.keepAliveMs, streams }));
   app.route(
     "/api",
     featureApi({
       llm,
       logger,
-      history,
+      store,
       streams,
       limits: new AnswerLimits(config.limits),
       stopAll: stopAll ?? new AbortController().signal,
@@ -180,7 +175,7 @@ export function createApp(
       resume: config.resume,
       demo: config.llm.provider === "demo",
       assets,
-      history,
+      store,
       streams,
     }),
   );

@@ -7,7 +7,7 @@ import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
 import { isLanguage } from "../lib/shared/contract.ts";
-import { HISTORY_LIMIT, type HistoryStore } from "../lib/session/history.ts";
+import { type ConversationStore, TURN_LIMIT } from "../lib/session/conversation_store.ts";
 import type { StreamHub } from "../lib/streams/hub.ts";
 import { getCookie, setCookie } from "hono/cookie";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
@@ -15,18 +15,18 @@ import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
 /** The page stops trying to get an answer back this much before the server would stop it. */
 const RESUME_MARGIN_MS = 5000;
 
-/** Messages per conversation that the page shows again after a reload: all that are kept. */
-const PAGE_HISTORY = HISTORY_LIMIT;
+/** Turns per conversation that the page shows again after a reload: all that are kept. */
+const PAGE_TURNS = TURN_LIMIT;
 
 /** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
-export function pageRoutes({ rollout, client, resume, demo, assets, history, streams }: {
+export function pageRoutes({ rollout, client, resume, demo, assets, store, streams }: {
   rollout: Config["rollout"];
   client: Config["client"];
   resume: Config["resume"];
   /** The demo model answers: the page says so. */
   demo: boolean;
   assets: Assets;
-  history: HistoryStore;
+  store: ConversationStore;
   streams: StreamHub;
 }): Hono<AppEnv> {
   return new Hono<AppEnv>().get("/", async (c) => {
@@ -44,7 +44,7 @@ export function pageRoutes({ rollout, client, resume, demo, assets, history, str
     const language = isLanguage(query)
       ? query
       : session?.language ?? languageFromAcceptLanguage(c.req.header("accept-language"));
-    const stored = session ? await history.listAll(session.id, PAGE_HISTORY) : {};
+    const stored = session ? await store.allSlots(session.id, PAGE_TURNS) : {};
     const conversations: HistoryProps = {};
     for (const [key, messages] of Object.entries(stored)) {
       conversations[key] = messages.map(({ role, content, incomplete, reasoning, stats, error, lang }) => ({

@@ -31,6 +31,8 @@ export interface AnswerRequest {
   continuing: boolean;
   /** Asked again for the last answer of the conversation: the new one replaces it. */
   regenerating: boolean;
+  /** The turn whose answer to continue (`turn_id`); the conversation's last when not given. */
+  turnId?: string;
 }
 
 export interface RequestSettings {
@@ -46,6 +48,7 @@ const requestOptionsSchema = z.object({
   request_id: z.uuid({ error: "request_id must be a UUID" }).optional(),
   continue: z.boolean({ error: "continue must be true or false" }).optional(),
   regenerate: z.boolean({ error: "regenerate must be true or false" }).optional(),
+  turn_id: z.string().regex(/^[0-9a-z-]{12,40}$/, { error: "turn_id is not a turn's id" }).optional(),
 });
 
 const STREAM_SUFFIX = "-stream";
@@ -96,6 +99,7 @@ export async function readAnswerRequest(
     lastEventId,
     continuing: options.value.continue === true,
     regenerating: options.value.regenerate === true,
+    turnId: options.value.turn_id,
   };
 }
 

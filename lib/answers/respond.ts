@@ -75,7 +75,9 @@ async function save(
   extras?: AnswerExtras,
 ): Promise<void> {
   try {
-    await turn.saveAnswer(text, incomplete, reasoning, extras);
+    const ending = await turn.saveAnswer(text, incomplete, reasoning, extras);
+    // Someone else ended this answer first (its instance was taken for dead): theirs stands.
+    if (ending === "fenced") deps.logger("warn", "an answer ended elsewhere first: this copy was not kept");
   } catch (error) {
     deps.logger("error", "could not save an answer", { error: String(error) });
   }

@@ -1,13 +1,21 @@
 /**
  * Stage 3 of an answer: open the turn — the context from the stored conversation, whether this
- * retries an unfinished turn, and the user's turn stored. Every check comes before any write.
+ * retries an unfinished turn, and the question stored with its answer opened for this answer's
+ * writer. Every check comes before any write, and the question is written while the model is
+ * asked (the first word does not wait for the commit); the answer is saved only after its
+ * question, against its own turn.
  */
-import { CONTEXT_MESSAGES, type PreparedRequest } from "../features/feature.ts";
+import type { PreparedRequest } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
-import type { Language } from "../shared/contract.ts";
-import { type AnswerStats, replacedMessages } from "../shared/contract.ts";
+import type { AnswerStats, Language } from "../shared/contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
-import type { HistoryStore } from "../session/history.ts";
+import {
+  type AnswerAddress,
+  type ConversationStore,
+  type Ending,
+  placeOf,
+  type WriteFence,
+} from "../session/conversation_store.ts";
 
 export interface OpenTurn {
   /** The earlier messages to send with the user's turn. */
@@ -16,14 +24,15 @@ export interface OpenTurn {
   user: string;
   /**
    * Stores the answer (marked incomplete when it did not finish), with the thinking before it,
-   * which is kept for the page but never sent upstream again; a no-op without a sessionId.
+   * which is kept for the page but never sent upstream again. "fenced" when the answer was ended
+   * by someone else first (its text is then not kept); "written" without a session too.
    */
   saveAnswer(
     content: string,
     incomplete: boolean,
     reasoning?: string,
     extras?: AnswerExtras,
-  ): Promise<void>;
+  ): Promise<Ending>;
 }
 
 /** What is kept with an answer besides its text. */
@@ -39,87 +48,89 @@ const GO_ON: Record<Language, string> = {
   ja: "止まったところからそのまま続けてください。繰り返さないでください。",
 };
 
+export interface TurnOptions {
+  continuing?: boolean;
+  regenerating?: boolean;
+  language?: Language;
+  /** The token that lets this answer's writer, and no one else, end it (the answer id when resumable). */
+  writer: string;
+  /** The turn to continue (the conversation's last when not given). */
+  turnId?: string;
+  /** The feature asked (a new conversation records it). */
+  feature: string;
+  /** A second guard on saving the answer (a resumable answer's event log). */
+  fence?: WriteFence;
+}
+
+/**
+ * Opens the turn. Without a session, or with a conversation the client keeps itself, nothing is
+ * stored: the context is the client's own.
+ */
 export async function openTurn(
-  history: HistoryStore,
+  store: ConversationStore,
   sessionId: string | undefined,
   turn: PreparedRequest,
-  { continuing = false, regenerating = false, language = "en" }: {
-    continuing?: boolean;
-    regenerating?: boolean;
-    language?: Language;
-  } = {},
+  { continuing = false, regenerating = false, language = "en", writer, turnId, feature, fence }: TurnOptions,
 ): Promise<OpenTurn> {
-  if (continuing) return await continueTurn(history, sessionId, turn, language);
-  let context: ChatMessage[] = turn.clientHistory ?? [];
-  let retried = 0;
-  if (sessionId && turn.continues) {
-    const stored = await history.list(sessionId, turn.conversationKey, CONTEXT_MESSAGES + 2);
-    // Asking again what the last answer did not finish is a retry: it replaces that turn.
-    retried = replacedMessages(stored, turn.user, regenerating);
-    context = stored.slice(0, stored.length - retried).map(({ role, content }) => ({ role, content }));
+  if (continuing) return await continueTurn(store, sessionId, turn, language, { writer, turnId, fence });
+  if (!sessionId || turn.clientHistory) {
+    const context = alternating(turn.clientHistory ?? []);
+    checkEarlierAnswer(turn, context);
+    return { context, user: turn.user, saveAnswer: () => Promise.resolve("written" as const) };
   }
-  context = alternating(context);
-  if (turn.needsEarlierAnswer && context.length === 0) {
-    throw new ApiError(400, turn.needsEarlierAnswer.error, { field: turn.needsEarlierAnswer.field });
-  }
-  // The user's turn is written while the model is asked (not before: that would delay the first
-  // word by the KV round trips); the answer is written only once it is.
-  const userTurnStored = sessionId ? storeUserTurn(history, sessionId, turn, retried, language) : undefined;
+  // A request that starts its conversation afresh (a new story) replaces what the slot held.
+  if (!turn.continues) await store.clearSlot(sessionId, turn.conversationKey);
+  // One read decides what the model gets now and where the question goes (read again only when
+  // another write came between).
+  const snapshot = await store.read(sessionId, turn.conversationKey);
+  const context = alternating(placeOf(snapshot.branch, turn.user, regenerating).context);
+  checkEarlierAnswer(turn, context);
+  const asked = store.ask(
+    sessionId,
+    { slot: turn.conversationKey, feature },
+    { content: turn.user, lang: language },
+    { writer, regenerating, snapshot },
+  );
   // Raised when the answer is saved, so an answer never goes in without its question.
-  userTurnStored?.catch(() => {});
+  asked.catch(() => {});
   return {
     context,
     user: turn.user,
     async saveAnswer(content, incomplete, reasoning, extras = {}) {
-      if (!sessionId || (!content && !extras.error)) return;
-      await userTurnStored;
-      await history.append(sessionId, turn.conversationKey, {
-        role: "assistant",
-        content,
-        lang: language,
-        ...(incomplete ? { incomplete } : {}),
-        ...(reasoning ? { reasoning } : {}),
-        ...(extras.stats && !extras.error ? { stats: extras.stats } : {}),
-        ...(extras.error ? { error: extras.error } : {}),
-      });
+      const { address } = await asked;
+      return await store.finish(address, { content, reasoning, incomplete, ...extras }, fence);
     },
   };
-}
-
-async function storeUserTurn(
-  history: HistoryStore,
-  sessionId: string,
-  turn: PreparedRequest,
-  retried: number,
-  language: Language,
-): Promise<void> {
-  if (retried > 0) await history.dropLast(sessionId, turn.conversationKey, retried);
-  if (!turn.continues) await history.clear(sessionId, turn.conversationKey);
-  await history.append(sessionId, turn.conversationKey, { role: "user", content: turn.user, lang: language });
 }
 
 /**
- * Going on with the conversation's last answer: the whole conversation goes as context, the ask
- * to go on is not stored, and what comes is added to that answer rather than kept apart.
+ * Going on with an answer: the conversation up to it goes as context, the ask to go on is not
+ * stored, and what comes is added to that answer — the one chosen now, whatever is asked meanwhile.
  */
 async function continueTurn(
-  history: HistoryStore,
+  store: ConversationStore,
   sessionId: string | undefined,
   turn: PreparedRequest,
   language: Language,
+  { writer, turnId, fence }: { writer: string; turnId?: string; fence?: WriteFence },
 ): Promise<OpenTurn> {
-  const stored = sessionId ? await history.list(sessionId, turn.conversationKey, CONTEXT_MESSAGES + 1) : [];
-  if (stored.at(-1)?.role !== "assistant" || !stored.at(-1)?.content) {
-    throw new ApiError(400, "there is no answer to continue", { field: "continue" });
-  }
+  const reopened = sessionId
+    ? await store.reopen(sessionId, turn.conversationKey, { writer, turnId })
+    : undefined;
+  if (!reopened) throw new ApiError(400, "there is no answer to continue", { field: "continue" });
+  const address: AnswerAddress = reopened.address;
   return {
-    context: alternating(stored.map(({ role, content }) => ({ role, content }))),
+    context: alternating(reopened.context),
     user: GO_ON[language],
-    async saveAnswer(content, incomplete) {
-      if (!sessionId || !content) return;
-      await history.extendLast(sessionId, turn.conversationKey, content, incomplete);
-    },
+    // A continuation that failed keeps the answer as it was (unfinished), with what did come.
+    saveAnswer: (content, incomplete) => store.finish(address, { content, incomplete }, fence),
   };
+}
+
+function checkEarlierAnswer(turn: PreparedRequest, context: ChatMessage[]): void {
+  if (turn.needsEarlierAnswer && context.length === 0) {
+    throw new ApiError(400, turn.needsEarlierAnswer.error, { field: turn.needsEarlierAnswer.field });
+  }
 }
 
 /**
@@ -129,7 +140,8 @@ async function continueTurn(
  */
 function alternating(messages: ChatMessage[]): ChatMessage[] {
   // A failed answer kept without text (for the page's Retry) is no answer.
-  const context = messages.filter((message) => message.role !== "assistant" || message.content !== "");
+  const context = messages.filter((message) => message.role !== "assistant" || message.content !== "")
+    .map(({ role, content }) => ({ role, content }));
   return context.filter((message, i) =>
     message.role !== "user" || (context[i + 1]?.role ?? "user") === "assistant"
   );

@@ -160,6 +160,9 @@ export class ConversationBook {
     { fresh = false, regenerate = false } = {},
   ): Promise<StreamStatus> {
     this.settle();
+    // A clear of this conversation still waiting for its Undo is done for good first, on the server
+    // too, before the question goes: it is never deleted with the clear, nor hidden by an Undo.
+    const cleared = this.#commitClear(key);
     const bubbles = this.bubbles(key);
     const kept = fresh
       ? []
@@ -168,7 +171,14 @@ export class ConversationBook {
     const lang = typeof body.language === "string" ? body.language : undefined;
     this.#push(key, { role: "user", content: question, ...(lang ? { lang } : {}) });
     this.#startLive(key, "", lang);
-    return this.#announce(this.controller.run(this.feature, regenerate ? { ...body, regenerate } : body));
+    const request = regenerate ? { ...body, regenerate } : body;
+    return this.#announce(cleared.then(() => this.controller.run(this.feature, request)));
+  }
+
+  /** Commits a pending clear of `key` now; resolves once the server has forgotten the conversation. */
+  #commitClear(key: string): Promise<void> {
+    const pending = this.pendingUndo.value;
+    return pending?.key === key ? pending.commit() : Promise.resolve();
   }
 
   /**
@@ -205,14 +215,14 @@ export class ConversationBook {
   }
 
   /** A conversation just cleared, while it can still be brought back. */
-  readonly pendingUndo = signal<{ key: string; undo: () => void; commit: () => void } | null>(null);
+  readonly pendingUndo = signal<{ key: string; undo: () => void; commit: () => Promise<void> } | null>(null);
 
   /**
    * Clears one conversation (a character's chat) from view at once; the server forgets it after
    * `undoMs`, or when the page goes away, unless `pendingUndo.undo()` brings it back first.
    */
   clearConversation(key: string, undoMs = 6000): void {
-    this.pendingUndo.value?.commit(); // one Undo at a time: an earlier clear is done for good
+    void this.pendingUndo.value?.commit(); // one Undo at a time: an earlier clear is done for good
     if (this.live.value === key) this.settle();
     const removed = this.bubbles(key);
     this.conversations.value = { ...this.conversations.value, [key]: [] };
@@ -223,12 +233,14 @@ export class ConversationBook {
       globalThis.removeEventListener("pagehide", commit);
       if (this.pendingUndo.value?.key === key) this.pendingUndo.value = null;
     };
+    let committed: Promise<void> = Promise.resolve();
     const commit = () => {
-      if (settled) return;
+      if (settled) return committed;
       finish();
-      void this.transport.clearHistory(this.feature, key);
+      committed = this.transport.clearHistory(this.feature, key);
+      return committed;
     };
-    const timer = setTimeout(commit, undoMs);
+    const timer = setTimeout(() => void commit(), undoMs);
     globalThis.addEventListener("pagehide", commit);
     this.pendingUndo.value = {
       key,

@@ -11,6 +11,10 @@
  *   arrive within `headerTimeoutMs` of its first byte (a trickled head), or when no byte comes
  *   for `idleTimeoutMs` (idle and keep-alive connections) — `info.completed` from the internal
  *   server says when a request is over; while one runs, the app's own timeouts apply;
+ * - never cuts a response while its bytes are still on their way to a slow reader (one that takes
+ *   nothing for `idleTimeoutMs` is stuck, and closed);
+ * - refuses HTTP/2 without TLS (h2c), which would carry hundreds of requests on one connection
+ *   past the per-address caps, and answers a client that half-closed after its request;
  * - on an accept error (out of descriptors) closes its idle connections, backs off and goes on,
  *   and restarts the internal server should it ever stop: the process sheds load and recovers.
  * The internal server sees each request with the real client address.
@@ -61,6 +65,10 @@ class GatedConnection {
   headStartedAt: number | undefined;
   /** When the connection last had no request in flight and its client last sent a byte. */
   quietSince = performance.now();
+  /** Bytes of a response are on their way to the client (a write to it has not finished). */
+  sending = false;
+  /** When a write to the client last made progress. */
+  lastSent = performance.now();
   closed = false;
 
   /** Settles once the connection is closed. */
@@ -107,16 +115,56 @@ class GatedConnection {
   }
 }
 
-/** Copies bytes from one connection to the other until either ends, with one reused buffer. */
-async function pipe(from: Deno.Conn, to: Deno.Conn, size: number, onBytes?: () => void): Promise<void> {
+/**
+ * Copies bytes from one connection to the other until `from` ends, with one reused buffer; says
+ * when bytes came and while they are being written (a slow reader keeps a write pending).
+ */
+async function pipe(
+  from: Deno.Conn,
+  to: Deno.Conn,
+  size: number,
+  watch: { received?: () => void; sending?: (pending: boolean) => void } = {},
+  first?: Uint8Array,
+): Promise<void> {
   const buffer = new Uint8Array(size);
+  const send = async (bytes: Uint8Array) => {
+    watch.sending?.(true);
+    let written = 0;
+    while (written < bytes.length) written += await to.write(bytes.subarray(written));
+    watch.sending?.(false);
+  };
+  if (first) await send(first);
   while (true) {
     const read = await from.read(buffer);
     if (read === null) return;
-    onBytes?.();
-    let written = 0;
-    while (written < read) written += await to.write(buffer.subarray(written, read));
+    watch.received?.();
+    await send(buffer.subarray(0, read));
   }
+}
+
+/** The start of HTTP/2's connection preface: a client speaking HTTP/2 without TLS (h2c). */
+const H2_PREFACE = new TextEncoder().encode("PRI * HTTP/2.0");
+
+/**
+ * The first bytes a client sends (at least enough to tell HTTP/2's preface apart), or null when it
+ * closed first. A client that sends nothing is left to the sweeper's timeouts.
+ */
+async function firstBytes(client: Deno.Conn): Promise<Uint8Array | null> {
+  const head = new Uint8Array(CLIENT_BUFFER);
+  let length = 0;
+  while (length < H2_PREFACE.length) {
+    const read = await client.read(head.subarray(length));
+    if (read === null) return length > 0 ? head.slice(0, length) : null;
+    length += read;
+    // Not the preface's beginning: HTTP/1.1, let it through at once.
+    if (!startsLike(head.subarray(0, length), H2_PREFACE)) break;
+  }
+  return head.slice(0, length);
+}
+
+function startsLike(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  for (let i = 0; i < Math.min(bytes.length, prefix.length); i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -234,8 +282,25 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
     const connection = new GatedConnection(client, innerConn, remote, release);
     byInnerPort.set((innerConn.localAddr as Deno.NetAddr).port, connection);
     const end = () => connection.close();
-    pipe(client, innerConn, CLIENT_BUFFER, () => connection.clientSent()).then(end, end);
-    pipe(innerConn, client, SERVER_BUFFER).then(end, end);
+    // The response side decides when the connection is over: it passes on every byte the internal
+    // server wrote, however slowly the client reads.
+    pipe(innerConn, client, SERVER_BUFFER, {
+      sending: (pending) => {
+        connection.sending = pending;
+        connection.lastSent = performance.now();
+      },
+    }).then(end, end);
+    connection.clientSent();
+    const head = await firstBytes(client).catch(() => null);
+    if (head !== null && startsLike(head, H2_PREFACE) && head.length >= H2_PREFACE.length) {
+      // HTTP/2 without TLS would carry hundreds of requests past the per-address caps on one
+      // connection: this server speaks HTTP/1.1 only (behind TLS, a proxy speaks HTTP/2 for it).
+      refused++;
+      return end();
+    }
+    // A client that shut its side after its request (a half-close) still gets its response.
+    pipe(client, innerConn, CLIENT_BUFFER, { received: () => connection.clientSent() }, head ?? undefined)
+      .then(() => innerConn.closeWrite().catch(end), end);
   }
 
   const accepting = (async () => {
@@ -265,6 +330,12 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
   const sweeper = setInterval(() => {
     const now = performance.now();
     for (const connection of [...byInnerPort.values()]) {
+      // A response still on its way is never cut; a reader that takes nothing for the idle
+      // timeout is a stuck one, and goes.
+      if (connection.sending) {
+        if (now - connection.lastSent > options.idleTimeoutMs) connection.close();
+        continue;
+      }
       if (connection.inFlight > 0) continue;
       const slowHead = connection.headStartedAt !== undefined &&
         now - connection.headStartedAt > options.headerTimeoutMs;

@@ -1,4 +1,8 @@
-/** Opens Deno KV: a local file (KV_PATH or a default under the temp dir), or Deploy's own store. */
+/**
+ * Opens Deno KV: a local file (KV_PATH or a default under the temp dir), or Deploy's own store;
+ * every call on it is retried while the store is momentarily unavailable (`retrying_kv.ts`).
+ */
+import { retryingKv } from "./retrying_kv.ts";
 
 export class KvOpenError extends Error {}
 
@@ -12,7 +16,7 @@ export function defaultKvPath(env: Record<string, string | undefined> = Deno.env
  * `":memory:"`: a throwaway store (tests). Otherwise a file whose directory must be writable.
  */
 export async function openKv(path: string | undefined, { createDefaultDir = false } = {}): Promise<Deno.Kv> {
-  if (path === undefined || path === ":memory:") return await Deno.openKv(path);
+  if (path === undefined || path === ":memory:") return retryingKv(await Deno.openKv(path));
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
   if (createDefaultDir) await Deno.mkdir(dir, { recursive: true }).catch(() => {});
   try {
@@ -23,7 +27,7 @@ export async function openKv(path: string | undefined, { createDefaultDir = fals
     throw new KvOpenError(`KV_PATH ${path}: the directory ${dir} does not exist`);
   }
   try {
-    return await Deno.openKv(path);
+    return retryingKv(await Deno.openKv(path));
   } catch (error) {
     throw new KvOpenError(`KV_PATH ${path}: cannot open the store there (${(error as Error).message})`);
   }

@@ -10,11 +10,13 @@ import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent }
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import { readerOf, type SourceReader } from "../shared/source_reader.ts";
 import { readDense } from "./dense_reader.ts";
-import type { EventLog, StreamMeta } from "./event_log.ts";
+import { type EventLog, FencedError, type StreamMeta } from "./event_log.ts";
 
 export interface AnswerRunOptions {
   id: string;
   meta: StreamMeta;
+  /** The meta's versionstamp as claimed: each write checks the meta is still as this run left it. */
+  versionstamp: string;
   eventLog: EventLog;
   graceMs: number;
   pollMs: number;
@@ -25,9 +27,9 @@ export interface AnswerRunOptions {
   stats?: () => AnswerStats | undefined;
   /** Why the model stopped, read when `done` is sent. */
   finishReason?: () => string | undefined;
-  /** The first wait before a failed eventLog write is tried again (it doubles each time). */
+  /** The first wait before a failed event log write is tried again (it doubles each time). */
   retryDelayMs?: number;
-  /** Told of each failed eventLog write. */
+  /** Told of each failed event log write. */
   onWriteFailed?: (error: unknown, attempt: number) => void;
 }
 
@@ -37,7 +39,7 @@ const FLUSH_MS = 150;
 const BATCH_CHARACTERS = 24_000;
 /** A longer delta is split over several events. */
 const EVENT_CHARACTERS = 8_000;
-/** Tries of one batch before the eventLog counts as lost (with waits of 100, 200, 400, 800 ms by default). */
+/** Tries of one batch before the event log counts as lost (with waits of 100, 200, 400, 800 ms by default). */
 const WRITE_ATTEMPTS = 5;
 
 export class AnswerRun {
@@ -49,11 +51,14 @@ export class AnswerRun {
   #stopping = false;
   #readers = 0;
   #wake: Array<() => void> = [];
-  /** Events committed to the eventLog: it moves only once a write has succeeded. */
+  /** Events committed to the event log: it moves only once a write has succeeded. */
   #written = 0;
   #pendingCharacters = 0;
   /** The eventLog could not be written even after retries: the answer ends rather than leave a gap. */
   #logLost: unknown;
+  /** Another instance ended this answer (taking it for orphaned): nothing more of it is written. */
+  #fenced = false;
+  #versionstamp: string;
   #flushing: Promise<void> = Promise.resolve();
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
   /** The lease was written with the claim. */
@@ -62,6 +67,7 @@ export class AnswerRun {
   constructor(deltas: ReadableStream<Delta> | SourceReader<Delta>, options: AnswerRunOptions) {
     this.#options = options;
     this.#meta = options.meta;
+    this.#versionstamp = options.versionstamp;
     this.#source = readerOf(deltas);
     this.#timers.flush = setInterval(() => void this.#tick(), Math.min(FLUSH_MS, options.pollMs));
     void this.#pump();
@@ -117,7 +123,10 @@ export class AnswerRun {
       const { message, code } = this.#options.describeError(error);
       this.#push(errorEvent(message, code));
     }
-    if (this.#logLost !== undefined) {
+    if (this.#fenced) {
+      // Readers elsewhere were told it was cut off; readers here hear the same, and nothing is written.
+      this.#push(errorEvent("The answer was cut off: the server writing it stopped. Ask again.", "orphaned"));
+    } else if (this.#logLost !== undefined) {
       this.#push(
         errorEvent("The answer could not be saved, so it was stopped. Please try again.", "storage"),
       );
@@ -143,7 +152,7 @@ export class AnswerRun {
     for (const wake of this.#wake.splice(0)) wake();
   }
 
-  /** Writes what is not yet in the eventLog, in batches and in order; calls queue behind each other. */
+  /** Writes what is not yet in the event log, in batches and in order; calls queue behind each other. */
   #flush(): Promise<void> {
     this.#flushing = this.#flushing.then(() => this.#writePending());
     return this.#flushing;
@@ -152,7 +161,7 @@ export class AnswerRun {
   async #writePending(): Promise<void> {
     // What is pending now; events that arrive meanwhile wait for the next flush, so batches stay few.
     const target = this.events.length;
-    while (this.#logLost === undefined) {
+    while (this.#logLost === undefined && !this.#fenced) {
       const batch = this.#nextBatch(target);
       const finished = this.finished && this.#written + batch.length === this.events.length;
       if (batch.length === 0 && !(finished && this.#meta.status !== "finished")) return;
@@ -175,15 +184,28 @@ export class AnswerRun {
     return batch;
   }
 
-  /** Commits one batch, retrying with back-off; false when the eventLog is lost (and the answer ends). */
+  /** Commits one batch, retrying with back-off; false when the event log is lost (and the answer ends). */
   async #write(batch: NumberedEvent[], finished: boolean): Promise<boolean> {
     const firstWait = this.#options.retryDelayMs ?? 100;
     for (let attempt = 1;; attempt++) {
       try {
-        this.#meta = await this.#options.eventLog.append(this.id, this.#meta, batch, finished);
+        const written = await this.#options.eventLog.append(
+          this.id,
+          this.#meta,
+          batch,
+          finished,
+          this.#versionstamp,
+        );
+        this.#meta = written.meta;
+        this.#versionstamp = written.versionstamp;
         this.#written += batch.length;
         return true;
       } catch (error) {
+        if (error instanceof FencedError) {
+          this.#fenced = true;
+          this.stop("abandoned");
+          return false;
+        }
         this.#options.onWriteFailed?.(error, attempt);
         if (attempt >= WRITE_ATTEMPTS) {
           this.#logLost = error;

@@ -37,7 +37,7 @@ async function withRun(
   const done = new Promise<void>((resolve) => (finished = resolve));
   const run = new AnswerRun(deltas, {
     id: "g1",
-    meta: (await log.meta("g1")) as StreamMeta,
+    ...(await claimed(log)),
     eventLog: log,
     graceMs: options.graceMs ?? 5000,
     pollMs: options.pollMs ?? 20,
@@ -185,7 +185,7 @@ async function withFlakyLog(
   log.failing = failing;
   const run = new AnswerRun(deltas, {
     id: "g1",
-    meta: (await log.meta("g1")) as StreamMeta,
+    ...(await claimed(log)),
     eventLog: log,
     graceMs: 5000,
     pollMs: 20,
@@ -230,3 +230,9 @@ Deno.test("when the log stays unwritable the answer ends with an error, not a si
     ok(state.cancelled, "the model's stream was stopped");
   });
 });
+
+/** The claimed answer's meta and versionstamp, as the hub launches it. */
+async function claimed(log: EventLog): Promise<{ meta: StreamMeta; versionstamp: string }> {
+  const entry = (await log.metaEntry("g1"))!;
+  return { meta: entry.value, versionstamp: entry.versionstamp };
+}

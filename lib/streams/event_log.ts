@@ -4,6 +4,7 @@
  * serve a reader from it.
  */
 import type { NumberedEvent } from "../sse/relay.ts";
+import type { WriteFence } from "../session/conversation_store.ts";
 
 export interface StreamMeta {
   sessionId: string;
@@ -12,7 +13,11 @@ export interface StreamMeta {
   feature: string;
   conversation: string;
   status: "running" | "finished";
-  /** The id of the last event written to the eventLog. */
+  /** The answer's text is in the session's history (its writer saved it): an orphan's is not taken over. */
+  saved?: boolean;
+  /** Ended by another instance, which took the answer for orphaned: its runner is fenced out. */
+  orphaned?: boolean;
+  /** The id of the last event written to the event log. */
   lastId: number;
   createdAt: number;
 }
@@ -23,7 +28,15 @@ export interface ActiveStream {
   conversation: string;
 }
 
-/** A finished eventLog is kept this long. */
+/** The answer was ended by someone else (taken for orphaned): its runner may write no more. */
+export class FencedError extends Error {
+  constructor(id: string) {
+    super(`the answer ${id} was ended elsewhere`);
+    this.name = "FencedError";
+  }
+}
+
+/** A finished log is kept this long. */
 export const FINISHED_TTL_MS = 10 * 60 * 1000;
 
 const metaKey = (id: string) => ["stream", id];
@@ -76,7 +89,7 @@ export class EventLog {
     if (!meta || meta.status !== "running" || await this.leaseAlive(id)) return undefined;
     const closing = events(meta.lastId);
     const lastId = closing.at(-1)?.id ?? meta.lastId;
-    const ended: StreamMeta = { ...meta, status: "finished", lastId };
+    const ended: StreamMeta = { ...meta, status: "finished", lastId, orphaned: true };
     const result = await this.kv.atomic()
       .check(entry)
       .set([...batchPrefix(id), lastId], closing, { expireIn: FINISHED_TTL_MS })
@@ -104,26 +117,68 @@ export class EventLog {
     return result.ok;
   }
 
-  /** Appends events (in order, after those already written) and records the last id. */
+  /** The answer's meta with its versionstamp: what its runner's writes are checked against. */
+  async metaEntry(id: string): Promise<Deno.KvEntry<StreamMeta> | undefined> {
+    this.metaReads++;
+    const entry = await this.kv.get<StreamMeta>(metaKey(id));
+    return entry.value === null ? undefined : entry as Deno.KvEntry<StreamMeta>;
+  }
+
+  /**
+   * Appends events (in order, after those already written) and records the last id, in a commit
+   * that checks the meta is as its runner last left it (`versionstamp`). When someone else changed
+   * it meanwhile: marked saved by the history save, the append goes on against the new meta; ended
+   * by an instance that took the answer for orphaned, it throws FencedError, and nothing of this
+   * runner's is written after the end readers were given.
+   */
   async append(
     id: string,
     meta: StreamMeta,
     events: NumberedEvent[],
     finished: boolean,
-  ): Promise<StreamMeta> {
-    const lastId = events.at(-1)?.id ?? meta.lastId;
-    const next: StreamMeta = { ...meta, lastId, status: finished ? "finished" : "running" };
-    const ttl = finished ? FINISHED_TTL_MS : this.runningTtlMs;
-    const op = this.kv.atomic();
-    if (events.length > 0) {
-      // Keyed by the batch's last id, so the batches holding events after n start at key n + 1.
-      op.set([...batchPrefix(id), lastId], events, { expireIn: this.runningTtlMs + FINISHED_TTL_MS });
-      this.batchesWritten++;
+    versionstamp: string,
+  ): Promise<{ meta: StreamMeta; versionstamp: string }> {
+    let base = { meta, versionstamp };
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const lastId = events.at(-1)?.id ?? base.meta.lastId;
+      const next: StreamMeta = { ...base.meta, lastId, status: finished ? "finished" : "running" };
+      const ttl = finished ? FINISHED_TTL_MS : this.runningTtlMs;
+      const op = this.kv.atomic().check({ key: metaKey(id), versionstamp: base.versionstamp });
+      if (events.length > 0) {
+        // Keyed by the batch's last id, so the batches holding events after n start at key n + 1.
+        op.set([...batchPrefix(id), lastId], events, { expireIn: this.runningTtlMs + FINISHED_TTL_MS });
+      }
+      op.set(metaKey(id), next, { expireIn: ttl });
+      if (finished) op.delete(activeKey(meta.sessionId, id));
+      const result = await op.commit();
+      if (result.ok) {
+        if (events.length > 0) this.batchesWritten++;
+        return { meta: next, versionstamp: result.versionstamp };
+      }
+      const current = await this.metaEntry(id);
+      if (!current || current.value.orphaned) throw new FencedError(id);
+      base = { meta: { ...current.value, lastId: base.meta.lastId }, versionstamp: current.versionstamp };
     }
-    op.set(metaKey(id), next, { expireIn: ttl });
-    if (finished) op.delete(activeKey(meta.sessionId, id));
-    await op.commit();
-    return next;
+    throw new Error(`the answer ${id}'s log kept changing under its runner`);
+  }
+
+  /**
+   * The fence for saving a resumable answer to history: the save commits only while the answer was
+   * not taken for orphaned, and marks it saved in the same commit, so that an orphan's end never
+   * takes over an answer already saved.
+   */
+  fenceFor(id: string): WriteFence {
+    return {
+      hold: async () => {
+        const entry = await this.metaEntry(id);
+        return entry && !entry.value.orphaned ? entry : undefined;
+      },
+      mark: (op, held) => {
+        const meta = held.value as StreamMeta;
+        const ttl = meta.status === "finished" ? FINISHED_TTL_MS : this.runningTtlMs;
+        op.set(metaKey(id), { ...meta, saved: true }, { expireIn: ttl });
+      },
+    };
   }
 
   /** Every logged event after `afterId`, in order. */
@@ -162,7 +217,7 @@ export class EventLog {
     return (await this.kv.get<number>(readerKey(id))).value ?? undefined;
   }
 
-  /** The answers of a sessionId still being generated (to re-attach after a reload). */
+  /** The answers of a session still being generated (to re-attach after a reload). */
   async active(sessionId: string): Promise<ActiveStream[]> {
     const entries = await Array.fromAsync(
       this.kv.list<ActiveStream>({ prefix: ["session_stream", sessionId] }),

@@ -49,7 +49,7 @@ export class LogFollower {
     return this.#readers;
   }
 
-  /** The answer from event `afterId` on, as this instance reads it from the eventLog. */
+  /** The answer from event `afterId` on, as this instance reads it from the event log. */
   read(afterId: number): ReadableStream<NumberedEvent> {
     this.#readers++;
     if (!this.#polling) void this.#poll();

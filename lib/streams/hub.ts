@@ -18,16 +18,16 @@ export interface HubOptions {
   graceMs: number;
   pollMs: number;
   describeError: DescribeError;
-  /** Told of each failed write to the eventLog (it is retried; the answer ends if it keeps failing). */
+  /** Told of each failed write to the event log (it is retried; the answer ends if it keeps failing). */
   onWriteFailed?: (error: unknown, attempt: number) => void;
   /** Aborted on shutdown: readers of answers that run elsewhere are told. */
   stopAll?: AbortSignal;
   /** Readers one answer may have on this instance (0: no cap). */
   maxReaders?: number;
-  /** Reads of an answer from its first event, per sessionId per minute (0: no limit). */
+  /** Reads of an answer from its first event, per session per minute (0: no limit). */
   replaysPerMinute?: number;
   /** Keeps what an orphaned answer had written (its text, marked incomplete). */
-  onOrphaned?: (meta: StreamMeta, text: string) => Promise<void>;
+  onOrphaned?: (id: string, meta: StreamMeta, text: string) => Promise<void>;
 }
 
 export class StreamHub {
@@ -55,11 +55,12 @@ export class StreamHub {
     stats?: () => AnswerStats | undefined,
     finishReason?: () => string | undefined,
   ): Promise<void> {
-    const meta = await this.eventLog.meta(id);
-    if (!meta) throw new Error(`stream ${id} was not claimed`);
+    const claimed = await this.eventLog.metaEntry(id);
+    if (!claimed) throw new Error(`stream ${id} was not claimed`);
     const run = new AnswerRun(deltas, {
       id,
-      meta,
+      meta: claimed.value,
+      versionstamp: claimed.versionstamp,
       eventLog: this.eventLog,
       graceMs: this.options.graceMs,
       pollMs: this.options.pollMs,
@@ -72,7 +73,7 @@ export class StreamHub {
     this.#local.set(id, run);
   }
 
-  /** The answer's events after `afterId`: from memory when it runs here, else from the eventLog. */
+  /** The answer's events after `afterId`: from memory when it runs here, else from the event log. */
   read(id: string, afterId: number): ReadableStream<NumberedEvent> {
     const local = this.#local.get(id);
     const follower = local ? undefined : this.#followers.get(id);
@@ -83,7 +84,7 @@ export class StreamHub {
     return local?.read(afterId) ?? this.#follow(id).read(afterId);
   }
 
-  /** A reader coming back for an answer that exists: reads from the start are limited per sessionId. */
+  /** A reader coming back for an answer that exists: reads from the start are limited per session. */
   reread(id: string, afterId: number, sessionId: string): ReadableStream<NumberedEvent> {
     if (afterId === 0) {
       const taken = this.#replays.take(sessionId);
@@ -98,7 +99,7 @@ export class StreamHub {
   }
 
   /**
-   * Stops an answer wherever it runs: here at once, elsewhere through the eventLog. Answers whether
+   * Stops an answer wherever it runs: here at once, elsewhere through the event log. Answers whether
    * there was anything to stop (an answer whose instance died is ended instead).
    */
   async stop(id: string): Promise<boolean> {
@@ -115,7 +116,7 @@ export class StreamHub {
     return true;
   }
 
-  /** The answers of a sessionId still being generated; those whose instance died are ended on the way. */
+  /** The answers of a session still being generated; those whose instance died are ended on the way. */
   async active(sessionId: string): Promise<ActiveStream[]> {
     const listed = await this.eventLog.active(sessionId);
     const alive: ActiveStream[] = [];
@@ -137,9 +138,10 @@ export class StreamHub {
       { id: lastId + 2, event: doneEvent() },
     ]);
     if (!ended) return; // it was alive after all, or someone else ended it
+    if (ended.saved) return; // its writer saved it to history before it died: that answer stands
     const logged = await this.eventLog.eventsAfter(id, 0);
     const text = logged.map(({ event }) => (event.type === "content" ? event.chunk : "")).join("");
-    await this.options.onOrphaned?.(ended, text);
+    await this.options.onOrphaned?.(id, ended, text);
   }
 
   #follow(id: string): LogFollower {

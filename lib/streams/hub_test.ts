@@ -16,13 +16,15 @@ async function answerElsewhere(kv: Deno.Kv, pollMs: number) {
     replaysPerMinute: 3,
   });
   await log.create("a1", META);
-  let meta = (await log.meta("a1"))!;
+  const claimed = (await log.metaEntry("a1"))!;
+  let written = { meta: claimed.value, versionstamp: claimed.versionstamp };
   const write = async (events: Array<{ id: number; text: string }>, finished = false) => {
-    meta = await log.append(
+    written = await log.append(
       "a1",
-      meta,
+      written.meta,
       events.map(({ id, text }) => ({ id, event: contentEvent(text) })),
       finished,
+      written.versionstamp,
     );
   };
   return {
@@ -30,7 +32,13 @@ async function answerElsewhere(kv: Deno.Kv, pollMs: number) {
     hub,
     write,
     finish: async (id: number) => {
-      meta = await log.append("a1", meta, [{ id, event: doneEvent() }], true);
+      written = await log.append(
+        "a1",
+        written.meta,
+        [{ id, event: doneEvent() }],
+        true,
+        written.versionstamp,
+      );
     },
   };
 }

@@ -15,12 +15,12 @@ import { clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import type { AnswerLimits } from "../../lib/http/rate_limit.ts";
 import type { Feature } from "../../lib/features/feature.ts";
-import type { HistoryStore } from "../../lib/session/history.ts";
+import type { ConversationStore } from "../../lib/session/conversation_store.ts";
 import { requestFingerprint } from "../../lib/streams/request_key.ts";
 
 export interface FeatureApiDeps extends AnswerDeps {
   features: ReadonlyMap<string, Feature>;
-  history: HistoryStore;
+  store: ConversationStore;
   limits: AnswerLimits;
   bodyTimeoutMs: number;
   rolloutPercent: number;
@@ -28,7 +28,7 @@ export interface FeatureApiDeps extends AnswerDeps {
 }
 
 export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
-  const { streams, history, limits } = deps;
+  const { streams, store, limits } = deps;
   return new Hono<AppEnv>().on(["GET", "POST"], "/:endpoint", async (c) => {
     const response = await answer(c);
     // Through the context, so that headers middleware prepared (the request id) come along.
@@ -70,10 +70,16 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
     if (claimed instanceof Response) return claimed; // another request started it first: read that
     await using held = claimed;
 
-    const turn = await openTurn(history, session?.id, request.turn, {
+    const turn = await openTurn(store, session?.id, request.turn, {
       continuing: request.continuing,
       regenerating: request.regenerating,
       language: request.language,
+      feature: request.feature.name,
+      // The answer id, when there is one, is the token that lets this answer's writer end it.
+      writer: id ?? crypto.randomUUID(),
+      turnId: request.turnId,
+      // A resumable answer is saved only while its log says it runs (not ended as an orphan).
+      fence: claimed ? streams.eventLog.fenceFor(id!) : undefined,
     });
     const asker = {
       traceId: c.get("traceId"),

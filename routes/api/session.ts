@@ -6,14 +6,14 @@ import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { ApiError } from "../../lib/http/api_error.ts";
 import { readBodyFields } from "../../lib/http/read_json.ts";
-import type { HistoryStore } from "../../lib/session/history.ts";
+import type { ConversationStore } from "../../lib/session/conversation_store.ts";
 
 const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
 
 /** `POST /api/set-language` and `DELETE /api/history/{feature}`: the session's own state. */
 export function sessionApi(
-  { history, bodyTimeoutMs, features }: {
-    history: HistoryStore;
+  { store, bodyTimeoutMs, features }: {
+    store: ConversationStore;
     bodyTimeoutMs: number;
     features: ReadonlyMap<string, Feature>;
   },
@@ -32,7 +32,7 @@ export function sessionApi(
     const feature = findFeature(c.req.param("feature"), features);
     if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
     const session = c.get("sessionAccess").current();
-    if (session) await history.clearFeature(session.id, feature.name);
+    if (session) await store.clearFeature(session.id, feature.name);
     return c.json({ cleared: feature.name });
   });
 
@@ -46,7 +46,7 @@ export function sessionApi(
     }
     const conversation = `${feature.name}/${part}`;
     const session = c.get("sessionAccess").current();
-    if (session) await history.clear(session.id, conversation);
+    if (session) await store.clearSlot(session.id, conversation);
     return c.json({ cleared: conversation });
   });
 

@@ -61,6 +61,25 @@ async function copyProject(): Promise<string> {
   return copy;
 }
 
+/** Writes the throwaway feature's folder into the copy, with `changes` to its files. */
+async function writeFolder(copy: string, changes: Record<string, string> = {}): Promise<void> {
+  await Deno.mkdir(`${copy}/lib/features/echo_test`);
+  for (const [file, text] of Object.entries({ ...FOLDER, ...changes })) {
+    await Deno.writeTextFile(`${copy}/lib/features/echo_test/${file}`, text);
+  }
+}
+
+/** `deno task build` in the copy. */
+async function build(copy: string): Promise<{ code: number; stderr: string }> {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "dev.ts", "build"],
+    cwd: copy,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code, stderr: new TextDecoder().decode(stderr) };
+}
+
 Deno.test({
   name: "a feature added as one folder works end to end: API, stream, page in both languages, demo",
   sanitizeResources: false,
@@ -69,17 +88,9 @@ Deno.test({
     try {
       const before = (await new Deno.Command("git", { args: ["status", "--porcelain"], cwd: ROOT }).output())
         .stdout;
-      await Deno.mkdir(`${copy}/lib/features/echo_test`);
-      for (const [file, text] of Object.entries(FOLDER)) {
-        await Deno.writeTextFile(`${copy}/lib/features/echo_test/${file}`, text);
-      }
-      const build = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "dev.ts", "build"],
-        cwd: copy,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      equal(build.code, 0, new TextDecoder().decode(build.stderr));
+      await writeFolder(copy);
+      const built = await build(copy);
+      equal(built.code, 0, built.stderr);
       const app = await startMain({ LLM_PROVIDER: "demo", DEMO_REASONING: "true" }, undefined, {
         root: copy,
       });
@@ -136,25 +147,15 @@ Deno.test({
 Deno.test("a feature folder whose strings miss a language stops the build, not the page", async () => {
   const copy = await copyProject();
   try {
-    await Deno.mkdir(`${copy}/lib/features/echo_test`);
-    for (const [file, text] of Object.entries(FOLDER)) {
-      await Deno.writeTextFile(`${copy}/lib/features/echo_test/${file}`, text);
-    }
-    await Deno.writeTextFile(
-      `${copy}/lib/features/echo_test/strings.json`,
-      JSON.stringify({
+    await writeFolder(copy, {
+      "strings.json": JSON.stringify({
         en: { "feature.echo-test": "Echo", "echo.intro": "Hi" },
         ja: { "feature.echo-test": "こだま" },
       }),
-    );
-    const build = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "dev.ts", "build"],
-      cwd: copy,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    ok(build.code !== 0, "the build fails");
-    match(new TextDecoder().decode(build.stderr), /echo_test\/strings\.json: "ja" lacks \[echo\.intro\]/);
+    });
+    const built = await build(copy);
+    ok(built.code !== 0, "the build fails");
+    match(built.stderr, /echo_test\/strings\.json: "ja" lacks \[echo\.intro\]/);
   } finally {
     await Deno.remove(copy, { recursive: true });
   }

@@ -10,6 +10,7 @@ import type { Config } from "./lib/config.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { jsonError } from "./lib/http/json_error.ts";
 import { sameOrigin } from "./lib/http/same_origin.ts";
+import { pageLimit } from "./lib/http/page_limit.ts";
 import { traceIds } from "./lib/http/trace_ids.ts";
 import { clientAddress, isHttps, isLoopback } from "./lib/http/client_address.ts";
 import { AnswerLimits } from "./lib/http/rate_limit.ts";
@@ -79,6 +80,7 @@ export function createApp(
   const withSession = sessionMiddleware(new SessionStore(kv), {
     trustProxy: config.trustProxy,
     createPerIpPerMinute: config.limits.sessionsPerIpPerMinute,
+    ipv6PrefixBits: config.limits.ipv6PrefixBits,
   });
   const app = new Hono<AppEnv>();
   app.use(traceIds());
@@ -166,6 +168,14 @@ export function createApp(
   });
   app.use("/", compressed);
   app.use("/static/*", compressed);
+  app.use(
+    "/",
+    pageLimit({
+      perMinute: config.limits.pagesPerMinute,
+      trustProxy: config.trustProxy,
+      ipv6PrefixBits: config.limits.ipv6PrefixBits,
+    }),
+  );
   app.use("/", withSession);
   app.route(
     "/",

@@ -72,6 +72,7 @@ const server = onDeploy ? Deno.serve({ onListen }, app.fetch) : serveGated({
   idleTimeoutMs: config.connections.idleTimeoutMs,
   // Behind a proxy every connection comes from the proxy: only the total is capped then.
   perAddress: config.trustProxy ? 0 : config.connections.perAddress,
+  ipv6PrefixBits: config.limits.ipv6PrefixBits,
   maxConnections: config.connections.max ?? defaultMaxConnections(),
   logger,
   onListen,

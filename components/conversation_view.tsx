@@ -58,8 +58,20 @@ export function ConversationView(
   const last = all.length - 1;
   const questionBefore = (index: number) =>
     all[index - 1]?.role === "user" ? all[index - 1].content : undefined;
+  const older = book.older.value[conversation] !== undefined && skip === 0;
   return (
     <>
+      {older && (
+        <p class="show-earlier">
+          <button
+            type="button"
+            class="btn btn-ghost btn-small"
+            onClick={() => void book.loadOlder(conversation)}
+          >
+            {t("conversation.show_earlier")}
+          </button>
+        </p>
+      )}
       <ol id={id} class="conversation">
         {bubbles.length === 0 && empty && <li class="empty">{empty}</li>}
         {bubbles.map((bubble, shown) => {

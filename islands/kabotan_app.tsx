@@ -18,8 +18,10 @@ export interface KabotanAppProps {
   streaming: boolean;
   updateIntervalMs: number;
   demo: boolean;
-  /** The session's conversations, by conversation key. */
+  /** The session's conversations, by conversation key: each its most recent turns. */
   history: HistoryProps;
+  /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
+  older: Record<string, string>;
   /** Answers still being generated for this session (after a reload): re-attached at once. */
   active: Array<{ answerId: string; feature: string; conversation: string }>;
   /** How long after a dropped connection the page keeps trying to get an answer back. */
@@ -47,7 +49,7 @@ export default function KabotanApp(props: KabotanAppProps) {
         transport,
       });
       const resuming = new Set(props.active.filter((a) => a.feature === name).map((a) => a.conversation));
-      return [name, new ConversationBook(name, controller, transport, props.history, resuming)];
+      return [name, new ConversationBook(name, controller, transport, props.history, resuming, props.older)];
     })) as Record<string, ConversationBook>;
   }, []);
   useEffect(() => {

@@ -72,6 +72,10 @@ export interface Config {
     concurrentPerIp: number;
     /** New sessions one address may start per minute. */
     sessionsPerIpPerMinute: number;
+    /** Page loads a minute per session, and twice that per address (0: no limit). */
+    pagesPerMinute: number;
+    /** IPv6 addresses count against per-address limits by this prefix (a /64 by default). */
+    ipv6PrefixBits: number;
   };
   kvPath?: string;
   /** On SIGTERM, how long running answers may go on before they are ended. */
@@ -161,6 +165,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       concurrentPerSession: integer(env, "MAX_CONCURRENT_STREAMS", 3, 0, 10_000),
       concurrentPerIp: integer(env, "MAX_CONCURRENT_STREAMS_PER_IP", 10, 0, 1_000_000),
       sessionsPerIpPerMinute: integer(env, "SESSION_CREATE_PER_IP", 30, 0, 1_000_000),
+      pagesPerMinute: integer(env, "RATE_LIMIT_PAGES", 60, 0, 1_000_000),
+      ipv6PrefixBits: integer(env, "IPV6_PREFIX_BITS", 64, 1, 128),
     },
     kvPath: nonEmpty(env.KV_PATH),
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE", 10, 0, 3600) * 1000,

@@ -7,7 +7,7 @@ import type { Config } from "../lib/config.ts";
 import type { AppEnv } from "../lib/http/env.ts";
 import { languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
 import { isLanguage } from "../lib/shared/contract.ts";
-import { type ConversationStore, TURN_LIMIT } from "../lib/session/conversation_store.ts";
+import { type ConversationStore, publicMessage } from "../lib/session/conversation_store.ts";
 import type { StreamHub } from "../lib/streams/hub.ts";
 import { getCookie, setCookie } from "hono/cookie";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
@@ -15,8 +15,11 @@ import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
 /** The page stops trying to get an answer back this much before the server would stop it. */
 const RESUME_MARGIN_MS = 5000;
 
-/** Turns per conversation that the page shows again after a reload: all that are kept. */
-const PAGE_TURNS = TURN_LIMIT;
+/**
+ * Turns per conversation that the page shows again after a reload: the most recent ones (a page
+ * of every kept turn of every conversation ran to megabytes); older ones come on demand.
+ */
+export const PAGE_TURNS = 20;
 
 /** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
 export function pageRoutes({ rollout, client, resume, demo, assets, store, streams }: {
@@ -46,16 +49,10 @@ export function pageRoutes({ rollout, client, resume, demo, assets, store, strea
       : session?.language ?? languageFromAcceptLanguage(c.req.header("accept-language"));
     const stored = session ? await store.allSlots(session.id, PAGE_TURNS) : {};
     const conversations: HistoryProps = {};
-    for (const [key, messages] of Object.entries(stored)) {
-      conversations[key] = messages.map(({ role, content, incomplete, reasoning, stats, error, lang }) => ({
-        role,
-        content,
-        incomplete,
-        ...(lang ? { lang } : {}),
-        ...(reasoning ? { reasoning } : {}),
-        ...(stats ? { stats } : {}),
-        ...(error ? { error } : {}),
-      }));
+    const older: Record<string, string> = {};
+    for (const [slot, window] of Object.entries(stored)) {
+      conversations[slot] = window.messages.map(publicMessage);
+      if (window.older) older[slot] = window.older;
     }
     const props: KabotanAppProps = {
       language,
@@ -63,6 +60,7 @@ export function pageRoutes({ rollout, client, resume, demo, assets, store, strea
       updateIntervalMs: client.updateIntervalMs,
       demo,
       history: conversations,
+      older,
       active: session ? await streams.active(session.id) : [],
       // The server keeps an answer with no reader for its grace period: the page tries a little less.
       resumeWindowMs: Math.max(1000, resume.graceMs - RESUME_MARGIN_MS),

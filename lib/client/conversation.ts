@@ -7,7 +7,7 @@
  */
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
-import type { Transport } from "./transport.ts";
+import type { StoredMessage, Transport } from "./transport.ts";
 import { type AnswerStats, replacedMessages } from "../shared/contract.ts";
 
 export interface Bubble {
@@ -30,18 +30,7 @@ export interface Bubble {
   readonly lang?: string;
 }
 
-export type StoredConversations = Record<
-  string,
-  Array<{
-    role: "user" | "assistant";
-    content: string;
-    incomplete?: boolean;
-    reasoning?: string;
-    stats?: AnswerStats;
-    error?: string;
-    lang?: string;
-  }>
->;
+export type StoredConversations = Record<string, StoredMessage[]>;
 
 let nextId = 1;
 
@@ -52,6 +41,8 @@ export class ConversationBook {
   readonly live = signal<string | null>(null);
   /** The last finished (or stopped) answer, for a polite screen-reader announcement once per turn. */
   readonly announcement = signal<{ text: string; stopped: boolean } | null>(null);
+  /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
+  readonly older = signal<Record<string, string>>({});
 
   constructor(
     readonly feature: string,
@@ -60,7 +51,11 @@ export class ConversationBook {
     stored: StoredConversations = {},
     /** Conversations whose answer is still being written (after a reload): resumed, not unanswered. */
     readonly resuming: ReadonlySet<string> = new Set(),
+    older: Record<string, string> = {},
   ) {
+    this.older.value = Object.fromEntries(
+      Object.entries(older).filter(([key]) => key === feature || key.startsWith(`${feature}/`)),
+    );
     const mine: Record<string, Bubble[]> = {};
     for (const [key, messages] of Object.entries(stored)) {
       if (key === feature || key.startsWith(`${feature}/`)) {
@@ -68,6 +63,21 @@ export class ConversationBook {
       }
     }
     this.conversations.value = mine;
+  }
+
+  /**
+   * Brings the conversation's earlier turns (a window before the first shown), above the others;
+   * says whether there are more still.
+   */
+  async loadOlder(key: string): Promise<boolean> {
+    const before = this.older.value[key];
+    if (!before) return false;
+    const window = await this.transport.history(this.feature, key, before);
+    const earlier = window.messages.map((message) => ({ ...message, id: nextId++ }));
+    this.conversations.value = { ...this.conversations.value, [key]: [...earlier, ...this.bubbles(key)] };
+    const { [key]: _was, ...rest } = this.older.value;
+    this.older.value = window.older ? { ...rest, [key]: window.older } : rest;
+    return window.older !== undefined;
   }
 
   /** The conversation's messages, the answer streaming now included (last, with `live`). */

@@ -86,3 +86,45 @@ Deno.test("a stopped answer is marked incomplete at once, and settles so", async
     ["Half", true],
   ]);
 });
+
+Deno.test("asking right after a clear settles its Undo first: the server forgets, then hears the question", async () => {
+  const calls: string[] = [];
+  let finishDelete!: () => void;
+  const transport = httpTransport((input, init) => {
+    const call = `${init?.method ?? "GET"} ${input}`;
+    calls.push(call);
+    if (init?.method === "DELETE") {
+      return new Promise((resolve) => (finishDelete = () => resolve(Response.json({}))));
+    }
+    calls.push(`(answered ${input})`);
+    return Promise.resolve(
+      new Response(frames("Fresh"), { headers: { "content-type": "text/event-stream" } }),
+    );
+  });
+  const controller = new StreamController({
+    streaming: true,
+    updateIntervalMs: 0,
+    transport,
+    clock: immediate,
+  });
+  const book = new ConversationBook("character-chat", controller, transport, {
+    "character-chat/witch": [{ role: "user", content: "Old" }, { role: "assistant", content: "Gone" }],
+  });
+  book.clearConversation("character-chat/witch", 60_000);
+  const asking = book.ask("character-chat/witch", "New", { character: "witch", message: "New" });
+  equal(
+    book.pendingUndo.value,
+    null,
+    "the Undo is settled: nothing can bring the old chat back over the new one",
+  );
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  deepEqual(calls, ["DELETE /api/history/character-chat/witch"], "the question waits for the clear");
+  finishDelete();
+  equal(await asking, "done");
+  deepEqual(calls, [
+    "DELETE /api/history/character-chat/witch",
+    "POST /api/character-chat-stream",
+    "(answered /api/character-chat-stream)",
+  ]);
+  deepEqual(book.bubbles("character-chat/witch").map((b) => b.content), ["New", "Fresh"]);
+});

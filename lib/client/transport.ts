@@ -27,6 +27,23 @@ export class AnswerFailure extends Error {
   }
 }
 
+/** A message as the server keeps it (the page's props, the history API). */
+export interface StoredMessage {
+  role: "user" | "assistant";
+  content: string;
+  incomplete?: boolean;
+  reasoning?: string;
+  stats?: AnswerStats;
+  error?: string;
+  lang?: string;
+}
+
+/** A window of a conversation's earlier messages, and the turn to ask for the ones before it. */
+export interface HistoryWindow {
+  messages: StoredMessage[];
+  older?: string;
+}
+
 /** A whole answer from the non-streaming endpoint. */
 export interface CompleteAnswer {
   content: string;
@@ -57,6 +74,8 @@ export interface Transport {
   complete(feature: string, body: Record<string, unknown>, signal: AbortSignal): Promise<CompleteAnswer>;
   /** Forgets a feature's conversations on the server, or only one of them. */
   clearHistory(feature: string, conversation?: string): Promise<void>;
+  /** The turns of a conversation before the turn `before`: `GET /api/history/…?before=`. */
+  history(feature: string, conversation: string, before: string): Promise<HistoryWindow>;
   setLanguage(language: string): Promise<void>;
   /** Whether the model server can be reached, as `/api/health` says (true when unsure). */
   modelReachable(): Promise<boolean>;
@@ -112,6 +131,15 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
       await fetcher(apiPaths.history(feature, conversation), { method: "DELETE", keepalive: true }).catch(
         () => {},
       );
+    },
+    async history(feature, conversation, before) {
+      const url = `${apiPaths.history(feature, conversation)}?before=${encodeURIComponent(before)}`;
+      const response = await send(url, {
+        headers: { accept: "application/json" },
+        signal: new AbortController().signal,
+      });
+      if (!response.ok) throw await failureOf(response);
+      return await response.json() as HistoryWindow;
     },
     async modelReachable() {
       try {

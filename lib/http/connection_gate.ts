@@ -20,6 +20,7 @@
  * The internal server sees each request with the real client address.
  */
 import type { Logger } from "../logger.ts";
+import { addressGroup } from "./client_address.ts";
 
 export interface GateOptions {
   hostname: string;
@@ -28,8 +29,10 @@ export interface GateOptions {
   headerTimeoutMs: number;
   /** A connection with no request in flight is closed after this long without a byte from its client. */
   idleTimeoutMs: number;
-  /** Connections one client address may hold open (0: no cap). */
+  /** Connections one client address may hold open (0: no cap); IPv6 addresses count by their /64. */
   perAddress: number;
+  /** The IPv6 prefix an address counts by (64 unless said). */
+  ipv6PrefixBits?: number;
   /** Connections in all. */
   maxConnections: number;
   logger: Logger;
@@ -69,6 +72,10 @@ class GatedConnection {
   sending = false;
   /** When a write to the client last made progress. */
   lastSent = performance.now();
+  /** Bytes of a response went to the client since its request started. */
+  answering = false;
+  /** The client shut its side after a request that has no answer yet: it waits for one. */
+  halfClosed = false;
   closed = false;
 
   /** Settles once the connection is closed. */
@@ -93,11 +100,25 @@ class GatedConnection {
   requestStarted(): void {
     this.inFlight++;
     this.headStartedAt = undefined;
+    this.answering = false;
   }
 
   requestEnded(): void {
     this.inFlight--;
     this.quietSince = performance.now();
+    // The answer a half-closed client waited for is written: pass its end on, and the internal
+    // server closes its side once the last byte is out (the response pipe then ends the connection).
+    if (this.halfClosed && this.inFlight === 0) this.inner.closeWrite().catch(() => this.close());
+  }
+
+  /**
+   * The client's side ended. Right after a request that has no answer yet, it is a half-close (the
+   * client waits for its answer); anything else is a client that went away.
+   */
+  clientEnded(): void {
+    const awaiting = this.inFlight > 0 || this.headStartedAt !== undefined;
+    if (awaiting && !this.answering) this.halfClosed = true;
+    else this.close();
   }
 
   close(): void {
@@ -192,6 +213,7 @@ export function defaultMaxConnections(limit = openFileLimit()): number {
 
 export function serveGated(options: GateOptions, handler: GatedHandler): GatedServer {
   const { logger } = options;
+  const groupOf = (address: string) => addressGroup(address, options.ipv6PrefixBits ?? 64);
   const byInnerPort = new Map<number, GatedConnection>();
   const perAddress = new Map<string, number>();
   let closing = false;
@@ -241,7 +263,7 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
   };
   const release = (connection: GatedConnection) => {
     byInnerPort.delete((connection.inner.localAddr as Deno.NetAddr).port);
-    leave(connection.remote.hostname);
+    leave(groupOf(connection.remote.hostname));
   };
 
   const closeIdle = () => {
@@ -252,7 +274,8 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
 
   async function admit(client: Deno.TcpConn): Promise<void> {
     const remote = client.remoteAddr;
-    const fromAddress = perAddress.get(remote.hostname) ?? 0;
+    const group = groupOf(remote.hostname);
+    const fromAddress = perAddress.get(group) ?? 0;
     const overAddress = options.perAddress > 0 && fromAddress >= options.perAddress;
     if (closing || overAddress || open >= options.maxConnections) {
       refused++;
@@ -260,13 +283,13 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
       return;
     }
     open++;
-    perAddress.set(remote.hostname, fromAddress + 1);
+    perAddress.set(group, fromAddress + 1);
     let innerConn: Deno.TcpConn;
     try {
       innerConn = await Deno.connect({ hostname: "127.0.0.1", port: innerPort });
     } catch {
       refused++;
-      leave(remote.hostname);
+      leave(group);
       client.close();
       return;
     }
@@ -287,11 +310,12 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
     pipe(innerConn, client, SERVER_BUFFER, {
       sending: (pending) => {
         connection.sending = pending;
+        connection.answering = true;
         connection.lastSent = performance.now();
       },
     }).then(end, end);
-    connection.clientSent();
     const head = await firstBytes(client).catch(() => null);
+    if (head !== null) connection.clientSent();
     if (head !== null && startsLike(head, H2_PREFACE) && head.length >= H2_PREFACE.length) {
       // HTTP/2 without TLS would carry hundreds of requests past the per-address caps on one
       // connection: this server speaks HTTP/1.1 only (behind TLS, a proxy speaks HTTP/2 for it).
@@ -300,7 +324,7 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
     }
     // A client that shut its side after its request (a half-close) still gets its response.
     pipe(client, innerConn, CLIENT_BUFFER, { received: () => connection.clientSent() }, head ?? undefined)
-      .then(() => innerConn.closeWrite().catch(end), end);
+      .then(() => connection.clientEnded(), end);
   }
 
   const accepting = (async () => {

@@ -1,4 +1,5 @@
 import { ApiError } from "./api_error.ts";
+import { addressGroup } from "./client_address.ts";
 import { Held } from "../held.ts";
 /**
  * Token buckets in memory, one per key (a session, an IP): `perMinute` requests a minute, in
@@ -63,6 +64,8 @@ export interface AnswerLimitOptions {
   perIpPerMinute: number;
   concurrentPerSession: number;
   concurrentPerIp: number;
+  /** IPv6 addresses count by this prefix (see addressGroup). */
+  ipv6PrefixBits?: number;
 }
 
 /** The limits on starting answers: per session and per IP rates, and answers at once per session. */
@@ -71,8 +74,10 @@ export class AnswerLimits {
   readonly #ip: RateLimiter;
   readonly #running: ConcurrencyLimit;
   readonly #runningPerIp: ConcurrencyLimit;
+  readonly #v6Bits: number;
 
   constructor(options: AnswerLimitOptions) {
+    this.#v6Bits = options.ipv6PrefixBits ?? 64;
     this.#session = new RateLimiter(options.perSessionPerMinute);
     this.#ip = new RateLimiter(options.perIpPerMinute);
     this.#running = new ConcurrencyLimit(options.concurrentPerSession);
@@ -83,7 +88,8 @@ export class AnswerLimits {
    * A slot for a new answer, held until the answer ends (`using`, or handed over to the answer);
    * throws a 429 ApiError, with Retry-After, when a rate or the cap says no.
    */
-  take(session: string | undefined, ip: string): Held {
+  take(session: string | undefined, address: string): Held {
+    const ip = addressGroup(address, this.#v6Bits);
     for (const [limiter, key] of [[this.#ip, ip], [this.#session, session]] as const) {
       if (key === undefined) continue;
       const taken = limiter.take(key);

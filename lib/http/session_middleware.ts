@@ -1,7 +1,7 @@
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "./api_error.ts";
-import { clientAddress, isHttps } from "./client_address.ts";
+import { addressGroup, clientAddress, isHttps } from "./client_address.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { newSessionId, type Session, SESSION_TTL_MS, type SessionStore } from "../session/sessions.ts";
 
@@ -27,7 +27,12 @@ export type SessionVariables = { sessionAccess: SessionAccess };
 /** Reads the session cookie, keeps the session's 24 h expiry sliding, and offers SessionAccess. */
 export function sessionMiddleware(
   store: SessionStore,
-  { trustProxy, createPerIpPerMinute }: { trustProxy: boolean; createPerIpPerMinute: number },
+  { trustProxy, createPerIpPerMinute, ipv6PrefixBits = 64 }: {
+    trustProxy: boolean;
+    createPerIpPerMinute: number;
+    /** IPv6 addresses count by this prefix (see addressGroup). */
+    ipv6PrefixBits?: number;
+  },
 ) {
   // Each session is a KV write: one address may start only so many a minute.
   const creations = new RateLimiter(createPerIpPerMinute);
@@ -46,7 +51,7 @@ export function sessionMiddleware(
       id: () => session?.id ?? (reserved ??= newSessionId()),
       async ensure() {
         if (!session) {
-          const taken = creations.take(clientAddress(c, trustProxy));
+          const taken = creations.take(addressGroup(clientAddress(c, trustProxy), ipv6PrefixBits));
           if (!taken.ok) {
             throw new ApiError(429, `too many new sessions: try again in ${taken.retryAfterSeconds} s`, {
               code: "too_many_requests",

@@ -39,6 +39,7 @@ const core = {
   "answer.copied": "Copied",
   "answer.regenerate": "Regenerate",
   "answer.actions": "Answer actions",
+  "conversation.show_earlier": "Show earlier messages",
   "answer.no_answer": "This message got no answer.",
   "app.busy_tab": "writing an answer",
   "error.unreachable": "The language model could not be reached.",

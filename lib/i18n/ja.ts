@@ -37,6 +37,7 @@ export const ja: Dictionary = {
   "answer.copied": "コピーしました",
   "answer.regenerate": "もう一度生成",
   "answer.actions": "回答の操作",
+  "conversation.show_earlier": "以前のメッセージを表示",
   "answer.no_answer": "このメッセージには回答がありません。",
   "app.busy_tab": "回答を書いています",
   "error.unreachable": "言語モデルに接続できませんでした。",

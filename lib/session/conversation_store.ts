@@ -231,21 +231,49 @@ export class ConversationStore {
 
   /** The shown branch of the slot's current conversation, as messages (the last `limitTurns` turns). */
   async slotMessages(sessionId: string, slot: string, limitTurns = TURN_LIMIT): Promise<StoredMessage[]> {
-    const current = await this.current(sessionId, slot);
-    if (!current) return [];
-    const branch = await this.branch(sessionId, current.value.id, current.value.leaf, {
-      withText: limitTurns,
-    });
-    return messagesOf(branch.slice(-limitTurns));
+    return (await this.slotWindow(sessionId, slot, { turns: limitTurns })).messages;
   }
 
-  /** The slots that have a conversation, with their messages (for the page). */
-  async allSlots(sessionId: string, limitTurns: number): Promise<Record<string, StoredMessage[]>> {
-    const all: Record<string, StoredMessage[]> = {};
+  /**
+   * A window of the slot's shown branch: its last `turns` turns, or the `turns` before the turn
+   * `before`; `older` names the window's first turn when there are turns before it (ask for those
+   * with it as `before`).
+   */
+  async slotWindow(
+    sessionId: string,
+    slot: string,
+    { turns: count, before }: { turns: number; before?: string },
+  ): Promise<{ messages: StoredMessage[]; older?: string }> {
+    const current = await this.current(sessionId, slot);
+    if (!current) return { messages: [] };
+    const { id, leaf } = current.value;
+    const path = (await this.branch(sessionId, id, leaf, { withText: 0 })).map(({ turn }) => turn);
+    const end = before === undefined ? path.length : path.findIndex((turn) => turn.id === before);
+    if (end === -1) return { messages: [] };
+    const start = Math.max(0, end - count);
+    const window = await Promise.all(
+      path.slice(start, end).map(async (turn) => ({
+        turn,
+        answer: await readSegments(
+          this.kv,
+          textPrefix(sessionId, id, turn.id),
+          shownOf(turn)?.segments ?? [],
+        ),
+      })),
+    );
+    return { messages: messagesOf(window), ...(start > 0 ? { older: path[start].id } : {}) };
+  }
+
+  /** The slots that have a conversation, each with a window of its last `limitTurns` turns (for the page). */
+  async allSlots(
+    sessionId: string,
+    limitTurns: number,
+  ): Promise<Record<string, { messages: StoredMessage[]; older?: string }>> {
+    const all: Record<string, { messages: StoredMessage[]; older?: string }> = {};
     for await (const entry of this.kv.list<string>({ prefix: ["conv_slot", sessionId] })) {
       const slot = String(entry.key[2]);
-      const messages = await this.slotMessages(sessionId, slot, limitTurns);
-      if (messages.length > 0) all[slot] = messages;
+      const window = await this.slotWindow(sessionId, slot, { turns: limitTurns });
+      if (window.messages.length > 0) all[slot] = window;
     }
     return all;
   }
@@ -434,7 +462,8 @@ export class ConversationStore {
       const turn = entry.value;
       const version = turn?.versions[address.version];
       if (!turn || !version || version.state !== "writing" || !holds(version)) return "fenced" as const;
-      const { writer: _writer, ...rest } = version;
+      // What the last writing said is replaced by what this one says: its error, its stats.
+      const { writer: _writer, error: _error, stats: _stats, ...rest } = version;
       const ended: AnswerVersion = {
         ...rest,
         segments: [...version.segments, ...written],
@@ -549,4 +578,17 @@ export function messagesOf(branch: BranchTurn[]): StoredMessage[] {
     });
   }
   return messages;
+}
+
+/** A message as the page and the API give it: what the reader sees, without the store's bookkeeping. */
+export function publicMessage({ role, content, incomplete, reasoning, stats, error, lang }: StoredMessage) {
+  return {
+    role,
+    content,
+    incomplete,
+    ...(lang ? { lang } : {}),
+    ...(reasoning ? { reasoning } : {}),
+    ...(stats ? { stats } : {}),
+    ...(error ? { error } : {}),
+  };
 }

@@ -146,7 +146,7 @@ export const apiPaths = {
   complete: (feature: string) => `/api/${feature}`,
   resume: (answerId: string) => `/api/streams/${answerId}`,
   stop: (answerId: string) => `/api/streams/${answerId}/stop`,
-  /** A feature's conversations, or one of them (`character-chat/witch`). */
+  /** A feature's conversations, or one of them (`character-chat/witch`, or the feature's own `trivia-bot`). */
   history: (feature: string, conversation?: string) =>
     conversation
       ? `/api/history/${conversation.split("/").map(encodeURIComponent).join("/")}`

@@ -49,6 +49,8 @@ export class AnswerRun {
   #meta: StreamMeta;
   #source: SourceReader<Delta> | undefined;
   #stopping = false;
+  /** The model's stream being cancelled (a Stop): its end is reported, and the answer saved, first. */
+  #cancelled: Promise<void> = Promise.resolve();
   #readers = 0;
   #wake: Array<() => void> = [];
   /** Events committed to the event log: it moves only once a write has succeeded. */
@@ -93,7 +95,7 @@ export class AnswerRun {
   stop(reason: "stopped" | "abandoned" = "stopped"): void {
     if (this.#stopping || this.finished) return;
     this.#stopping = true;
-    void this.#source?.cancel(reason).catch(() => {});
+    this.#cancelled = this.#source?.cancel(reason).catch(() => {}) ?? Promise.resolve();
   }
 
   /** This instance's view of the answer from event `afterId` on: logged events, then live ones. */
@@ -131,6 +133,9 @@ export class AnswerRun {
         errorEvent("The answer could not be saved, so it was stopped. Please try again.", "storage"),
       );
     }
+    // A stopped answer is saved before its readers hear `done`, as a finished one is: a reload
+    // right after always finds it.
+    await this.#cancelled;
     this.#push(doneEvent(this.#options.stats?.(), this.#options.finishReason?.()));
     this.finished = true;
     clearInterval(this.#timers.flush);

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { choice, parseWith } from "../../lib/features/fields.ts";
 import type { Feature } from "../../lib/features/feature.ts";
@@ -6,11 +6,18 @@ import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { ApiError } from "../../lib/http/api_error.ts";
 import { readBodyFields } from "../../lib/http/read_json.ts";
-import type { ConversationStore } from "../../lib/session/conversation_store.ts";
+import { type ConversationStore, publicMessage } from "../../lib/session/conversation_store.ts";
+
+/** Turns a window of history holds unless asked for fewer; at most so many. */
+const WINDOW_TURNS = 20;
+const MAX_WINDOW_TURNS = 50;
 
 const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
 
-/** `POST /api/set-language` and `DELETE /api/history/{feature}`: the session's own state. */
+/**
+ * The session's own state: `POST /api/set-language`, `GET /api/history/{feature}[/{part}]` (a
+ * window of a conversation's turns) and `DELETE /api/history/{feature}[/{part}]`.
+ */
 export function sessionApi(
   { store, bodyTimeoutMs, features }: {
     store: ConversationStore;
@@ -28,23 +35,54 @@ export function sessionApi(
     return c.json({ language: parsed.value.language });
   });
 
-  api.delete("/history/:feature", async (c) => {
-    const feature = findFeature(c.req.param("feature"), features);
+  const featureOf = (c: Context<AppEnv>): Feature => {
+    const feature = findFeature(c.req.param("feature") ?? "", features);
     if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
+    return feature;
+  };
+  const partOf = (c: Context<AppEnv>): string => {
+    const part = c.req.param("part") ?? "";
+    if (!/^[a-z0-9-]{1,40}$/.test(part)) {
+      throw new ApiError(400, "no such conversation", { field: "conversation" });
+    }
+    return part;
+  };
+
+  api.delete("/history/:feature", async (c) => {
+    const feature = featureOf(c);
     const session = c.get("sessionAccess").current();
     if (session) await store.clearFeature(session.id, feature.name);
     return c.json({ cleared: feature.name });
   });
 
+  // A window of one conversation's turns, for the page's "Show earlier messages":
+  // `GET /api/history/{feature}[/{part}]?before={turn id}&limit={turns}`.
+  const window = async (c: Context<AppEnv>, slot: string) => {
+    const before = c.req.query("before");
+    if (before !== undefined && !/^[0-9a-z]{12,40}$/.test(before)) {
+      throw new ApiError(400, "before must be a turn's id", { field: "before" });
+    }
+    const limit = Number(c.req.query("limit") ?? WINDOW_TURNS);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WINDOW_TURNS) {
+      throw new ApiError(400, `limit must be a whole number from 1 to ${MAX_WINDOW_TURNS}`, {
+        field: "limit",
+      });
+    }
+    const session = c.get("sessionAccess").current();
+    const found = session
+      ? await store.slotWindow(session.id, slot, { turns: limit, before })
+      : { messages: [] };
+    return c.json({
+      messages: found.messages.map(publicMessage),
+      ...(found.older ? { older: found.older } : {}),
+    });
+  };
+  api.get("/history/:feature", (c) => window(c, featureOf(c).name));
+  api.get("/history/:feature/:part", (c) => window(c, `${featureOf(c).name}/${partOf(c)}`));
+
   // One conversation of a feature: a character's chat (`/api/history/character-chat/witch`).
   api.delete("/history/:feature/:part", async (c) => {
-    const feature = findFeature(c.req.param("feature"), features);
-    if (!feature) throw new ApiError(404, `no such feature: ${c.req.param("feature")}`);
-    const part = c.req.param("part");
-    if (!/^[a-z0-9-]{1,40}$/.test(part)) {
-      throw new ApiError(400, "no such conversation", { field: "conversation" });
-    }
-    const conversation = `${feature.name}/${part}`;
+    const conversation = `${featureOf(c).name}/${partOf(c)}`;
     const session = c.get("sessionAccess").current();
     if (session) await store.clearSlot(session.id, conversation);
     return c.json({ cleared: conversation });

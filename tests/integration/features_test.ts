@@ -6,6 +6,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { FEATURE_NAMES } from "../../lib/shared/contract.ts";
 import { type InProcessApp, withInProcessApp } from "../support/in_process.ts";
 import { withApp as withLoopbackApp } from "../support/app_server.ts";
+import { pagePropsOf } from "../support/page_props.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
@@ -169,7 +170,7 @@ Deno.test("the page shows the session's history again after a reload", async () 
       }),
     );
     const page = await (await jar.fetch(app.url)).text();
-    const props = JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1]));
+    const props = pagePropsOf(page);
     const [question, answer] = props.history["character-chat/jack"];
     deepEqual(question, { role: "user", content: "Trick or treat?", lang: "en" });
     deepEqual({ ...answer, stats: undefined }, {
@@ -204,7 +205,7 @@ Deno.test("a stopped answer is kept in the history, marked incomplete", async ()
     await upstream.nextClose();
     await sleep(100);
     const page = await (await jar.fetch(app.url)).text();
-    const trivia = JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1])).history["trivia-bot"];
+    const trivia = pagePropsOf(page).history["trivia-bot"];
     equal(trivia.length, 2);
     equal(trivia[1].incomplete, true);
     match(trivia[1].content, /^w0 w1 /);
@@ -251,8 +252,7 @@ Deno.test("asking the same again after an unfinished answer retries that turn in
       "the retry is the same request",
     );
     const page = await (await jar.fetch(app.url)).text();
-    const kept =
-      JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1])).history["character-chat/witch"];
+    const kept = pagePropsOf(page).history["character-chat/witch"];
     deepEqual(kept.map(({ role, content }: { role: string; content: string }) => ({ role, content })), [
       { role: "user", content: "Hello" },
       { role: "assistant", content: "whole answer" },
@@ -338,14 +338,6 @@ Deno.test("history and language survive a restart on the same KV file", async ()
   });
 });
 
-function decodeHtml(text: string): string {
-  return text.replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll(
-    "&#39;",
-    "'",
-  )
-    .replaceAll("&amp;", "&");
-}
-
 Deno.test("DELETE /api/history/character-chat/{character} clears that character's chat only", async () => {
   await withApp({}, async (app, upstream) => {
     const jar = new CookieJar(app.fetch);
@@ -371,7 +363,7 @@ Deno.test("regenerate replaces the last finished turn; a failure is kept with it
       jar.post(`${app.url}/api/character-chat-stream`, { character: "witch", ...body }).then(readSse);
     const stored = async () => {
       const page = await (await jar.fetch(app.url)).text();
-      return JSON.parse(decodeHtml(page.match(/data-props="([^"]*)"/)![1]))
+      return pagePropsOf(page)
         .history["character-chat/witch"] as Array<
           { role: string; content: string; error?: string }
         >;

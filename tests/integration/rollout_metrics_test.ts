@@ -2,18 +2,12 @@
 import { equal, match, ok } from "node:assert/strict";
 import { streamsFor } from "../../lib/rollout.ts";
 import { type RunningApp, withApp as withUpstreamApp } from "../support/app_server.ts";
+import { pagePropsOf } from "../support/page_props.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { readSse } from "../support/sse_client.ts";
 
-const propsOf = (html: string) =>
-  JSON.parse(
-    html.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll(
-      "&gt;",
-      ">",
-    )
-      .replaceAll("&amp;", "&"),
-  );
+const propsOf = pagePropsOf;
 
 const withApp = (
   env: Record<string, string>,

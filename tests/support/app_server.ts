@@ -29,6 +29,7 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   MAX_CONCURRENT_STREAMS: "0",
   MAX_CONCURRENT_STREAMS_PER_IP: "0",
   SESSION_CREATE_PER_IP: "0",
+  RATE_LIMIT_PAGES: "0",
 };
 
 export async function startApp(

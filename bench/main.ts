@@ -4,6 +4,7 @@ import { benchConcurrency } from "./concurrency.ts";
 import { benchCpu } from "./cpu.ts";
 import { benchLongAnswers } from "./long_answers.ts";
 import { coldStart, pageWeight } from "./page.ts";
+import { benchPageLoads } from "./page_loads.ts";
 import { benchFirstChunk, benchRelay } from "./relay.ts";
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -111,6 +112,17 @@ console.log(
 );
 console.log(`| stylesheet, gzip | ${kb(weight.style.gzip)} | — |`);
 console.log(`| cold start to first /api/health (median of 5) | ${ms(await coldStart())} | measured |`);
+const pages = await benchPageLoads();
+console.log(
+  `| page load, a visitor with full histories (${pages.turns} turns kept) | ${kb(pages.bytes)}, p50 ${
+    ms(pages.p50Ms)
+  }, ${ms(pages.cpuMsPerLoad)} of server CPU | bounded |`,
+);
+console.log(
+  `| a bystander's page load, alone → during 8 reload loops of that page | ${ms(pages.bystanderAloneMs)} → ${
+    ms(pages.bystanderDuringLoopMs)
+  } | measured |`,
+);
 
 console.log("\n## Browser (Chromium, 500 chunks/s for 20 s of upstream pacing)\n");
 const smooth = await benchBrowser();

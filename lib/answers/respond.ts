@@ -66,6 +66,7 @@ function modelRequestFor(
   };
 }
 
+/** Saves the answer; a save that fails for good is raised, so the reader hears of it (`storage`). */
 async function save(
   deps: AnswerDeps,
   turn: OpenTurn,
@@ -74,12 +75,22 @@ async function save(
   reasoning: string,
   extras?: AnswerExtras,
 ): Promise<void> {
+  let ending;
   try {
-    const ending = await turn.saveAnswer(text, incomplete, reasoning, extras);
-    // Someone else ended this answer first (its instance was taken for dead): theirs stands.
-    if (ending === "fenced") deps.logger("warn", "an answer ended elsewhere first: this copy was not kept");
+    ending = await turn.saveAnswer(text, incomplete, reasoning, extras);
   } catch (error) {
     deps.logger("error", "could not save an answer", { error: String(error) });
+    throw new StorageError(error);
+  }
+  // Someone else ended this answer first (its instance was taken for dead): theirs stands.
+  if (ending === "fenced") deps.logger("warn", "an answer ended elsewhere first: this copy was not kept");
+}
+
+/** The answer (or its question) could not be stored, even after the store's retries. */
+export class StorageError extends Error {
+  constructor(override readonly cause: unknown) {
+    super("The answer could not be saved. Try again.");
+    this.name = "StorageError";
   }
 }
 
@@ -115,7 +126,12 @@ export async function answerAsJson(
   const { content, reasoning, finishReason } = completion;
   // Cut at the length limit: kept, and marked as not finished.
   const stats = report("done", content);
-  await save(deps, turn, content, finishReason === "length", reasoning, { stats });
+  try {
+    await save(deps, turn, content, finishReason === "length", reasoning, { stats });
+  } catch (error) {
+    const { message, code } = describeFailure(error, deps.logger, asker.traceId);
+    throw new ApiError(503, message, { code });
+  }
   deps.logger("info", "answer complete", {
     traceId: asker.traceId,
     clientTraceId: asker.clientTraceId,
@@ -241,6 +257,7 @@ export function describeFailure(
   traceId?: string,
 ): { message: string; code: string } {
   if (error instanceof LlmError) return { message: error.message, code: error.code };
+  if (error instanceof StorageError) return { message: error.message, code: "storage" };
   logger("error", "unexpected stream failure", { traceId, error: String(error) });
   return { message: "The answer failed unexpectedly.", code: "internal" };
 }

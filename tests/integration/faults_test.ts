@@ -8,6 +8,8 @@ import { startApp } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep, type UpstreamScript } from "../support/fake_upstream.ts";
 import { eventTypes, readSse } from "../support/sse_client.ts";
+import { withInProcessApp } from "../support/in_process.ts";
+import { StoreUnavailableError } from "../../lib/session/retrying_kv.ts";
 
 const WORDS = ["Once ", "upon ", "a ", "midnight ", "dreary."];
 const HUGE = "🎃".repeat(150_000) + "x".repeat(700_000);
@@ -143,3 +145,50 @@ for (const fault of FAULTS) {
     }
   });
 }
+
+/**
+ * The store, but every commit that writes an answer's text fails for good, as the retrying store
+ * says once its window is spent.
+ */
+function failingAnswers(kv: Deno.Kv): Deno.Kv {
+  const atomic = () => {
+    const steps: Array<(op: Deno.AtomicOperation) => void> = [];
+    let answer = false;
+    const recorder: Record<string, unknown> = {};
+    for (const method of ["check", "mutate", "sum", "min", "max", "set", "delete", "enqueue"] as const) {
+      recorder[method] = (...args: unknown[]) => {
+        if (method === "set" && (args[0] as Deno.KvKey)[0] === "text") answer = true;
+        // deno-lint-ignore no-explicit-any
+        steps.push((op) => (op[method] as (...a: any[]) => unknown)(...args));
+        return recorder;
+      };
+    }
+    recorder.commit = () => {
+      if (answer) return Promise.reject(new StoreUnavailableError(new Error("database is locked"), 40));
+      const op = kv.atomic();
+      for (const step of steps) step(op);
+      return op.commit();
+    };
+    return recorder as unknown as Deno.AtomicOperation;
+  };
+  return new Proxy(kv, {
+    get: (target, property) =>
+      property === "atomic"
+        ? atomic
+        : (Reflect.get(target, property) as (...a: unknown[]) => unknown).bind(target),
+  });
+}
+
+Deno.test("an answer that cannot be saved, even after the store's retries, is an error the reader sees", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["Kept ", "nowhere"] });
+    const streamed = await readSse(await app.post("/api/trivia-bot-stream", { question: "Where?" }));
+    equal(streamed.text, "Kept nowhere", "the text so far is shown");
+    const error = streamed.events.find((e) => e.payload.type === "error")?.payload;
+    equal(error?.type === "error" && error.code, "storage");
+    equal(streamed.events.at(-1)?.payload.type, "done");
+    const json = await app.post("/api/trivia-bot", { question: "Where?" });
+    equal(json.status, 503);
+    equal((await json.json()).code, "storage");
+  }, { wrapKv: failingAnswers });
+});

@@ -32,7 +32,11 @@ const ORIGIN = "http://kabotan.test";
 export async function withInProcessApp(
   env: Record<string, string>,
   body: (app: InProcessApp, upstream: FakeUpstream) => Promise<void>,
-  { features }: { features?: ReadonlyMap<string, Feature> } = {},
+  { features, wrapKv = (kv) => kv }: {
+    features?: ReadonlyMap<string, Feature>;
+    /** What the app gets instead of the store itself (a store that fails, say). */
+    wrapKv?: (kv: Deno.Kv) => Deno.Kv;
+  } = {},
 ): Promise<void> {
   const upstream = new FakeUpstream();
   const config = loadConfig({
@@ -49,7 +53,7 @@ export async function withInProcessApp(
     llm: createLlm(config.llm, { ...config.demo, answers: demoAnswersFor(features) }, logger),
     logger,
     assets: { script: "/static/build/none.js", style: "/static/build/none.css" },
-    kv,
+    kv: wrapKv(kv),
     metrics,
     features,
   });

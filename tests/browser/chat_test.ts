@@ -268,3 +268,44 @@ browserTest(
     });
   },
 );
+
+browserTest(
+  "a long chat shows its recent turns after a reload; Show earlier messages brings the rest, in order",
+  async () => {
+    await withBrowser({}, async (browser, app, upstream) => {
+      upstream.script = (request) => ({ chunks: [`answer ${request.body.messages!.at(-1)!.content}`] });
+      const page = await openApp(browser, app.url);
+      // 23 turns through the API, as this browser (its cookie), quicker than typing them.
+      await page.evaluate(async () => {
+        for (let i = 0; i < 23; i++) {
+          const response = await fetch("/api/character-chat-stream", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ character: "dracula", message: `m${i}` }),
+          });
+          await response.text();
+        }
+      });
+      await page.reload();
+      await page.waitForFunction(() =>
+        document.querySelector("[data-island]")?.hasAttribute("data-hydrated")
+      );
+      const questions = () => page.locator("#panel-character-chat .bubble.user .text").allTextContents();
+      deepEqual(await questions(), Array.from({ length: 20 }, (_, i) => `m${i + 3}`), "the last 20 turns");
+      await page.getByRole("button", { name: "Show earlier messages" }).click();
+      await page.waitForFunction(() =>
+        document.querySelectorAll("#panel-character-chat .bubble.user").length === 23
+      );
+      deepEqual(await questions(), Array.from({ length: 23 }, (_, i) => `m${i}`));
+      equal(
+        await page.getByRole("button", { name: "Show earlier messages" }).count(),
+        0,
+        "nothing earlier is left",
+      );
+      equal(
+        await page.locator("#panel-character-chat .bubble.assistant .text").first().textContent(),
+        "answer m0",
+      );
+    });
+  },
+);

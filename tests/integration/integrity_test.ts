@@ -19,33 +19,30 @@ const NO_LIMITS = {
   MAX_CONNECTIONS_PER_IP: "0",
 };
 
-async function withTwoProcesses(
-  env: Record<string, string>,
-  body: (a: MainProcess, b: MainProcess, upstream: FakeUpstream) => Promise<void>,
+async function withProcesses(
+  count: number,
+  body: (instances: MainProcess[], upstream: FakeUpstream) => Promise<void>,
 ) {
   const upstream = new FakeUpstream();
   const kvPath = await Deno.makeTempFile({ suffix: ".kv" });
-  const shared = {
-    OPENAI_BASE_URL: upstream.baseURL,
-    KV_PATH: kvPath,
-    STREAM_POLL_MS: "50",
-    ...NO_LIMITS,
-    ...env,
-  };
-  const a = await startMain(shared);
-  const b = await startMain(shared);
+  const shared = { OPENAI_BASE_URL: upstream.baseURL, KV_PATH: kvPath, STREAM_POLL_MS: "50", ...NO_LIMITS };
+  const instances: MainProcess[] = [];
   try {
-    await body(a, b, upstream);
-    for (const instance of [a, b]) {
+    for (let i = 0; i < count; i++) instances.push(await startMain(shared));
+    await body(instances, upstream);
+    for (const instance of instances) {
       ok(!/database is locked/.test(instance.errors()), instance.errors().slice(-2000));
     }
   } finally {
-    await a.stop();
-    await b.stop();
+    for (const instance of instances) await instance.stop();
     await upstream.close();
     await Deno.remove(kvPath).catch(() => {});
   }
 }
+
+const withTwoProcesses = (
+  body: (a: MainProcess, b: MainProcess, upstream: FakeUpstream) => Promise<void>,
+) => withProcesses(2, ([a, b], upstream) => body(a, b, upstream));
 
 /** Each question is answered with its own words, so a misplaced answer shows. */
 const echoing = (upstream: FakeUpstream, delayMs = 0) => {
@@ -62,16 +59,16 @@ const ask = (jar: CookieJar, url: string, message: string, extra: Record<string,
   jar.post(`${url}/api/character-chat-stream`, { character: "ghost", message, ...extra });
 
 Deno.test({
-  name: "two processes on one KV file: 20 sessions × 12 turns, alternating, lose and misplace nothing",
+  name: "three processes on one KV file: 20 sessions × 12 turns, going round them, lose and misplace nothing",
   sanitizeResources: false,
   fn: () =>
-    withTwoProcesses({}, async (a, b, upstream) => {
+    withProcesses(3, async (instances, upstream) => {
       echoing(upstream);
       const sessions = Array.from({ length: 20 }, () => new CookieJar());
       const statuses: number[] = [];
       await Promise.all(sessions.map(async (jar, s) => {
         for (let t = 0; t < 12; t++) {
-          const response = await ask(jar, [a, b][t % 2].url, `s${s} t${t}`);
+          const response = await ask(jar, instances[(s + t) % 3].url, `s${s} t${t}`);
           statuses.push(response.status);
           equal((await readSse(response)).text, `answer to s${s} t${t}`);
         }
@@ -80,7 +77,7 @@ Deno.test({
       for (const [s, jar] of sessions.entries()) {
         const expected = Array.from({ length: 12 }, (_, t) => [`u:s${s} t${t}`, `a:answer to s${s} t${t}`])
           .flat();
-        deepEqual(await page(jar, [a, b][s % 2].url), expected, `session ${s}`);
+        deepEqual(await page(jar, instances[s % 3].url), expected, `session ${s}`);
       }
     }),
 });
@@ -89,7 +86,7 @@ Deno.test({
   name: "two processes on one KV file: turns sent at once into one conversation keep their pairs",
   sanitizeResources: false,
   fn: () =>
-    withTwoProcesses({}, async (a, b, upstream) => {
+    withTwoProcesses(async (a, b, upstream) => {
       echoing(upstream, 5);
       const jar = new CookieJar();
       await readSse(await ask(jar, a.url, "first")); // the session exists before the burst
@@ -112,7 +109,7 @@ Deno.test({
   name: "Continue racing a new question goes on with its own answer; the question stays as it was sent",
   sanitizeResources: false,
   fn: () =>
-    withTwoProcesses({}, async (a, b, upstream) => {
+    withTwoProcesses(async (a, b, upstream) => {
       const jar = new CookieJar();
       upstream.use({ chunks: ["Once ", "upon "], finish: false, dropAfter: 2 });
       // Cut short: the answer is kept unfinished, to be continued.
@@ -141,7 +138,7 @@ Deno.test({
   name: "a long answer, continued past 64 KiB of Japanese text, is kept whole",
   sanitizeResources: false,
   fn: () =>
-    withTwoProcesses({}, async (a, _b, upstream) => {
+    withTwoProcesses(async (a, _b, upstream) => {
       const jar = new CookieJar();
       const piece = "吸血鬼の城は霧に包まれている。".repeat(100); // 1,500 characters
       upstream.use({ chunks: Array.from({ length: 20 }, () => piece), finish: false, dropAfter: 20 });
@@ -159,7 +156,7 @@ Deno.test({
     "an instance that stalls past its lease: the reader's end stands, one answer is kept, nothing after done",
   sanitizeResources: false,
   fn: () =>
-    withTwoProcesses({}, async (a, b, upstream) => {
+    withTwoProcesses(async (a, b, upstream) => {
       const jar = new CookieJar();
       upstream.use({ chunks: Array.from({ length: 120 }, (_, i) => `${i} `), delayMs: 25 });
       const answerId = crypto.randomUUID();
@@ -194,7 +191,7 @@ Deno.test({
   name: "a conversation the client keeps itself is not stored, with or without a request_id",
   sanitizeResources: false,
   fn: () =>
-    withTwoProcesses({}, async (a, _b, upstream) => {
+    withTwoProcesses(async (a, _b, upstream) => {
       echoing(upstream);
       const jar = new CookieJar();
       const messages = [{ role: "user", content: "mine" }];

@@ -5,7 +5,7 @@ import { type AnswerStats, ERROR_CODES } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /** The streaming indicator with Stop, and after a failure the error with Retry. */
-export function StatusRow({ controller, t, onRetry, onContinue, stats = true }: {
+export function StatusRow({ controller, t, onRetry, onContinue, onNewChat, stats = true }: {
   controller: StreamController;
   t: Translate;
   /** Whether the speed line of a finished answer goes here (a chat shows it inside the bubble). */
@@ -14,6 +14,8 @@ export function StatusRow({ controller, t, onRetry, onContinue, stats = true }: 
   onRetry?: () => void;
   /** Goes on with an answer cut at the length limit or stopped, where there is such a way. */
   onContinue?: () => void;
+  /** Starts the conversation afresh: the way on when it no longer fits the model's context. */
+  onNewChat?: () => void;
 }) {
   const cut = controller.status.value === "done" && controller.finishReason.value === "length";
   const canContinue = onContinue !== undefined && controller.canRetry;
@@ -52,9 +54,19 @@ export function StatusRow({ controller, t, onRetry, onContinue, stats = true }: 
       )}
       {status === "error" && failure && (
         <div class="alert alert-error" role="alert">
-          <span>{failureText(failure, t)}</span>
+          <span>
+            {failureText(failure, t)}
+            {failure.serverMessage && (
+              <span class="server-said">{t("error.server_said", { message: failure.serverMessage })}</span>
+            )}
+          </span>
           <span class="alert-actions">
-            {controller.canRetry && (
+            {failure.code === "context_full" && onNewChat && (
+              <button type="button" class="btn btn-primary" onClick={onNewChat}>
+                {t("error.new_chat")}
+              </button>
+            )}
+            {controller.canRetry && failure.code !== "context_full" && (
               <button type="button" class="btn" onClick={() => (onRetry ? onRetry() : controller.retry())}>
                 {t("stream.retry")}
               </button>
@@ -80,9 +92,15 @@ export function StatusRow({ controller, t, onRetry, onContinue, stats = true }: 
  * the way); not a server that cannot be reached or refuses the key, nor Kabotan's own limits.
  */
 const WITHOUT_STREAMING_HELPS = (code: string) =>
-  !["unreachable", "auth", "too_many_requests", "too_many_answers", "request", "reasoning_budget"].includes(
-    code,
-  );
+  ![
+    "unreachable",
+    "auth",
+    "too_many_requests",
+    "too_many_answers",
+    "request",
+    "reasoning_budget",
+    "context_full",
+  ].includes(code);
 
 /** A conversation's status line: Retry asks again, Continue goes on with the same answer. */
 export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Translate; stats?: boolean }) {
@@ -93,6 +111,7 @@ export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Tran
       stats={stats}
       onRetry={() => book.again()}
       onContinue={() => void book.continueAnswer()}
+      onNewChat={() => book.startOver()}
     />
   );
 }

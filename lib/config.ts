@@ -100,6 +100,8 @@ export interface LlmConfig {
   bufferSize: number;
   /** Length budgets set by MAX_TOKENS_<FEATURE> (e.g. MAX_TOKENS_STORY_GENERATOR), by variable name. */
   maxTokens: Record<string, number>;
+  /** CONTEXT_TOKENS: the model's context, when the operator says (else asked of the server). */
+  contextTokens?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +139,9 @@ export function loadConfig(env: Env = readEnv()): Config {
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
+      ...(nonEmpty(env.CONTEXT_TOKENS) === undefined
+        ? {}
+        : { contextTokens: integer(env, "CONTEXT_TOKENS", 0, 256, 100_000_000) }),
       maxTokens: Object.fromEntries(
         Object.keys(env).filter((name) => /^MAX_TOKENS_[A-Z0-9_]+$/.test(name) && nonEmpty(env[name]))
           .map((name) => [name, integer(env, name, 0, 1, 1_000_000)]),

@@ -2,11 +2,12 @@
  * Stage 4 of an answer: ask the model and answer — as one JSON object, or as a stream of events
  * (relayed as it comes, or, when resumable, run once by a AnswerRun that readers follow).
  */
-import { upstreamMessages } from "../features/feature.ts";
+import { CONTEXT_MESSAGES, upstreamMessages } from "../features/feature.ts";
+import { fitContext } from "./fit_context.ts";
 import { ApiError } from "../http/api_error.ts";
 import { LlmError } from "../llm/errors.ts";
 import { observeDeltas, type StreamReport } from "../llm/observe.ts";
-import type { Completion, Delta, LlmClient, ModelRequest, Usage } from "../llm/types.ts";
+import type { Completion, Delta, LlmClient, ModelRequest, ModelStream, Usage } from "../llm/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
 import { type AnswerStats, httpStatusOf } from "../shared/contract.ts";
@@ -45,25 +46,60 @@ export interface Asker {
   signal: AbortSignal;
 }
 
-function modelRequestFor(
+/**
+ * The request to the model: the system prompt, the earlier turns that fit its context, the
+ * question, and the answer's length budget (lowered when the context leaves less); `dropped` says
+ * how many earlier messages were left out for room.
+ */
+async function modelRequestFor(
   deps: AnswerDeps,
   request: AnswerRequest,
   turn: OpenTurn,
   signal: AbortSignal,
   onFinish: (finish: { usage?: Usage; finishReason: string }) => void,
-): ModelRequest {
+): Promise<{ modelRequest: ModelRequest; dropped: number; remembered: number }> {
   const variable = maxTokensVariable(request.feature.name);
+  const budget = deps.maxTokens[variable] ?? request.feature.settings.maxTokens;
+  const history = turn.context.slice(-CONTEXT_MESSAGES);
+  const window = await deps.llm.window.tokens(await deps.llm.resolveModel().catch(() => ""));
+  const fitted = await fitContext(
+    { system: request.turn.system, history, user: turn.user, maxTokens: budget },
+    window,
+    (text) => deps.llm.window.count(text),
+  );
   return {
-    messages: upstreamMessages({ ...request.turn, user: turn.user }, turn.context),
-    settings: {
-      ...request.feature.settings,
-      maxTokens: deps.maxTokens[variable] ?? request.feature.settings.maxTokens,
-      maxTokensVariable: variable,
+    modelRequest: {
+      messages: upstreamMessages({ ...request.turn, user: turn.user }, fitted.history),
+      settings: { ...request.feature.settings, maxTokens: fitted.maxTokens, maxTokensVariable: variable },
+      hints: { feature: request.feature.name, language: request.language, inputs: request.turn.demoInputs },
+      signal,
+      onFinish,
     },
-    hints: { feature: request.feature.name, language: request.language, inputs: request.turn.demoInputs },
-    signal,
-    onFinish,
+    dropped: fitted.dropped,
+    remembered: fitted.history.length,
   };
+}
+
+/** What the page says of the context: how many earlier messages the model got, when some were left out. */
+function contextNote(fit: { dropped: number; remembered: number } | undefined): Partial<AnswerStats> {
+  return fit && fit.dropped > 0 ? { remembered: fit.remembered, forgotten: fit.dropped } : {};
+}
+
+/**
+ * A failure before any word of the answer: kept as a failed turn (the page offers Retry, or a new
+ * chat, after a reload), and answered as an HTTP error. A conversation the model server found too
+ * long makes the window be asked again next time.
+ */
+async function failedBeforeAWord(
+  deps: AnswerDeps,
+  turn: OpenTurn,
+  error: unknown,
+  asker: Asker,
+): Promise<ApiError> {
+  const described = describeFailure(error, deps.logger, asker.traceId);
+  if (described.code === "context_full") deps.llm.window.forget();
+  await save(deps, turn, "", true, "", { error: described.code }).catch(() => {});
+  return failureResponse(described);
 }
 
 /** Saves the answer; a save that fails for good is raised, so the reader hears of it (`storage`). */
@@ -113,19 +149,18 @@ export async function answerAsJson(
       error,
     }, usage);
   let completion: Completion;
+  let fit: Awaited<ReturnType<typeof modelRequestFor>> | undefined;
   try {
     const signal = AbortSignal.any([asker.signal, deps.stopAll]);
-    completion = await deps.llm.complete(
-      modelRequestFor(deps, request, turn, signal, (f) => (usage = f.usage)),
-    );
+    fit = await modelRequestFor(deps, request, turn, signal, (f) => (usage = f.usage));
+    completion = await deps.llm.complete(fit.modelRequest);
   } catch (error) {
     report("error", "", error);
-    const { message, code } = describeFailure(error, deps.logger, asker.traceId);
-    throw new ApiError(httpStatusOf(code), message, { code });
+    throw await failedBeforeAWord(deps, turn, error, asker);
   }
   const { content, reasoning, finishReason } = completion;
   // Cut at the length limit: kept, and marked as not finished.
-  const stats = report("done", content);
+  const stats = { ...report("done", content), ...contextNote(fit) };
   try {
     await save(deps, turn, content, finishReason === "length", reasoning, { stats });
   } catch (error) {
@@ -162,13 +197,34 @@ export async function answerAsStream(
   let finishReason: string | undefined;
   // A resumable answer outlives its first connection; any other ends with it.
   const signal = answerId ? deps.stopAll : AbortSignal.any([asker.signal, deps.stopAll]);
-  const modelRequest = modelRequestFor(deps, request, turn, signal, (finish) => {
-    usage = finish.usage;
-    finishReason = finish.finishReason;
-  });
-  const source = request.incremental
-    ? deps.llm.stream(modelRequest)
-    : completeAsStream(deps.llm, modelRequest);
+  let fit: Awaited<ReturnType<typeof modelRequestFor>> | undefined;
+  let source: ModelStream | undefined;
+  try {
+    fit = await modelRequestFor(deps, request, turn, signal, (finish) => {
+      usage = finish.usage;
+      finishReason = finish.finishReason;
+    });
+    source = request.incremental
+      ? deps.llm.stream(fit.modelRequest)
+      : completeAsStream(deps.llm, fit.modelRequest);
+    // The event stream is committed (200) only once the model server took the request: a refusal
+    // before any word is an HTTP error with its status (429, 502, 503, 504; 413 for a
+    // conversation that cannot fit) and the JSON error body, which an EventSource does not retry.
+    await source.accepted;
+  } catch (error) {
+    await source?.cancel().catch(() => {});
+    release();
+    deps.metrics.answer(request.feature.name, "stream", {
+      outcome: "error",
+      text: "",
+      reasoning: "",
+      characters: 0,
+      durationMs: 0,
+      error,
+    });
+    throw await failedBeforeAWord(deps, turn, error, asker);
+  }
+  const note = contextNote(fit);
   deps.metrics.streamOpened();
   let stats: AnswerStats | undefined;
   const deltas = observeDeltas(source, async (ended) => {
@@ -179,7 +235,7 @@ export async function answerAsStream(
       : ended;
     release();
     deps.metrics.streamClosed();
-    stats = deps.metrics.answer(request.feature.name, "stream", report, usage);
+    stats = { ...deps.metrics.answer(request.feature.name, "stream", report, usage), ...note };
     logStreamEnd(deps.logger, report, {
       traceId: asker.traceId,
       clientTraceId: asker.clientTraceId,
@@ -218,12 +274,16 @@ export async function answerAsStream(
 }
 
 /** With streaming switched off, `-stream` endpoints still answer: the thinking and the text as one event each. */
-function completeAsStream(llm: LlmClient, request: ModelRequest): ReadableStream<Delta> {
+function completeAsStream(llm: LlmClient, request: ModelRequest): ModelStream {
   const abort = new AbortController();
   request.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  return new ReadableStream<Delta>({
+  // Asked at once: the whole answer is what the model server accepting the request means here.
+  const completion = llm.complete({ ...request, signal: abort.signal });
+  const accepted = completion.then(() => undefined);
+  accepted.catch(() => {});
+  const deltas = new ReadableStream<Delta>({
     async pull(controller) {
-      const { content, reasoning } = await llm.complete({ ...request, signal: abort.signal });
+      const { content, reasoning } = await completion;
       if (reasoning) controller.enqueue({ kind: "reasoning", text: reasoning });
       controller.enqueue({ kind: "content", text: content });
       controller.close();
@@ -232,6 +292,7 @@ function completeAsStream(llm: LlmClient, request: ModelRequest): ReadableStream
       abort.abort();
     },
   }, { highWaterMark: 0 });
+  return Object.assign(deltas, { accepted });
 }
 
 function logStreamEnd(logger: Logger, report: StreamReport, fields: Record<string, unknown>): void {
@@ -255,9 +316,27 @@ export function describeFailure(
   error: unknown,
   logger: Logger,
   traceId?: string,
-): { message: string; code: string } {
-  if (error instanceof LlmError) return { message: error.message, code: error.code };
+): { message: string; code: string; serverMessage?: string; retryAfterSeconds?: number } {
+  if (error instanceof LlmError) {
+    return {
+      message: error.message,
+      code: error.code,
+      serverMessage: error.serverMessage,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
   if (error instanceof StorageError) return { message: error.message, code: "storage" };
   logger("error", "unexpected stream failure", { traceId, error: String(error) });
   return { message: "The answer failed unexpectedly.", code: "internal" };
+}
+
+/** A failure before any of the answer was sent, as the API says it: its status, code, words, Retry-After. */
+export function failureResponse(
+  { message, code, serverMessage, retryAfterSeconds }: ReturnType<typeof describeFailure>,
+): ApiError {
+  return new ApiError(httpStatusOf(code), message, {
+    code,
+    serverMessage,
+    ...(retryAfterSeconds ? { headers: { "retry-after": String(retryAfterSeconds) } } : {}),
+  });
 }

@@ -263,6 +263,12 @@ export class ConversationBook {
     };
   }
 
+  /** Starts the live answer's conversation afresh (it no longer fits the model): cleared, with Undo. */
+  startOver(): void {
+    const key = this.live.value;
+    if (key !== null) this.clearConversation(key);
+  }
+
   /** Forgets every conversation of the feature, here and on the server. */
   async clear(): Promise<void> {
     this.controller.stop();

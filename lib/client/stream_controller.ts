@@ -29,6 +29,8 @@ export interface StreamFailure {
   message?: string;
   /** Seconds to wait before asking again, when the server said (a limit of Kabotan's own). */
   retryAfterSeconds?: number;
+  /** The model server's own words about it, shown beside ours. */
+  serverMessage?: string;
 }
 
 export interface StreamControllerOptions {
@@ -252,8 +254,9 @@ export class StreamController {
             } // An instance going away while it relays another's answer says so without an id:
             // the answer goes on there, so come back for it like after any drop.
             else if (event.type === "error" && event.code === "shutdown" && id === undefined) break;
-            else if (event.type === "error") throw new AnswerFailure(event.code ?? "upstream", event.error);
-            else {
+            else if (event.type === "error") {
+              throw new AnswerFailure(event.code ?? "upstream", event.error, undefined, event.server_message);
+            } else {
               this.stats.value = event.stats ?? null;
               this.finishReason.value = event.finish_reason ?? null;
               return;
@@ -303,6 +306,7 @@ function failureOf(error: unknown): StreamFailure {
     code: error.code,
     ...(error.serverMessage !== undefined ? { message: error.serverMessage } : {}),
     ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    ...(error.modelServerSays !== undefined ? { serverMessage: error.modelServerSays } : {}),
   };
 }
 

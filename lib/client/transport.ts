@@ -5,7 +5,7 @@
  * a finished answer with nothing left to read (204) is `null`. `fetch` is its one seam (tests
  * pass their own).
  */
-import { type AnswerStats, apiPaths, codeOfHttpStatus } from "../shared/contract.ts";
+import { type AnswerStats, apiPaths, codeOfHttpStatus, ERROR_CODES } from "../shared/contract.ts";
 import { readStreamEvents, type ReceivedEvent } from "./sse_reader.ts";
 
 /** Why an answer could not be had, as the page shows it: a code, the server's words, when to ask again. */
@@ -14,8 +14,10 @@ export class AnswerFailure extends Error {
     /** A code from the server (`timeout`, `upstream`…), or `network`, `request`. */
     readonly code: string,
     message?: string,
-    /** Seconds to wait before asking again, when the server said (a limit of Kabotan's own). */
+    /** Seconds to wait before asking again, when the server said. */
     readonly retryAfterSeconds?: number,
+    /** The model server's own words about it, when it was the one to fail. */
+    readonly modelServerSays?: string,
   ) {
     super(message ?? code);
     this.name = "AnswerFailure";
@@ -155,19 +157,20 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
   };
 }
 
-/** A refused or failed request, by the contract's status rule, with the server's message and Retry-After. */
+/**
+ * A refused or failed request: the code the server gave (a contract code), else the contract's
+ * rule for its status; its message, the model server's words and Retry-After.
+ */
 async function failureOf(response: Response): Promise<AnswerFailure> {
-  let message: string | undefined;
+  let body: { error?: string; code?: string; server_message?: string } = {};
   try {
-    message = (await response.json() as { error?: string }).error;
+    body = await response.json();
   } catch {
     // not a JSON error body
   }
-  const code = codeOfHttpStatus(response.status);
+  const code = (ERROR_CODES as readonly string[]).includes(body.code ?? "")
+    ? body.code!
+    : codeOfHttpStatus(response.status);
   const retryAfter = Number(response.headers.get("retry-after"));
-  return new AnswerFailure(
-    code,
-    message,
-    code === "too_many_requests" && retryAfter > 0 ? retryAfter : undefined,
-  );
+  return new AnswerFailure(code, body.error, retryAfter > 0 ? retryAfter : undefined, body.server_message);
 }

@@ -1,19 +1,31 @@
 /**
  * Every refusal of the API is an ApiError thrown where it is found and rendered in one place
- * (`app.onError`), as `{"error": "…", "field"?: "…", "code"?: "…"}`: one shape for every failure.
+ * (`app.onError`), as `{"error": "…", "field"?: "…", "code"?: "…", "server_message"?: "…"}`: one shape for every failure.
  */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details: { field?: string; code?: string; headers?: Record<string, string> } = {},
+    readonly details: {
+      field?: string;
+      code?: string;
+      /** The model server's own words, when it was the one to fail. */
+      serverMessage?: string;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
   }
 
   toResponse(): Response {
-    const { field, code, headers } = this.details;
-    return Response.json({ error: this.message, ...(field ? { field } : {}), ...(code ? { code } : {}) }, {
+    const { field, code, serverMessage, headers } = this.details;
+    const body = {
+      error: this.message,
+      ...(field ? { field } : {}),
+      ...(code ? { code } : {}),
+      ...(serverMessage ? { server_message: serverMessage } : {}),
+    };
+    return Response.json(body, {
       status: this.status,
       headers: { "cache-control": "no-store", ...headers },
     });

@@ -12,7 +12,7 @@
  *   for `idleTimeoutMs` (idle and keep-alive connections) — `info.completed` from the internal
  *   server says when a request is over; while one runs, the app's own timeouts apply;
  * - never cuts a response while its bytes are still on their way to a slow reader (one that takes
- *   nothing for `idleTimeoutMs` is stuck, and closed);
+ *   nothing for 30 s, or four idle timeouts, is stuck, and closed);
  * - refuses HTTP/2 without TLS (h2c), which would carry hundreds of requests on one connection
  *   past the per-address caps, and answers a client that half-closed after its request;
  * - on an accept error (out of descriptors) closes its idle connections, backs off and goes on,
@@ -60,6 +60,8 @@ const DRAIN_MS = 2000;
 const CLIENT_BUFFER = 8 * 1024;
 const SERVER_BUFFER = 16 * 1024;
 const BACKOFF_MIN_MS = 20;
+/** The least time a reader may take no byte of a response still on its way before it counts as stuck. */
+const STUCK_READER_MS = 30_000;
 const BACKOFF_MAX_MS = 1000;
 
 class GatedConnection {
@@ -351,13 +353,15 @@ export function serveGated(options: GateOptions, handler: GatedHandler): GatedSe
     50,
     Math.min(1000, Math.min(options.headerTimeoutMs, options.idleTimeoutMs) / 4),
   );
+  // A reader that takes no byte of its response for this long is stuck (a slow one still takes some).
+  const stuckAfterMs = Math.max(options.idleTimeoutMs * 4, STUCK_READER_MS);
   const sweeper = setInterval(() => {
     const now = performance.now();
     for (const connection of [...byInnerPort.values()]) {
       // A response still on its way is never cut; a reader that takes nothing for the idle
       // timeout is a stuck one, and goes.
       if (connection.sending) {
-        if (now - connection.lastSent > options.idleTimeoutMs) connection.close();
+        if (now - connection.lastSent > stuckAfterMs) connection.close();
         continue;
       }
       if (connection.inFlight > 0) continue;

@@ -4,7 +4,7 @@ import type { Usage } from "./types.ts";
 export type UpstreamChunk =
   | { kind: "done" }
   | { kind: "delta"; text: string; reasoning: string; finishReason?: string; usage?: Usage }
-  | { kind: "error"; message: string }
+  | { kind: "error"; message: string; type?: unknown; code?: unknown }
   | { kind: "malformed"; data: string };
 
 interface RawChunk {
@@ -34,9 +34,7 @@ export function parseUpstreamChunk(data: string): UpstreamChunk {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return { kind: "malformed", data: trimmed.slice(0, 200) };
   }
-  if (raw.error !== undefined && raw.error !== null) {
-    return { kind: "error", message: errorMessage(raw.error) };
-  }
+  if (raw.error !== undefined && raw.error !== null) return errorOf(raw.error);
   const choice = Array.isArray(raw.choices) ? raw.choices[0] : undefined;
   const content = choice?.delta?.content;
   const thinking = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning;
@@ -47,6 +45,17 @@ export function parseUpstreamChunk(data: string): UpstreamChunk {
     reasoning: typeof thinking === "string" ? thinking : "",
     finishReason: typeof finish === "string" && finish ? finish : undefined,
     usage: usageOf(raw.usage),
+  };
+}
+
+/** An `error` object (or string) as a server sends it: its message, and its type and code when it has them. */
+function errorOf(error: unknown): { kind: "error"; message: string; type?: unknown; code?: unknown } {
+  const fields = error && typeof error === "object" ? error as { type?: unknown; code?: unknown } : {};
+  return {
+    kind: "error",
+    message: errorMessage(error),
+    ...(fields.type !== undefined ? { type: fields.type } : {}),
+    ...(fields.code !== undefined ? { code: fields.code } : {}),
   };
 }
 
@@ -69,7 +78,7 @@ function usageOf(usage: RawChunk["usage"]): Usage | undefined {
 /** A whole (non-streamed) completion's first choice: its text, its thinking and why it ended. */
 export type CompletionMessage =
   | { kind: "message"; text: string; reasoning: string; finishReason: string }
-  | { kind: "error"; message: string }
+  | { kind: "error"; message: string; type?: unknown; code?: unknown }
   | { kind: "no_text" };
 
 /**

@@ -52,6 +52,7 @@ Deno.test("an error object inside a 200 stream is an error", () => {
   deepEqual(parseUpstreamChunk('{"error":{"message":"overloaded","type":"server_error"}}'), {
     kind: "error",
     message: "overloaded",
+    type: "server_error",
   });
   deepEqual(parseUpstreamChunk('{"error":"plain text"}'), { kind: "error", message: "plain text" });
 });

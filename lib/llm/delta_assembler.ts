@@ -5,7 +5,7 @@
  * kept rather than thrown, so the text before it is delivered first.
  */
 import type { UpstreamChunk } from "./chunk_parser.ts";
-import { LlmError, reasoningBudgetError } from "./errors.ts";
+import { type LlmError, reasoningBudgetError, reportedError } from "./errors.ts";
 import { redactorFor, type SecretRedactor } from "./redact.ts";
 import { ThinkSplitter } from "./think_tags.ts";
 import type { Delta, ModelSettings, Usage } from "./types.ts";
@@ -43,7 +43,7 @@ export class DeltaAssembler {
       if (this.failure) break;
       if (chunk.kind === "done") this.sawDoneMarker = true;
       else if (chunk.kind === "error") {
-        this.failure = new LlmError("upstream", "The language model reported an error.", chunk.message);
+        this.failure = reportedError(chunk.message, this.options.secret, chunk.type, chunk.code);
       } else if (chunk.kind === "malformed") this.options.onMalformed?.(chunk.data);
       else {
         this.finishReason = chunk.finishReason ?? this.finishReason;

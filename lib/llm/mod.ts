@@ -2,6 +2,7 @@ import type { Config, LlmConfig } from "../config.ts";
 import { createDemoFetch, DEMO_BASE_URL, type DemoAnswers } from "./demo_model.ts";
 import { fixedModel, OPENAI_DEFAULT_MODEL, serverModel } from "./model_choice.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
+import { fixedWindow, openAiWindow, serverWindow } from "./context_window.ts";
 import type { LlmClient } from "./types.ts";
 
 export type * from "./types.ts";
@@ -55,22 +56,33 @@ export function createLlm(
       apiKey: "demo",
       model: fixedModel(llm.model ?? "kabotan-demo"),
       fetch: createDemoFetch(demo, demo.answers),
+      window: fixedWindow(llm.contextTokens),
       sendHints: true,
     });
   }
   const fetcher = boundedPoolFetch();
+  const ownServer = llm.baseURL !== undefined && !isOpenAiApi(llm.baseURL);
+  // A server of one's own, with no model named, serves its own: ask it (OpenAI's API: the default).
+  const model = llm.model !== undefined
+    ? fixedModel(llm.model)
+    : ownServer
+    ? serverModel({ baseURL: llm.baseURL!, apiKey: llm.apiKey, fetch: fetcher })
+    : fixedModel(OPENAI_DEFAULT_MODEL);
   return createOpenAiClient({
     ...limits,
     fetch: fetcher,
     provider: "openai",
     baseURL: llm.baseURL,
     apiKey: llm.apiKey,
-    // A server of one's own, with no model named, serves its own: ask it (OpenAI's API: the default).
-    model: llm.model !== undefined
-      ? fixedModel(llm.model)
-      : llm.baseURL !== undefined && !isOpenAiApi(llm.baseURL)
-      ? serverModel({ baseURL: llm.baseURL, apiKey: llm.apiKey, fetch: fetcher })
-      : fixedModel(OPENAI_DEFAULT_MODEL),
+    model,
+    window: llm.contextTokens !== undefined ? fixedWindow(llm.contextTokens) : ownServer
+      ? serverWindow({
+        baseURL: llm.baseURL!,
+        apiKey: llm.apiKey,
+        fetch: fetcher,
+        listing: model.listing?.bind(model),
+      })
+      : openAiWindow(),
   });
 }
 

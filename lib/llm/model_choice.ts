@@ -15,6 +15,15 @@ export interface ModelChoice {
   known(): string | undefined;
   /** A request failed: the server is asked again next time. */
   forget(): void;
+  /** The server's `/models` listing as last read, when this choice reads it (its entries' details). */
+  listing?(): Promise<ModelEntry[] | undefined>;
+}
+
+/** An entry of a `/models` listing, with what servers add to it (vLLM's `max_model_len`, llama.cpp's `meta`). */
+export interface ModelEntry {
+  id?: unknown;
+  max_model_len?: unknown;
+  meta?: { n_ctx?: unknown; n_ctx_train?: unknown };
 }
 
 export function fixedModel(model: string): ModelChoice {
@@ -26,8 +35,9 @@ export function serverModel(
 ): ModelChoice {
   let model: string | undefined;
   let asking: Promise<string> | undefined;
+  let entries: ModelEntry[] | undefined;
   async function ask(): Promise<string> {
-    let listed: { data?: Array<{ id?: unknown }> };
+    let listed: { data?: ModelEntry[] };
     try {
       const response = await fetcher(`${baseURL}/models`, {
         headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
@@ -46,6 +56,7 @@ export function serverModel(
       if (error instanceof LlmError) throw error;
       throw new LlmError("unreachable", "The language model could not be reached.", String(error));
     }
+    entries = Array.isArray(listed?.data) ? listed.data : undefined;
     const first = listed?.data?.find((entry) => typeof entry?.id === "string")?.id as string | undefined;
     if (!first) {
       throw new LlmError(
@@ -56,7 +67,7 @@ export function serverModel(
     }
     return first;
   }
-  return {
+  const choice: ModelChoice = {
     name() {
       if (model) return Promise.resolve(model);
       asking ??= ask().then((found) => (model = found)).finally(() => (asking = undefined));
@@ -66,5 +77,10 @@ export function serverModel(
     forget() {
       model = undefined;
     },
+    async listing() {
+      if (!entries) await choice.name().catch(() => {});
+      return entries;
+    },
   };
+  return choice;
 }

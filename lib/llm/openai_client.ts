@@ -3,10 +3,11 @@ import { createParser } from "eventsource-parser";
 import { parseCompletion, parseUpstreamChunk, type UpstreamChunk } from "./chunk_parser.ts";
 import { CallScope } from "./call_scope.ts";
 import { DeltaAssembler } from "./delta_assembler.ts";
-import { LlmError, stalledError, toLlmError, truncatedError } from "./errors.ts";
-import type { Completion, Delta, LlmClient, ModelRequest } from "./types.ts";
+import { LlmError, reportedError, stalledError, toLlmError, truncatedError } from "./errors.ts";
+import type { Completion, Delta, LlmClient, ModelRequest, ModelStream } from "./types.ts";
 import { chunkFrame, DONE_FRAME } from "./wire.ts";
 import type { ModelChoice } from "./model_choice.ts";
+import { type ContextWindow, fixedWindow } from "./context_window.ts";
 
 export interface OpenAiClientOptions {
   provider: "openai" | "demo";
@@ -14,6 +15,8 @@ export interface OpenAiClientOptions {
   apiKey?: string;
   /** The model to name: configured, or the server's own (see model_choice.ts). */
   model: ModelChoice;
+  /** The model's context window and token counts (see context_window.ts). */
+  window?: ContextWindow;
   /** Whole-answer limit. */
   timeoutMs: number;
   /** Longest silence from the upstream while streaming. */
@@ -105,7 +108,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
    * one network read at a time. A stream that stops without `[DONE]` or a finish reason is a
    * truncated answer.
    */
-  function stream(request: ModelRequest): ReadableStream<Delta> {
+  function stream(request: ModelRequest): ModelStream {
     const scope = new CallScope(options.timeoutMs, request.signal);
     const opening = openBody(request, scope.signal);
     opening.catch(() => {}); // raised by the first read
@@ -136,10 +139,10 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       const cause = reason instanceof LlmError ? reason : error;
       if (cause instanceof LlmError) return cause;
       // Once the body is open, a broken connection means the answer was cut short.
-      return body ? truncatedError(String(cause)) : toLlmError(cause);
+      return body ? truncatedError(String(cause)) : toLlmError(cause, options.apiKey);
     }
 
-    return new ReadableStream<Delta>({
+    const deltas = new ReadableStream<Delta>({
       async pull(controller) {
         try {
           if (assembler.failure) throw assembler.failure;
@@ -176,6 +179,16 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
         release(reason ?? "cancelled");
       },
     }, { highWaterMark: 0 });
+    // Refused before a word: the same failure the first read raises, said before anything is sent.
+    const accepted = opening.then(() => undefined, (error) => {
+      const failed = failureOf(error);
+      // Refused before a word: perhaps the model changed on the server; ask it again next time.
+      options.model.forget();
+      logger("warn", "upstream refused the request", { code: failed.code, detail: failed.detail });
+      throw failed;
+    });
+    accepted.catch(() => {}); // whoever does not wait for it hears of it from the first read
+    return Object.assign(deltas, { accepted });
   }
 
   /** The whole answer from one non-streamed call, through the same assembler as a stream. */
@@ -193,7 +206,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       );
       const message = parseCompletion(completion);
       if (message.kind === "error") {
-        throw new LlmError("upstream", "The language model reported an error.", message.message);
+        throw reportedError(message.message, options.apiKey, message.type, message.code);
       }
       if (message.kind === "no_text") {
         throw new LlmError("bad_response", "The language model sent an answer without text.");
@@ -219,7 +232,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       };
     } catch (error) {
       const reason = scope.signal.reason;
-      const failure = reason instanceof LlmError ? reason : toLlmError(error);
+      const failure = reason instanceof LlmError ? reason : toLlmError(error, options.apiKey);
       options.model.forget();
       logger("warn", "upstream completion failed", { code: failure.code, detail: failure.detail });
       throw failure;
@@ -232,6 +245,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
       return options.model.known() ?? "";
     },
     resolveModel: () => options.model.name(),
+    window: options.window ?? fixedWindow(undefined),
     stream,
     complete,
   };
@@ -249,9 +263,7 @@ async function completionAsEvents(response: Response): Promise<ReadableStream<Ui
     throw new LlmError("bad_response", "The language model sent an unreadable answer.");
   }
   const message = parseCompletion(body);
-  if (message.kind === "error") {
-    throw new LlmError("upstream", "The language model reported an error.", message.message);
-  }
+  if (message.kind === "error") throw reportedError(message.message, undefined, message.type, message.code);
   if (message.kind === "no_text") {
     throw new LlmError("bad_response", "The language model sent an answer without text.");
   }

@@ -1,3 +1,5 @@
+import type { ContextWindow } from "./context_window.ts";
+
 export type Role = "system" | "user" | "assistant";
 
 export interface ChatMessage {
@@ -55,7 +57,15 @@ export interface LlmClient {
   /** The model, asking the server which it serves when none is configured. */
   resolveModel(): Promise<string>;
   /** Thinking and text deltas as the model produces them; cancelling the stream aborts the upstream request. */
-  stream(request: ModelRequest): ReadableStream<Delta>;
+  stream(request: ModelRequest): ModelStream;
   /** The whole answer from one non-streaming upstream call. */
   complete(request: ModelRequest): Promise<Completion>;
+  /** The model's context window and token counts, to keep what is sent within it. */
+  readonly window: ContextWindow;
 }
+
+/**
+ * A model's answer as it comes, and when the model server took the request: `accepted` settles
+ * once its response head arrived (before its first word), or fails with the LlmError that refused it.
+ */
+export type ModelStream = ReadableStream<Delta> & { readonly accepted: Promise<void> };

@@ -50,6 +50,10 @@ export interface AnswerStats {
   tokens_per_second?: number;
   /** No usage from the model server: tokens are estimated from the text. */
   estimated: boolean;
+  /** Earlier messages the model was given, when some had to be left out to fit its context. */
+  remembered?: number;
+  /** Earlier messages left out to fit the model's context. */
+  forgotten?: number;
 }
 
 /** Codes of an `error` event (and of a JSON error's `code`). */
@@ -69,6 +73,7 @@ export const ERROR_CODES = [
   "internal",
   "too_many_requests",
   "too_many_answers",
+  "context_full",
 ] as const;
 export type ErrorCode = typeof ERROR_CODES[number];
 
@@ -80,6 +85,7 @@ export type ErrorCode = typeof ERROR_CODES[number];
 export function httpStatusOf(code: string): number {
   if (code === "timeout" || code === "stalled") return 504;
   if (code === "rate_limited") return 503;
+  if (code === "context_full") return 413;
   return 502;
 }
 
@@ -125,7 +131,7 @@ export type StreamEvent =
   | { type: "content"; chunk: string }
   | { type: "reasoning"; chunk: string }
   | { type: "done"; chunk: ""; stats?: AnswerStats; finish_reason?: string }
-  | { type: "error"; error: string; code?: string };
+  | { type: "error"; error: string; code?: string; server_message?: string };
 
 /** Why a model stopped: `stop` (it finished), `length` (cut at the length limit), `content_filter`, … */
 export type FinishReason = string;
@@ -138,7 +144,12 @@ export const doneEvent = (stats?: AnswerStats, finishReason?: FinishReason): Str
   ...(stats ? { stats } : {}),
   ...(finishReason ? { finish_reason: finishReason } : {}),
 });
-export const errorEvent = (error: string, code?: string): StreamEvent => ({ error, type: "error", code });
+export const errorEvent = (error: string, code?: string, serverMessage?: string): StreamEvent => ({
+  error,
+  type: "error",
+  code,
+  ...(serverMessage ? { server_message: serverMessage } : {}),
+});
 
 /** The API's paths, as the page calls them. */
 export const apiPaths = {

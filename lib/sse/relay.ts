@@ -5,7 +5,7 @@ import { encodeSseMessage } from "./encoder.ts";
 import type { Delta } from "../llm/types.ts";
 import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../shared/contract.ts";
 
-export type DescribeError = (error: unknown) => { message: string; code?: string };
+export type DescribeError = (error: unknown) => { message: string; code?: string; serverMessage?: string };
 
 /** An event of an answer with its number in that answer's stream. */
 export interface NumberedEvent {
@@ -43,8 +43,8 @@ export function relayDeltas(
     item: (delta) => frame(delta.kind === "content" ? contentEvent(delta.text) : reasoningEvent(delta.text)),
     end: done,
     error(error) {
-      const { message, code } = options.describeError(error);
-      return frame(errorEvent(message, code)) + done();
+      const { message, code, serverMessage } = options.describeError(error);
+      return frame(errorEvent(message, code, serverMessage)) + done();
     },
   });
 }

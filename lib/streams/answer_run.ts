@@ -122,8 +122,8 @@ export class AnswerRun {
         for (const piece of splitText(value.text, EVENT_CHARACTERS)) this.#push(event(piece));
       }
     } catch (error) {
-      const { message, code } = this.#options.describeError(error);
-      this.#push(errorEvent(message, code));
+      const { message, code, serverMessage } = this.#options.describeError(error);
+      this.#push(errorEvent(message, code, serverMessage));
     }
     if (this.#fenced) {
       // Readers elsewhere were told it was cut off; readers here hear the same, and nothing is written.

@@ -23,14 +23,28 @@ interface Fault {
   text: string;
   /** The error code, or undefined for a full answer. */
   code?: string;
+  /** Refused before any word: the HTTP status the stream answers with (no event stream then). */
+  status?: number;
   upstreamCalls?: number;
   logged?: RegExp;
 }
 
 const FAULTS: Fault[] = [
-  { name: "connection refused", baseURL: "http://127.0.0.1:9/v1", text: "", code: "unreachable" },
-  { name: "DNS failure", baseURL: "http://kabotan-no-such-host.invalid/v1", text: "", code: "unreachable" },
-  { name: "401", scripts: [{ status: 401 }], text: "", code: "auth", upstreamCalls: 1 },
+  {
+    name: "connection refused",
+    baseURL: "http://127.0.0.1:9/v1",
+    text: "",
+    code: "unreachable",
+    status: 502,
+  },
+  {
+    name: "DNS failure",
+    baseURL: "http://kabotan-no-such-host.invalid/v1",
+    text: "",
+    code: "unreachable",
+    status: 502,
+  },
+  { name: "401", scripts: [{ status: 401 }], text: "", code: "auth", upstreamCalls: 1, status: 502 },
   {
     name: "429 with Retry-After, then an answer",
     scripts: [{ status: 429, headers: { "retry-after": "1" } }, { chunks: WORDS }],
@@ -43,7 +57,14 @@ const FAULTS: Fault[] = [
     text: WORDS.join(""),
     upstreamCalls: 2,
   },
-  { name: "5xx every time", scripts: [{ status: 500 }], text: "", code: "upstream", upstreamCalls: 3 },
+  {
+    name: "5xx every time",
+    scripts: [{ status: 500 }],
+    text: "",
+    code: "upstream",
+    upstreamCalls: 3,
+    status: 502,
+  },
   {
     name: "drop mid-stream",
     scripts: [{ chunks: WORDS, dropAfter: 2 }],
@@ -81,6 +102,7 @@ const FAULTS: Fault[] = [
     scripts: [{ body: "<html><body>Bad gateway</body></html>", headers: { "content-type": "text/html" } }],
     text: "",
     code: "bad_response",
+    status: 502,
   },
   {
     name: "a JSON answer despite stream: true",
@@ -105,18 +127,24 @@ for (const fault of FAULTS) {
         const calls = upstream.requests.length;
         const jar = new CookieJar();
         const body = { character: "ghost", message: `${fault.name} ${resumable}` };
-        const result = await readSse(
-          await jar.post(
-            `${app.url}/api/character-chat-stream`,
-            resumable ? { ...body, request_id: crypto.randomUUID() } : body,
-          ),
+        const response = await jar.post(
+          `${app.url}/api/character-chat-stream`,
+          resumable ? { ...body, request_id: crypto.randomUUID() } : body,
         );
         const what = `${fault.name} (${resumable ? "resumable" : "plain"})`;
-        equal(result.status, 200, what);
+        if (fault.status) {
+          // Refused before any word: an HTTP error with the JSON body, not an event stream.
+          equal(response.status, fault.status, what);
+          const refused = await response.json();
+          equal(refused.code, fault.code, what);
+          ok(typeof refused.error === "string" && refused.error.length > 0, what);
+        }
+        const result = fault.status ? { text: "", events: [] } : await readSse(response);
+        if (!fault.status) equal(response.status, 200, what);
         equal(result.text, fault.text, what);
-        const types = eventTypes(result);
-        equal(types.at(-1), "done", what);
-        if (fault.code) {
+        const types = fault.status ? [] : eventTypes(result as Awaited<ReturnType<typeof readSse>>);
+        if (!fault.status) equal(types.at(-1), "done", what);
+        if (fault.code && !fault.status) {
           equal(types.at(-2), "error", what);
           const error = result.events.at(-2)!.payload;
           equal(error.type === "error" && error.code, fault.code, what);
@@ -132,6 +160,10 @@ for (const fault of FAULTS) {
           ok(page.includes(fault.text.trim().slice(0, 20)), `${what}: kept`);
         }
         if (fault.text) equal(page.includes("&quot;incomplete&quot;:true"), !!fault.code, `${what}: marked`);
+        // Refused before a word, the turn is kept failed: the page shows it with Retry after a reload.
+        if (fault.status) {
+          ok(page.includes(`&quot;error&quot;:&quot;${fault.code}&quot;`), `${what}: kept failed`);
+        }
         for (let i = 0; i < 100 && upstream.open > 0; i++) await sleep(10);
         equal(upstream.open, 0, `${what}: the upstream connection is closed`);
       }

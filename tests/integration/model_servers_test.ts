@@ -275,8 +275,10 @@ Deno.test("with only a base URL, answers name the server's own model: asked once
     // The server now serves another model and refuses the old name: the next answer asks again.
     upstream.models = ["qwen3"];
     upstream.use({ status: 404 }, { chunks: ["ok"] });
-    const refused = await readSse(await app.request("/api/spell-generator-stream"));
-    equal(refused.events.at(-2)?.payload.type, "error");
+    // Refused before a word: an HTTP error status, not an event stream.
+    const refused = await app.request("/api/spell-generator-stream");
+    equal(refused.status, 502);
+    equal((await refused.json()).code, "upstream");
     equal((await readSse(await app.request("/api/spell-generator-stream"))).text, "ok");
     equal(upstream.requests.at(-1)!.body.model, "qwen3");
   });

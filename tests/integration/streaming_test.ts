@@ -116,7 +116,12 @@ Deno.test("an error inside a 200 stream gives the partial text, then error, then
     const result = await readSse(await fetch(streamUrl(app)));
     equal(result.text, "Good evening, my dear ");
     const error = result.events.at(-2)!.payload;
-    deepEqual(error, { error: "The language model reported an error.", type: "error", code: "upstream" });
+    deepEqual(error, {
+      error: "The language model reported an error.",
+      type: "error",
+      code: "upstream",
+      server_message: "scripted error inside the stream",
+    });
     equal(eventTypes(result).at(-1), "done");
   });
 });

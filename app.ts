@@ -183,7 +183,7 @@ export function createApp(
       rollout: config.rollout,
       client: config.client,
       resume: config.resume,
-      demo: config.llm.provider === "demo",
+      llm,
       assets,
       store,
       streams,

@@ -5,6 +5,7 @@ import { assetsOf, readManifest } from "./lib/build/assets.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
+import { DiscoveringLlm } from "./lib/llm/discovery.ts";
 import { defaultMaxConnections, serveGated } from "./lib/http/connection_gate.ts";
 import { guardHost } from "./lib/http/host_guard.ts";
 import { createLogger } from "./lib/logger.ts";
@@ -44,6 +45,8 @@ const llm = createLlm(
   logger,
   (status, ms) => metrics.upstreamAttempt(status, ms),
 );
+// Nothing configured: a model server running beside Kabotan is found before the first answer.
+if (llm instanceof DiscoveringLlm) await llm.look();
 const stopping = new AbortController();
 const app = createApp({
   config,
@@ -59,6 +62,7 @@ const onListen = ({ hostname, port }: Deno.NetAddr) =>
   logger("info", "listening", {
     url: `http://${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname}:${port}/`,
     llm: llm.provider,
+    server: llm.server,
     model: llm.model,
     streaming: config.rollout.enabled,
     kv: kvPath ?? "deploy",

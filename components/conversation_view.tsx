@@ -90,7 +90,7 @@ export function ConversationView(
                   t={t}
                 />
                 {controller.status.value === "done" && controller.stats.value && (
-                  <AnswerStatsLine stats={controller.stats.value} t={t} />
+                  <AnswerStatsLine stats={controller.stats.value} t={t} speakerName={speakerName} />
                 )}
                 {(controller.status.value === "done" || controller.status.value === "stopped") &&
                   bubble.content && (
@@ -110,6 +110,7 @@ export function ConversationView(
               key={bubble.id}
               bubble={bubble}
               speaker={speaker(bubble.role)}
+              speakerName={speakerName}
               t={t}
               renderText={renderText}
               {...(index === last && resend
@@ -174,6 +175,8 @@ function LiveText({ bubble, book, id, renderText, t }: {
 interface BubbleProps {
   bubble: Bubble;
   speaker: ComponentChildren;
+  /** The answering speaker's name in words ("Count Dracula remembers the last 12 messages"). */
+  speakerName: string;
   t: Translate;
   renderText: (text: string) => ComponentChildren;
   /** Asks this turn again (the last turn, when it failed or got no answer). */
@@ -193,7 +196,7 @@ class SettledBubble extends Component<BubbleProps> {
   }
 
   override render() {
-    const { bubble, speaker, t, renderText, retry, regenerate, continueAnswer } = this.props;
+    const { bubble, speaker, speakerName, t, renderText, retry, regenerate, continueAnswer } = this.props;
     const answer = bubble.role === "assistant";
     const unanswered = bubble.role === "user" && retry;
     return (
@@ -213,7 +216,7 @@ class SettledBubble extends Component<BubbleProps> {
             )}
           </p>
         )}
-        {answer && bubble.stats && <AnswerStatsLine stats={bubble.stats} t={t} />}
+        {answer && bubble.stats && <AnswerStatsLine stats={bubble.stats} t={t} speakerName={speakerName} />}
         {answer && bubble.content && !bubble.error && (
           <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t} />
         )}

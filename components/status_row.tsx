@@ -116,17 +116,32 @@ export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Tran
   );
 }
 
-/** A quiet line under an answer: how soon it began, and how fast it came. */
-export function AnswerStatsLine({ stats, t }: { stats: AnswerStats; t: Translate }) {
-  if (stats.first_chunk_ms === undefined) return null;
-  const first = (stats.first_chunk_ms / 1000).toFixed(2);
+/**
+ * Quiet lines under an answer: how soon it began and how fast it came; and, when earlier messages
+ * were left out to fit the model's context, how many it remembered.
+ */
+export function AnswerStatsLine(
+  { stats, t, speakerName }: { stats: AnswerStats; t: Translate; speakerName?: string },
+) {
+  const first = stats.first_chunk_ms === undefined ? undefined : (stats.first_chunk_ms / 1000).toFixed(2);
   const rate = stats.tokens_per_second === undefined ? undefined : Math.round(stats.tokens_per_second);
   return (
-    <p class="answer-stats">
-      {rate === undefined
-        ? t("stream.stats_first", { first })
-        : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
-    </p>
+    <>
+      {stats.forgotten && speakerName
+        ? (
+          <p class="remembers">
+            {t("stream.remembers", { name: speakerName, count: stats.remembered ?? 0 })}
+          </p>
+        )
+        : null}
+      {first !== undefined && (
+        <p class="answer-stats">
+          {rate === undefined
+            ? t("stream.stats_first", { first })
+            : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -18,6 +18,8 @@ export interface KabotanAppProps {
   streaming: boolean;
   updateIntervalMs: number;
   demo: boolean;
+  /** The model server and model answering, when it is not the demo ("llama.cpp · qwen2.5"). */
+  modelLabel?: string;
   /** The session's conversations, by conversation key: each its most recent turns. */
   history: HistoryProps;
   /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
@@ -122,6 +124,9 @@ export default function KabotanApp(props: KabotanAppProps) {
         <div class="controls">
           {props.demo && (
             <span class="badge badge-demo" title={t("app.demo_note")}>{t("app.demo_badge")}</span>
+          )}
+          {!props.demo && props.modelLabel && (
+            <span class="badge badge-model" title={props.modelLabel}>{props.modelLabel}</span>
           )}
           <label class="field inline">
             <span>{t("app.language")}</span>

@@ -102,6 +102,12 @@ export interface LlmConfig {
   maxTokens: Record<string, number>;
   /** CONTEXT_TOKENS: the model's context, when the operator says (else asked of the server). */
   contextTokens?: number;
+  /** Nothing set (no base URL, key or provider): look for a model server on this machine. */
+  discover: boolean;
+  /** Where to look (LOCAL_MODEL_SERVERS), else llama.cpp, Ollama and LM Studio's own ports. */
+  localServers?: LocalServer[];
+  /** What the model server is called (a server found on this machine is named by what it is). */
+  serverName?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -139,6 +145,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
+      discover: baseURL === undefined && apiKey === undefined && nonEmpty(env.LLM_PROVIDER) === undefined,
+      ...localServers(env),
       ...(nonEmpty(env.CONTEXT_TOKENS) === undefined
         ? {}
         : { contextTokens: integer(env, "CONTEXT_TOKENS", 0, 256, 100_000_000) }),
@@ -178,6 +186,36 @@ export function loadConfig(env: Env = readEnv()): Config {
     metricsToken: nonEmpty(env.METRICS_TOKEN),
     logLevel: logLevel(env.LOG_LEVEL),
   };
+}
+
+/** A model server this machine may run: what it is called, and its OpenAI-compatible base URL. */
+export interface LocalServer {
+  /** What the page and the logs call it: `llama.cpp`, `Ollama`, `LM Studio`. */
+  name: string;
+  baseURL: string;
+}
+
+/** LOCAL_MODEL_SERVERS: `name=url` pairs, comma-separated (`Ollama=http://127.0.0.1:11434/v1`). */
+export function parseLocalServers(value: string | undefined): LocalServer[] | undefined {
+  if (!value?.trim()) return undefined;
+  return value.split(",").map((part) => part.trim()).filter(Boolean).map((part) => {
+    const at = part.indexOf("=");
+    const baseURL = (at > 0 ? part.slice(at + 1) : part).trim().replace(/\/+$/, "");
+    const name = at > 0 ? part.slice(0, at).trim() : new URL(baseURL).host;
+    new URL(baseURL); // a bad URL stops the configuration
+    return { name, baseURL };
+  });
+}
+
+function localServers(env: Env): { localServers?: LocalServer[] } {
+  try {
+    const servers = parseLocalServers(env.LOCAL_MODEL_SERVERS);
+    return servers ? { localServers: servers } : {};
+  } catch {
+    throw new ConfigError(
+      "LOCAL_MODEL_SERVERS must be name=url pairs, comma-separated (Ollama=http://127.0.0.1:11434/v1)",
+    );
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

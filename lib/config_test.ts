@@ -13,6 +13,8 @@ Deno.test("with nothing configured the demo model runs with the documented defau
     idleTimeoutMs: 60_000,
     bufferSize: 1024,
     maxTokens: {},
+    // Nothing set: a model server on this machine is looked for first.
+    discover: true,
   });
   equal(config.rollout.enabled, true);
   equal(config.client.updateIntervalMs, 100);
@@ -69,4 +71,21 @@ Deno.test("ENABLE_STREAMING takes a percentage for a gradual rollout", () => {
   equal(loadConfig({ ENABLE_STREAMING: "true" }).rollout.percent, 100);
   equal(loadConfig({ ENABLE_STREAMING: "false" }).rollout.percent, 0);
   throws(() => loadConfig({ ENABLE_STREAMING: "150%" }), /ENABLE_STREAMING/);
+});
+
+Deno.test("only with nothing set is a local model server looked for; LOCAL_MODEL_SERVERS says where", () => {
+  equal(loadConfig({ LLM_PROVIDER: "demo" }).llm.discover, false);
+  equal(loadConfig({ OPENAI_BASE_URL: "http://localhost:8080/v1" }).llm.discover, false);
+  equal(loadConfig({ OPENAI_API_KEY: "sk-x" }).llm.discover, false);
+  deepEqual(
+    loadConfig({ LOCAL_MODEL_SERVERS: "Ollama=http://127.0.0.1:11434/v1/, http://127.0.0.1:9999/v1" }).llm
+      .localServers,
+    [
+      { name: "Ollama", baseURL: "http://127.0.0.1:11434/v1" },
+      { name: "127.0.0.1:9999", baseURL: "http://127.0.0.1:9999/v1" },
+    ],
+  );
+  throws(() => loadConfig({ LOCAL_MODEL_SERVERS: "Ollama=not a url" }), ConfigError);
+  equal(loadConfig({ CONTEXT_TOKENS: "8192" }).llm.contextTokens, 8192);
+  throws(() => loadConfig({ CONTEXT_TOKENS: "12" }), ConfigError);
 });

@@ -9,6 +9,7 @@ import { languageFromAcceptLanguage, translate } from "../lib/i18n/mod.ts";
 import { isLanguage } from "../lib/shared/contract.ts";
 import { type ConversationStore, publicMessage } from "../lib/session/conversation_store.ts";
 import type { StreamHub } from "../lib/streams/hub.ts";
+import type { LlmClient } from "../lib/llm/types.ts";
 import { getCookie, setCookie } from "hono/cookie";
 import { parseOverride, STREAMING_COOKIE, streamsFor } from "../lib/rollout.ts";
 
@@ -22,12 +23,12 @@ const RESUME_MARGIN_MS = 5000;
 export const PAGE_TURNS = 20;
 
 /** `GET /`: the whole app, server-rendered, with the app island and the session's history. */
-export function pageRoutes({ rollout, client, resume, demo, assets, store, streams }: {
+export function pageRoutes({ rollout, client, resume, llm, assets, store, streams }: {
   rollout: Config["rollout"];
   client: Config["client"];
   resume: Config["resume"];
-  /** The demo model answers: the page says so. */
-  demo: boolean;
+  /** The model answering: the page says which (the demo, or the server and its model). */
+  llm: LlmClient;
   assets: Assets;
   store: ConversationStore;
   streams: StreamHub;
@@ -58,7 +59,10 @@ export function pageRoutes({ rollout, client, resume, demo, assets, store, strea
       language,
       streaming: streamsFor(percent, session?.id, override),
       updateIntervalMs: client.updateIntervalMs,
-      demo,
+      demo: llm.provider === "demo",
+      ...(llm.provider !== "demo" && llm.server
+        ? { modelLabel: [llm.server, llm.model].filter(Boolean).join(" · ") }
+        : {}),
       history: conversations,
       older,
       active: session ? await streams.active(session.id) : [],

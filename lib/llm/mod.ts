@@ -3,6 +3,7 @@ import { createDemoFetch, DEMO_BASE_URL, type DemoAnswers } from "./demo_model.t
 import { fixedModel, OPENAI_DEFAULT_MODEL, serverModel } from "./model_choice.ts";
 import { createOpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 import { fixedWindow, openAiWindow, serverWindow } from "./context_window.ts";
+import { DiscoveringLlm, LOCAL_SERVERS, type LocalServer } from "./discovery.ts";
 import type { LlmClient } from "./types.ts";
 
 export type * from "./types.ts";
@@ -33,8 +34,40 @@ function boundedPoolFetch(): typeof fetch | undefined {
 /** The demo's pace (from the config) and its words (from the features served; needed by the demo only). */
 export type DemoSetup = Config["demo"] & { answers?: DemoAnswers };
 
-/** The configured language model: a real OpenAI-compatible server, or the built-in demo. */
+/**
+ * The configured language model: a real OpenAI-compatible server, or the built-in demo — which,
+ * when nothing at all is configured, gives way to a model server found on this machine
+ * (discovery.ts; call `look()` on it at start).
+ */
 export function createLlm(
+  llm: LlmConfig,
+  demo: DemoSetup,
+  logger?: OpenAiClientOptions["logger"],
+  onAttempt?: OpenAiClientOptions["onAttempt"],
+): LlmClient {
+  if (!llm.discover) return clientFor(llm, demo, logger, onAttempt);
+  const connect = (found: LocalServer & { model: string }) =>
+    clientFor(
+      {
+        ...llm,
+        provider: "openai",
+        baseURL: found.baseURL,
+        model: found.model,
+        serverName: found.name,
+        discover: false,
+      },
+      demo,
+      logger,
+      onAttempt,
+    );
+  return new DiscoveringLlm(
+    clientFor(llm, demo, logger, onAttempt),
+    connect,
+    llm.localServers ?? LOCAL_SERVERS,
+  );
+}
+
+function clientFor(
   llm: LlmConfig,
   demo: DemoSetup,
   logger?: OpenAiClientOptions["logger"],
@@ -72,6 +105,7 @@ export function createLlm(
     ...limits,
     fetch: fetcher,
     provider: "openai",
+    server: llm.serverName ?? serverNameOf(llm.baseURL),
     baseURL: llm.baseURL,
     apiKey: llm.apiKey,
     model,
@@ -84,6 +118,16 @@ export function createLlm(
       })
       : openAiWindow(),
   });
+}
+
+/** What to call a configured model server: OpenAI's API by name, any other by its host. */
+function serverNameOf(baseURL: string | undefined): string {
+  if (baseURL === undefined || isOpenAiApi(baseURL)) return "OpenAI";
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return baseURL;
+  }
 }
 
 function isOpenAiApi(baseURL: string): boolean {

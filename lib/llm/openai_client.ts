@@ -11,6 +11,8 @@ import { type ContextWindow, fixedWindow } from "./context_window.ts";
 
 export interface OpenAiClientOptions {
   provider: "openai" | "demo";
+  /** What the model server is called, for the page and the logs. */
+  server?: string;
   baseURL?: string;
   apiKey?: string;
   /** The model to name: configured, or the server's own (see model_choice.ts). */
@@ -241,6 +243,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
 
   return {
     provider: options.provider,
+    server: options.server,
+    baseURL: options.provider === "demo" ? undefined : options.baseURL ?? "https://api.openai.com/v1",
     get model() {
       return options.model.known() ?? "";
     },

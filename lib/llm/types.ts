@@ -54,6 +54,10 @@ export interface LlmClient {
   readonly provider: "openai" | "demo";
   /** The model named in requests, once known ("" while a server's own is not asked yet). */
   readonly model: string;
+  /** What the model server is called (`llama.cpp`, `OpenAI`, its host): shown beside the model. */
+  readonly server?: string;
+  /** Where the model server is (its OpenAI-compatible base URL); none for the demo. */
+  readonly baseURL?: string;
   /** The model, asking the server which it serves when none is configured. */
   resolveModel(): Promise<string>;
   /** Thinking and text deltas as the model produces them; cancelling the stream aborts the upstream request. */

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Config, LlmConfig } from "../../lib/config.ts";
 import { LlmError } from "../../lib/llm/errors.ts";
 import type { LlmClient } from "../../lib/llm/types.ts";
+import { DiscoveringLlm } from "../../lib/llm/discovery.ts";
 
 /** How long an upstream reachability result is reused. */
 const UPSTREAM_CHECK_MS = 10_000;
@@ -12,7 +13,7 @@ const UPSTREAM_CHECK_MS = 10_000;
  * without it; "degraded" when only the model server is out of reach. Never the key.
  */
 export function healthApi({ llmConfig, llm, rollout, kv }: {
-  llmConfig: Pick<LlmConfig, "baseURL" | "apiKey">;
+  llmConfig: Pick<LlmConfig, "apiKey">;
   llm: LlmClient;
   rollout: Config["rollout"];
   kv: Deno.Kv;
@@ -35,7 +36,7 @@ export function healthApi({ llmConfig, llm, rollout, kv }: {
       return reachable;
     }
     try {
-      const response = await fetch(`${llmConfig.baseURL ?? "https://api.openai.com/v1"}/models`, {
+      const response = await fetch(`${llm.baseURL ?? "https://api.openai.com/v1"}/models`, {
         headers: llmConfig.apiKey ? { authorization: `Bearer ${llmConfig.apiKey}` } : {},
         signal: AbortSignal.timeout(2000),
       });
@@ -65,6 +66,8 @@ export function healthApi({ llmConfig, llm, rollout, kv }: {
   }
 
   return new Hono().get("/", async (c) => {
+    // Still on the demo with nothing configured: a model server started since may be found now.
+    if (llm instanceof DiscoveringLlm) await llm.lookAgain();
     const [kvOk, reachable] = await Promise.all([kvWorks(), upstreamReachable()]);
     // The model answers are asked of: configured, or the server's own (known once it was asked).
     const model = llm.model;
@@ -72,7 +75,12 @@ export function healthApi({ llmConfig, llm, rollout, kv }: {
       status: kvOk && reachable ? "ok" : "degraded",
       streaming: rollout.enabled,
       rollout: rollout.percent,
-      llm: { provider: llm.provider, model: model || null, reachable },
+      llm: {
+        provider: llm.provider,
+        ...(llm.server ? { server: llm.server } : {}),
+        model: model || null,
+        reachable,
+      },
       kv: kvOk ? "ok" : "error",
     }, kvOk ? 200 : 503);
   });

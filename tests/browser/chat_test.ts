@@ -309,3 +309,50 @@ browserTest(
     });
   },
 );
+
+browserTest(
+  "a small context: the answer says what it remembers; a conversation that cannot fit offers a new chat",
+  async () => {
+    await withBrowser({ CONTEXT_TOKENS: "700" }, async (browser, app, upstream) => {
+      upstream.script = (request) => ({
+        chunks: [`Reply to ${request.body.messages!.at(-1)!.content}. `.repeat(30)],
+      });
+      const page = await openApp(browser, app.url);
+      await page.selectOption("#chat-character", "witch");
+      for (let i = 0; i < 6; i++) {
+        await send(page, `Message ${i}`);
+        await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 10_000 });
+      }
+      const note = await page.locator("#panel-character-chat .remembers").last().textContent();
+      ok(/^The Witch remembers the last \d+ messages\.$/.test(note ?? ""), note ?? "no note");
+      // The model server finds even the trimmed conversation too long.
+      upstream.use({
+        status: 400,
+        body: JSON.stringify({
+          error: {
+            message: "the request exceeds the available context size",
+            type: "exceed_context_size_error",
+          },
+        }),
+        headers: { "content-type": "application/json" },
+      });
+      await send(page, "One more");
+      await page.waitForSelector(".alert-error");
+      ok((await page.textContent(".alert-error"))?.includes("too long for the model's memory"));
+      ok(
+        (await page.textContent(".alert-error"))?.includes("exceeds the available context size"),
+        "the server's words",
+      );
+      equal(
+        await page.getByRole("button", { name: "Retry" }).count(),
+        0,
+        "asking the same again cannot help",
+      );
+      await page.getByRole("button", { name: "Start a new chat" }).click();
+      await page.waitForFunction(() =>
+        document.querySelectorAll("#panel-character-chat .bubble").length === 0
+      );
+      ok(await page.getByRole("button", { name: "Undo" }).isVisible(), "with Undo");
+    });
+  },
+);

@@ -59,7 +59,7 @@ Deno.test("health reports KV and whether the model server can be reached, withou
       status: "ok",
       streaming: true,
       rollout: 100,
-      llm: { provider: "openai", model: "m1", reachable: true },
+      llm: { provider: "openai", server: new URL(upstream.baseURL).host, model: "m1", reachable: true },
       kv: "ok",
     });
     equal(upstream.requests.length, 0, "no completion was asked for");

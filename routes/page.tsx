@@ -61,7 +61,7 @@ export function pageRoutes({ rollout, client, resume, llm, assets, store, stream
       updateIntervalMs: client.updateIntervalMs,
       demo: llm.provider === "demo",
       ...(llm.provider !== "demo" && llm.server
-        ? { modelLabel: [llm.server, llm.model].filter(Boolean).join(" · ") }
+        ? { modelLabel: [llm.model, llm.server].filter(Boolean).join(" · ") }
         : {}),
       history: conversations,
       older,

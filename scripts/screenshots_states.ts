@@ -29,7 +29,12 @@ upstream.script = (request) => {
     };
   }
   const asked = request.body.messages!.at(-1)!.content;
-  return { chunks: [`You asked: *${asked}*. `, "The moon is high, the cauldron bubbles, and the bats keep time. ".repeat(4)] };
+  return {
+    chunks: [
+      `You asked: *${asked}*. `,
+      "The moon is high, the cauldron bubbles, and the bats keep time. ".repeat(4),
+    ],
+  };
 };
 const app = await startAppWithAssets({ OPENAI_BASE_URL: upstream.baseURL, CONTEXT_TOKENS: "900" });
 const browser = await launchBrowser();
@@ -40,7 +45,11 @@ async function chatWith(page: Page, language: "en" | "ja", turns: number) {
       const response = await fetch("/api/character-chat-stream", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ character: "witch", message: `${language === "ja" ? "質問" : "Question"} ${i + 1}`, language }),
+        body: JSON.stringify({
+          character: "witch",
+          message: `${language === "ja" ? "質問" : "Question"} ${i + 1}`,
+          language,
+        }),
       });
       await response.text();
     }
@@ -55,7 +64,9 @@ try {
       await page.goto(`${app.url}/?lang=${language}&character=witch`);
       await chatWith(page, language, 24);
       await page.reload();
-      await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
+      await page.waitForFunction(() =>
+        document.querySelector("[data-island]")?.hasAttribute("data-hydrated")
+      );
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: new URL(`earlier-${language}-${size}.png`, OUT).pathname });
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));

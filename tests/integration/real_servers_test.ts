@@ -187,7 +187,7 @@ Deno.test({
           "from Ollama",
         );
         const page = await (await fetch(found.url)).text();
-        ok(page.includes("Ollama · llama3.2"), "the page names the server and its model");
+        ok(page.includes("llama3.2 · Ollama"), "the page names the model and its server");
         ok(!page.includes("Demo model"));
       } finally {
         await found.stop();

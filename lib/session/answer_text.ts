@@ -5,11 +5,15 @@
  * writer that loses its race leaves only chunks nothing names (deleted, and expiring anyway).
  */
 
-/** One piece of a message's text: its chunks are `[...prefix, id, 0…chunks-1]`. */
+/**
+ * One piece of a message's text: inline (`text`, short text in the record itself), or in chunks
+ * under `[...prefix, id, 0…chunks-1]`.
+ */
 export interface Segment {
   id: string;
   kind: "content" | "reasoning";
   chunks: number;
+  text?: string;
 }
 
 /**
@@ -78,10 +82,18 @@ export async function readSegments(
     const entries = await kv.getMany<string[]>(keys.slice(from, from + 10));
     for (const entry of entries) values.push(typeof entry.value === "string" ? entry.value : "");
   }
+  return joinSegments(segments, values);
+}
+
+/** Each kind's text, the segments in order: inline ones from the record, the others from their chunks' `values`. */
+function joinSegments(
+  segments: readonly Segment[],
+  values: string[],
+): { content: string; reasoning: string } {
   const text = { content: "", reasoning: "" };
   let at = 0;
   for (const segment of segments) {
-    const joined = values.slice(at, at + segment.chunks).join("");
+    const joined = segment.text ?? values.slice(at, at + segment.chunks).join("");
     at += segment.chunks;
     text[segment.kind] += joined;
   }

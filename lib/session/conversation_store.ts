@@ -22,7 +22,7 @@
  */
 import { CONTEXT_MESSAGES } from "../features/feature.ts";
 import { type AnswerStats, replacedMessages, type TurnMessage } from "../shared/contract.ts";
-import { deleteSegments, readSegments, type Segment, writeSegment } from "./answer_text.ts";
+import { deleteSegments, readSegments, type Segment, segmentId, writeSegment } from "./answer_text.ts";
 import { SESSION_TTL_MS } from "./sessions.ts";
 
 export type { Segment };
@@ -217,16 +217,18 @@ export class ConversationStore {
       path.unshift(turn);
       at = turn.parent;
     }
-    return await Promise.all(path.map(async (turn, i) => ({
-      turn,
-      answer: i >= path.length - withText
-        ? await readSegments(
-          this.kv,
-          textPrefix(sessionId, conversationId, turn.id),
-          shownOf(turn)?.segments ?? [],
-        )
-        : { content: "", reasoning: "" },
-    })));
+    const texts = await this.#withText(
+      sessionId,
+      conversationId,
+      path.slice(path.length - Math.min(withText, path.length)),
+    );
+    return [
+      ...path.slice(0, path.length - texts.length).map((turn) => ({
+        turn,
+        answer: { content: "", reasoning: "" },
+      })),
+      ...texts,
+    ];
   }
 
   /** The shown branch of the slot's current conversation, as messages (the last `limitTurns` turns). */
@@ -289,12 +291,42 @@ export class ConversationStore {
       : await this.kv.get<ConversationRecord>(conversationKey(sessionId, pointer.value));
     if (!entry || entry.value === null) return { pointer, turns: new Map(), branch: [] };
     const conversation = entry as Deno.KvEntry<ConversationRecord>;
-    const turns = await this.turns(sessionId, conversation.value.id);
-    const branch = await this.branch(sessionId, conversation.value.id, conversation.value.leaf, {
-      withText: CONTEXT_MESSAGES / 2 + 1,
-      turns,
-    });
-    return { pointer, conversation, turns, branch };
+    const { id, leaf } = conversation.value;
+    const depth = CONTEXT_MESSAGES / 2 + 1;
+    // Only the branch's last turns matter here: read the newest turns (one listing, whatever the
+    // conversation's length), and any turn of the branch not among them (an older branch) by its key.
+    const turns = new Map<string, Deno.KvEntry<TurnRecord>>();
+    for await (
+      const turn of this.kv.list<TurnRecord>({ prefix: turnPrefix(sessionId, id) }, {
+        reverse: true,
+        limit: depth * 2,
+      })
+    ) turns.set(turn.value.id, turn);
+    const path: TurnRecord[] = [];
+    for (let at = leaf; at !== null && path.length < depth;) {
+      let turn = turns.get(at);
+      if (!turn) {
+        const fetched = await this.kv.get<TurnRecord>(turnKey(sessionId, id, at));
+        if (fetched.value === null) break;
+        turn = fetched as Deno.KvEntry<TurnRecord>;
+        turns.set(at, turn);
+      }
+      path.unshift(turn.value);
+      at = turn.value.parent;
+    }
+    return { pointer, conversation, turns, branch: await this.#withText(sessionId, id, path) };
+  }
+
+  /** The turns with the text of their shown versions. */
+  #withText(sessionId: string, conversationId: string, turns: TurnRecord[]): Promise<BranchTurn[]> {
+    return Promise.all(turns.map(async (turn) => ({
+      turn,
+      answer: await readSegments(
+        this.kv,
+        textPrefix(sessionId, conversationId, turn.id),
+        shownOf(turn)?.segments ?? [],
+      ),
+    })));
   }
 
   /**
@@ -357,7 +389,9 @@ export class ConversationStore {
           shown: 0,
         };
         // Past the limit, the oldest turn goes in the same commit (its text right after).
-        const oldest = record.turns + 1 > TURN_LIMIT ? [...turns.values()].sort(byId)[0] : undefined;
+        const oldest = record.turns + 1 > TURN_LIMIT
+          ? await this.#oldestTurn(sessionId, record.id)
+          : undefined;
         if (oldest) {
           op.check(oldest).delete(oldest.key);
           dropped = { turnId: oldest.value.id, segments: oldest.value.versions.flatMap((v) => v.segments) };
@@ -452,11 +486,20 @@ export class ConversationStore {
   ): Promise<Ending> {
     const { sessionId, conversationId, turnId } = address;
     const prefix = textPrefix(sessionId, conversationId, turnId);
-    // The text first, under new keys that nothing names yet; the record then names it, or it goes.
-    const written = [
-      await writeSegment(this.kv, prefix, "reasoning", ending.reasoning ?? "", this.ttlMs),
-      await writeSegment(this.kv, prefix, "content", ending.content, this.ttlMs),
-    ].filter((s): s is Segment => s !== undefined);
+    // Short text goes inline in the turn's record (one commit, and read with it); longer text first,
+    // under new keys that nothing names yet: the record then names it, or it goes.
+    const current = (await this.kv.get<TurnRecord>(turnKey(sessionId, conversationId, turnId))).value;
+    let inline = current ? inlineCharacters(current) : 0;
+    const written: Segment[] = [];
+    for (
+      const [kind, text] of [["reasoning", ending.reasoning ?? ""], ["content", ending.content]] as const
+    ) {
+      if (!text) continue;
+      if (inline + text.length <= INLINE_CHARACTERS) {
+        written.push({ id: segmentId(), kind, chunks: 0, text });
+        inline += text.length;
+      } else written.push((await writeSegment(this.kv, prefix, kind, text, this.ttlMs))!);
+    }
     const outcome = await untilCommitted("save an answer", async () => {
       const entry = await this.kv.get<TurnRecord>(turnKey(sessionId, conversationId, turnId));
       const turn = entry.value;
@@ -485,6 +528,18 @@ export class ConversationStore {
     });
     if (outcome === "fenced") await deleteSegments(this.kv, prefix, written);
     return outcome;
+  }
+
+  async #oldestTurn(
+    sessionId: string,
+    conversationId: string,
+  ): Promise<Deno.KvEntry<TurnRecord> | undefined> {
+    for await (
+      const turn of this.kv.list<TurnRecord>({ prefix: turnPrefix(sessionId, conversationId) }, { limit: 1 })
+    ) {
+      return turn;
+    }
+    return undefined;
   }
 
   /** Deletes the slot's conversation: its record, every turn and every text. */
@@ -522,8 +577,6 @@ export class ConversationStore {
   }
 }
 
-const byId = (a: Deno.KvEntry<TurnRecord>, b: Deno.KvEntry<TurnRecord>) => (a.value.id < b.value.id ? -1 : 1);
-
 /**
  * Where a question goes on a branch: how many of its last messages it replaces (the contract's
  * rule: a retry of an unfinished turn, or Regenerate; never an answer still being written), and the
@@ -542,6 +595,16 @@ export function placeOf(
   // A replaced turn goes whole: its question and whatever answer it had.
   const turnMessages = replaced > 0 && last ? messages.filter((m) => m.turnId === last.id).length : 0;
   return { replaced, context: messages.slice(0, messages.length - turnMessages) };
+}
+
+/**
+ * Text kept inline in one turn's record, at most: two bytes a character beyond Latin-1, with the
+ * question (2,000 characters at most) and the rest of the record, stays well below KV's 64 KiB.
+ */
+const INLINE_CHARACTERS = 12_000;
+
+function inlineCharacters(turn: TurnRecord): number {
+  return turn.versions.reduce((n, v) => n + v.segments.reduce((m, s) => m + (s.text?.length ?? 0), 0), 0);
 }
 
 export function shownOf(turn: TurnRecord): AnswerVersion | undefined {

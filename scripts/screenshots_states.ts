@@ -67,15 +67,15 @@ try {
       await page.waitForFunction(() =>
         document.querySelector("[data-island]")?.hasAttribute("data-hydrated")
       );
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate(() => globalThis.scrollTo(0, 0));
       await page.screenshot({ path: new URL(`earlier-${language}-${size}.png`, OUT).pathname });
-      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await page.evaluate(() => globalThis.scrollTo(0, document.body.scrollHeight));
       await page.screenshot({ path: new URL(`remembers-${language}-${size}.png`, OUT).pathname });
       overflow = true;
       await page.fill("#chat-message-input", language === "ja" ? "もう一つ" : "One more");
       await page.click("#chat-submit");
       await page.waitForSelector(".alert-error");
-      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await page.evaluate(() => globalThis.scrollTo(0, document.body.scrollHeight));
       await page.screenshot({ path: new URL(`context-full-${language}-${size}.png`, OUT).pathname });
       overflow = false;
       await context.close();

@@ -7,8 +7,8 @@
  */
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
-import type { StoredMessage, Transport } from "./transport.ts";
-import { type AnswerStats, replacedMessages } from "../shared/contract.ts";
+import type { Transport } from "./transport.ts";
+import { type AnswerStats, type PublicMessage, replacedMessages } from "../shared/contract.ts";
 
 export interface Bubble {
   id: number;
@@ -30,7 +30,7 @@ export interface Bubble {
   readonly lang?: string;
 }
 
-export type StoredConversations = Record<string, StoredMessage[]>;
+export type StoredConversations = Record<string, PublicMessage[]>;
 
 let nextId = 1;
 

@@ -5,7 +5,13 @@
  * a finished answer with nothing left to read (204) is `null`. `fetch` is its one seam (tests
  * pass their own).
  */
-import { type AnswerStats, apiPaths, codeOfHttpStatus, ERROR_CODES } from "../shared/contract.ts";
+import {
+  type AnswerStats,
+  apiPaths,
+  codeOfHttpStatus,
+  ERROR_CODES,
+  type PublicMessage,
+} from "../shared/contract.ts";
 import { readStreamEvents, type ReceivedEvent } from "./sse_reader.ts";
 
 /** Why an answer could not be had, as the page shows it: a code, the server's words, when to ask again. */
@@ -29,20 +35,9 @@ export class AnswerFailure extends Error {
   }
 }
 
-/** A message as the server keeps it (the page's props, the history API). */
-export interface StoredMessage {
-  role: "user" | "assistant";
-  content: string;
-  incomplete?: boolean;
-  reasoning?: string;
-  stats?: AnswerStats;
-  error?: string;
-  lang?: string;
-}
-
 /** A window of a conversation's earlier messages, and the turn to ask for the ones before it. */
 export interface HistoryWindow {
-  messages: StoredMessage[];
+  messages: PublicMessage[];
   older?: string;
 }
 

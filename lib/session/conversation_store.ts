@@ -21,7 +21,7 @@
  * writer changed the record meanwhile) is read again and tried again, for a bounded time.
  */
 import { CONTEXT_MESSAGES } from "../features/feature.ts";
-import { type AnswerStats, replacedMessages, type TurnMessage } from "../shared/contract.ts";
+import { type AnswerStats, type PublicMessage, replacedMessages } from "../shared/contract.ts";
 import { deleteSegments, readSegments, type Segment, segmentId, writeSegment } from "./answer_text.ts";
 import { SESSION_TTL_MS } from "./sessions.ts";
 
@@ -65,16 +65,7 @@ export interface TurnRecord {
 }
 
 /** A message as the page and the model see it, derived from the shown branch. */
-export interface StoredMessage extends TurnMessage {
-  role: "user" | "assistant";
-  content: string;
-  /** A stopped or failed answer, or one still being written: the text as far as it got. */
-  incomplete?: boolean;
-  /** A reasoning model's thinking before the answer: shown again, never sent upstream again. */
-  reasoning?: string;
-  stats?: AnswerStats;
-  error?: string;
-  lang?: string;
+export interface StoredMessage extends PublicMessage {
   at: number;
   /** The turn it belongs to. */
   turnId: string;
@@ -644,7 +635,9 @@ export function messagesOf(branch: BranchTurn[]): StoredMessage[] {
 }
 
 /** A message as the page and the API give it: what the reader sees, without the store's bookkeeping. */
-export function publicMessage({ role, content, incomplete, reasoning, stats, error, lang }: StoredMessage) {
+export function publicMessage(
+  { role, content, incomplete, reasoning, stats, error, lang }: StoredMessage,
+): PublicMessage {
   return {
     role,
     content,

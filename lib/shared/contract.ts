@@ -126,6 +126,22 @@ export function replacedMessages(
   return 0;
 }
 
+/** A message as the server gives it back (the page's props, `GET /api/history/…`). */
+export interface PublicMessage {
+  role: "user" | "assistant";
+  content: string;
+  /** A stopped or failed answer, or one still being written: the text as far as it got. */
+  incomplete?: boolean;
+  /** A reasoning model's thinking before the answer: shown again, never sent upstream again. */
+  reasoning?: string;
+  /** How soon and how fast the answer came (and what the model remembered). */
+  stats?: AnswerStats;
+  /** Why the answer failed (a contract error code): the page shows it, with Retry. */
+  error?: string;
+  /** The language it was written in. */
+  lang?: string;
+}
+
 /** The JSON payloads of the SSE stream (the README's "Streaming" section). */
 export type StreamEvent =
   | { type: "content"; chunk: string }

@@ -4,20 +4,15 @@
  * stored history) must be exactly what the readers were shown.
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
+import { TEST_ENV } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { type MainProcess, startMain } from "../support/main_process.ts";
 import { wholeConversation } from "../support/page_props.ts";
 import { readSse } from "../support/sse_client.ts";
 
-const NO_LIMITS = {
-  RATE_LIMIT_SESSION: "0",
-  RATE_LIMIT_IP: "0",
-  MAX_CONCURRENT_STREAMS: "0",
-  MAX_CONCURRENT_STREAMS_PER_IP: "0",
-  SESSION_CREATE_PER_IP: "0",
-  MAX_CONNECTIONS_PER_IP: "0",
-};
+/** No limits (this test makes many answers from one address), and connections uncapped too. */
+const NO_LIMITS = { ...TEST_ENV, MAX_CONNECTIONS_PER_IP: "0" };
 
 async function withProcesses(
   count: number,

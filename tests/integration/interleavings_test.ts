@@ -5,6 +5,7 @@
  * were shown. Seeded, so a failing run can be replayed (KABOTAN_SEED).
  */
 import { deepEqual, equal } from "node:assert/strict";
+import { TEST_ENV } from "../support/app_server.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream } from "../support/fake_upstream.ts";
 import { type MainProcess, startMain } from "../support/main_process.ts";
@@ -42,11 +43,7 @@ Deno.test({
       OPENAI_BASE_URL: upstream.baseURL,
       KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
       STREAM_POLL_MS: "30",
-      RATE_LIMIT_SESSION: "0",
-      RATE_LIMIT_IP: "0",
-      MAX_CONCURRENT_STREAMS: "0",
-      MAX_CONCURRENT_STREAMS_PER_IP: "0",
-      RATE_LIMIT_PAGES: "0",
+      ...TEST_ENV,
     };
     const instances: MainProcess[] = [await startMain(env), await startMain(env)];
     const jar = new CookieJar();

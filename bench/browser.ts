@@ -120,6 +120,16 @@ async function longConversation(): Promise<
     }
     await page.reload();
     await page.selectOption("#chat-character", "ghost");
+    // The page shows the last 20 turns after a reload: bring the rest, as a reader scrolling back would.
+    const earlier = page.locator("#panel-character-chat .show-earlier button");
+    while (await earlier.count() > 0) {
+      const shown = await page.locator("#panel-character-chat .bubble").count();
+      await earlier.click();
+      await page.waitForFunction(
+        (n) => document.querySelectorAll("#panel-character-chat .bubble").length > n,
+        shown,
+      );
+    }
     await page.waitForFunction(() =>
       document.querySelectorAll("#panel-character-chat .bubble").length === 200
     );

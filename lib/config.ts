@@ -145,7 +145,9 @@ export function loadConfig(env: Env = readEnv()): Config {
       timeoutMs: integer(env, "STREAMING_TIMEOUT", 360, 1, 86_400) * 1000,
       idleTimeoutMs: integer(env, "STREAMING_IDLE_TIMEOUT", 60, 1, 86_400) * 1000,
       bufferSize: integer(env, "STREAMING_BUFFER_SIZE", 1024, 1, 1_048_576),
-      discover: baseURL === undefined && apiKey === undefined && nonEmpty(env.LLM_PROVIDER) === undefined,
+      // (Not on Deno Deploy: there is no model server beside an instance there.)
+      discover: baseURL === undefined && apiKey === undefined && nonEmpty(env.LLM_PROVIDER) === undefined &&
+        env.DENO_DEPLOYMENT_ID === undefined,
       ...localServers(env),
       ...(nonEmpty(env.CONTEXT_TOKENS) === undefined
         ? {}

@@ -164,6 +164,17 @@ Deno.test("a failure before the first word: the mapped status and JSON body, for
   });
 });
 
+Deno.test("a model server too slow to take the request: 504, as a stream and as JSON", async () => {
+  await withInProcessApp({ STREAMING_TIMEOUT: "1" }, async (app, upstream) => {
+    upstream.use({ headDelayMs: 3000, chunks: ["late"] });
+    for (const path of ["/api/spell-generator-stream", "/api/spell-generator"]) {
+      const response = await app.post(path, { purpose: "x" });
+      equal(response.status, 504, path);
+      equal((await response.json()).code, "timeout", path);
+    }
+  });
+});
+
 Deno.test({
   name: "with nothing configured, a model server on this machine is found and named; none found, the demo",
   sanitizeResources: false,

@@ -18,6 +18,8 @@ export interface UpstreamScript {
    * the stream then ends.
    */
   frames?: string[];
+  /** Delay before the response's head itself (a server slow to take the request). */
+  headDelayMs?: number;
   /** Delay before the first chunk and between chunks. */
   firstDelayMs?: number;
   delayMs?: number;
@@ -106,6 +108,7 @@ export class FakeUpstream {
     const recorded: RecordedRequest = { body: await req.json(), headers: req.headers, at: performance.now() };
     const index = this.requests.push(recorded) - 1;
     const script = this.script(recorded, index);
+    await sleep(script.headDelayMs ?? 0, req.signal).catch(() => {});
     const status = script.status ?? 200;
     if (status !== 200 || script.body !== undefined) {
       const body = script.body ??

@@ -110,7 +110,7 @@ export function ConversationView(
               key={bubble.id}
               bubble={bubble}
               speaker={speaker(bubble.role)}
-              speakerName={speakerName}
+              speakerName={index === last ? speakerName : undefined}
               t={t}
               renderText={renderText}
               {...(index === last && resend
@@ -175,8 +175,11 @@ function LiveText({ bubble, book, id, renderText, t }: {
 interface BubbleProps {
   bubble: Bubble;
   speaker: ComponentChildren;
-  /** The answering speaker's name in words ("Count Dracula remembers the last 12 messages"). */
-  speakerName: string;
+  /**
+   * The answering speaker's name in words, on the last answer only: what it remembers ("Count Dracula
+   * remembers the last 12 messages") is said once, of the conversation as it stands.
+   */
+  speakerName?: string;
   t: Translate;
   renderText: (text: string) => ComponentChildren;
   /** Asks this turn again (the last turn, when it failed or got no answer). */
@@ -192,7 +195,7 @@ class SettledBubble extends Component<BubbleProps> {
   override shouldComponentUpdate(next: BubbleProps): boolean {
     return next.bubble !== this.props.bubble || next.t !== this.props.t ||
       !next.retry !== !this.props.retry || !next.regenerate !== !this.props.regenerate ||
-      !next.continueAnswer !== !this.props.continueAnswer;
+      !next.continueAnswer !== !this.props.continueAnswer || next.speakerName !== this.props.speakerName;
   }
 
   override render() {

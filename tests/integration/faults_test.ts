@@ -179,8 +179,8 @@ for (const fault of FAULTS) {
 }
 
 /**
- * The store, but every commit that writes an answer's text fails for good, as the retrying store
- * says once its window is spent.
+ * The store, but every commit that saves an answer (its text, or its turn ended) fails for good, as
+ * the retrying store says once its window is spent.
  */
 function failingAnswers(kv: Deno.Kv): Deno.Kv {
   const atomic = () => {
@@ -189,7 +189,12 @@ function failingAnswers(kv: Deno.Kv): Deno.Kv {
     const recorder: Record<string, unknown> = {};
     for (const method of ["check", "mutate", "sum", "min", "max", "set", "delete", "enqueue"] as const) {
       recorder[method] = (...args: unknown[]) => {
-        if (method === "set" && (args[0] as Deno.KvKey)[0] === "text") answer = true;
+        // An answer's text in chunks, or a turn whose answer is ended (its text inline): the save.
+        const [key, value] = args as [Deno.KvKey, { versions?: Array<{ state: string }> }];
+        if (method === "set" && key[0] === "text") answer = true;
+        if (method === "set" && key[0] === "turn" && value?.versions?.some((v) => v.state !== "writing")) {
+          answer = true;
+        }
         // deno-lint-ignore no-explicit-any
         steps.push((op) => (op[method] as (...a: any[]) => unknown)(...args));
         return recorder;

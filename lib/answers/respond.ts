@@ -193,6 +193,8 @@ export async function answerAsStream(
   release: () => void,
 ): Promise<Response> {
   const answerId = request.answerId;
+  // Times are from the request: the model server taking it is part of the wait for the first word.
+  const startedAt = performance.now();
   let usage: Usage | undefined;
   let finishReason: string | undefined;
   // A resumable answer outlives its first connection; any other ends with it.
@@ -219,7 +221,7 @@ export async function answerAsStream(
       text: "",
       reasoning: "",
       characters: 0,
-      durationMs: 0,
+      durationMs: performance.now() - startedAt,
       error,
     });
     throw await failedBeforeAWord(deps, turn, error, asker);
@@ -252,7 +254,7 @@ export async function answerAsStream(
         error: report.outcome === "error" ? failureCode(report.error) : undefined,
       },
     );
-  }, { flushMs: deps.flushMs });
+  }, { flushMs: deps.flushMs, startedAt });
   if (answerId) {
     try {
       await deps.streams.launch(answerId, deltas, () => stats, () => finishReason);

@@ -81,10 +81,14 @@ export type DeltaReader = SourceReader<Delta>;
 export function observeDeltas(
   source: ReadableStream<Delta>,
   onEnd: (report: StreamReport) => void | Promise<void>,
-  { flushMs = 0 }: { flushMs?: number } = {},
+  { flushMs = 0, startedAt = performance.now() }: {
+    flushMs?: number;
+    /** When the answer was asked for (`performance.now()`): times are from there, not from this stage. */
+    startedAt?: number;
+  } = {},
 ): DeltaReader {
   const reader = source.getReader();
-  const started = performance.now();
+  const started = startedAt;
   let text = "";
   let reasoning = "";
   let firstChunkMs: number | undefined;

@@ -198,9 +198,9 @@ export class ConversationStore {
     sessionId: string,
     conversationId: string,
     leaf: string | null,
-    { withText = Infinity, turns }: { withText?: number; turns?: Map<string, Deno.KvEntry<TurnRecord>> } = {},
+    { withText = Infinity }: { withText?: number } = {},
   ): Promise<BranchTurn[]> {
-    const all = turns ?? await this.turns(sessionId, conversationId);
+    const all = await this.turns(sessionId, conversationId);
     const path: TurnRecord[] = [];
     for (let at = leaf; at !== null;) {
       const turn = all.get(at)?.value;

@@ -1,6 +1,6 @@
 /**
  * Stage 4 of an answer: ask the model and answer — as one JSON object, or as a stream of events
- * (relayed as it comes, or, when resumable, run once by a AnswerRun that readers follow).
+ * (relayed as it comes, or, when resumable, run once by an AnswerRun that readers follow).
  */
 import { CONTEXT_MESSAGES, upstreamMessages } from "../features/feature.ts";
 import { fitContext } from "./fit_context.ts";
@@ -164,8 +164,7 @@ export async function answerAsJson(
   try {
     await save(deps, turn, content, finishReason === "length", reasoning, { stats });
   } catch (error) {
-    const { message, code } = describeFailure(error, deps.logger, asker.traceId);
-    throw new ApiError(503, message, { code });
+    throw failureResponse(describeFailure(error, deps.logger, asker.traceId));
   }
   deps.logger("info", "answer complete", {
     traceId: asker.traceId,

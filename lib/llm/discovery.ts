@@ -7,6 +7,7 @@
  * demo; until one is found, the demo model answers.
  */
 import type { LocalServer } from "../config.ts";
+import { firstModelOf } from "./model_choice.ts";
 import type { LlmClient } from "./types.ts";
 
 export type { LocalServer };
@@ -30,7 +31,7 @@ export async function findLocalServer(
         return undefined;
       }
       const listed = await response.json() as { data?: Array<{ id?: unknown }> };
-      const model = listed?.data?.find((entry) => typeof entry?.id === "string")?.id as string | undefined;
+      const model = firstModelOf(listed);
       return model ? { ...server, model } : undefined;
     } catch {
       return undefined;

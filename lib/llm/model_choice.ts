@@ -26,6 +26,11 @@ export interface ModelEntry {
   meta?: { n_ctx?: unknown; n_ctx_train?: unknown };
 }
 
+/** The first model a `/models` listing names (what a server of one's own serves, as its users expect). */
+export function firstModelOf(listed: { data?: Array<{ id?: unknown }> } | undefined): string | undefined {
+  return listed?.data?.find((entry) => typeof entry?.id === "string")?.id as string | undefined;
+}
+
 export function fixedModel(model: string): ModelChoice {
   return { name: () => Promise.resolve(model), known: () => model, forget() {} };
 }
@@ -57,7 +62,7 @@ export function serverModel(
       throw new LlmError("unreachable", "The language model could not be reached.", String(error));
     }
     entries = Array.isArray(listed?.data) ? listed.data : undefined;
-    const first = listed?.data?.find((entry) => typeof entry?.id === "string")?.id as string | undefined;
+    const first = firstModelOf(listed);
     if (!first) {
       throw new LlmError(
         "bad_response",

@@ -79,12 +79,12 @@ export type ErrorCode = typeof ERROR_CODES[number];
 
 /**
  * The HTTP status of an answer that failed before any of it was sent, by its code: the model
- * server's slowness is a gateway timeout, its refusal to take more is "unavailable", anything
- * else it did is a bad gateway.
+ * server's slowness is a gateway timeout, its refusal to take more (or a store that stayed
+ * unavailable) is "unavailable", anything else it did is a bad gateway.
  */
 export function httpStatusOf(code: string): number {
   if (code === "timeout" || code === "stalled") return 504;
-  if (code === "rate_limited") return 503;
+  if (code === "rate_limited" || code === "storage") return 503;
   if (code === "context_full") return 413;
   return 502;
 }

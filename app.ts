@@ -18,6 +18,7 @@ import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/logger.ts";
 import { Metrics } from "./lib/telemetry/metrics.ts";
 import { ConversationStore } from "./lib/session/conversation_store.ts";
+import { conversationsApi } from "./routes/api/conversations.ts";
 import { sessionMiddleware } from "./lib/http/session_middleware.ts";
 import { SessionStore } from "./lib/session/sessions.ts";
 import { StreamHub } from "./lib/streams/hub.ts";
@@ -33,6 +34,7 @@ import { streamsApi } from "./routes/api/streams.ts";
 import { pageRoutes } from "./routes/page.tsx";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AppDeps {
   config: Config;
@@ -70,14 +72,14 @@ export function createApp(
           conversation: meta.conversation,
         });
         // The answer id is its writer's token: the dead writer's answer is found and ended by it.
-        await store.takeOver(meta.sessionId, meta.conversation, id, text);
+        await store.takeOver(meta.sessionId, meta.conversation, id, text, meta.conversationId);
       },
       describeError: (error) => describeFailure(error, logger),
       onWriteFailed: (error, attempt) =>
         logger("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
     },
   );
-  const withSession = sessionMiddleware(new SessionStore(kv), {
+  const withSession = sessionMiddleware(new SessionStore(kv, Date.now, config.historyDays * DAY_MS), {
     trustProxy: config.trustProxy,
     createPerIpPerMinute: config.limits.sessionsPerIpPerMinute,
     ipv6PrefixBits: config.limits.ipv6PrefixBits,
@@ -127,6 +129,16 @@ export function createApp(
   app.route("/api/health", healthApi({ llmConfig: config.llm, llm, rollout: config.rollout, kv }));
   app.use("/api/*", withSession);
   app.route("/api", sessionApi({ store, bodyTimeoutMs: config.connections.bodyTimeoutMs, features }));
+  app.route(
+    "/api/conversations",
+    conversationsApi({
+      store,
+      bodyTimeoutMs: config.connections.bodyTimeoutMs,
+      features,
+      perMinute: config.limits.conversationRequestsPerMinute,
+      trustProxy: config.trustProxy,
+    }),
+  );
   app.route("/api/streams", streamsApi({ keepAliveMs: config.sse.keepAliveMs, streams }));
   app.route(
     "/api",

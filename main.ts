@@ -1,5 +1,7 @@
 /** Production entry: read the configuration, open KV, then serve. Assets come from `deno task build`. */
 import { demoAnswersFor, FEATURES } from "./lib/features/registry.ts";
+import { ConversationStore } from "./lib/session/conversation_store.ts";
+import { startHistorySweeper } from "./lib/session/history_sweeper.ts";
 import { createApp } from "./app.ts";
 import { assetsOf, readManifest } from "./lib/build/assets.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
@@ -56,6 +58,11 @@ const app = createApp({
   kv,
   stopAll: stopping.signal,
   metrics,
+});
+
+// Lapsed sessions' conversations are deleted at start and hourly (they never expire on their own).
+startHistorySweeper(kv, new ConversationStore(kv), {
+  onError: (error) => logger("warn", "could not sweep lapsed sessions", { error: String(error) }),
 });
 
 const onListen = ({ hostname, port }: Deno.NetAddr) =>

@@ -1,15 +1,19 @@
+import type { ComponentChildren } from "preact";
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Translate } from "./translate.ts";
 
 /**
- * Under a finished answer: Copy (its markdown source, with "Copied" for a moment) and, on the
- * conversation's last answer, Regenerate (a new answer replaces it).
+ * Under a finished answer: which version it is (when Regenerate gave more than one), Copy (its
+ * markdown source, with "Copied" for a moment) and, on the conversation's last answer, Regenerate
+ * (a new answer, the earlier kept as a version).
  */
-export function AnswerActions({ source, onRegenerate, t }: {
+export function AnswerActions({ source, onRegenerate, t, children }: {
   source: string;
   onRegenerate?: () => void;
   t: Translate;
+  /** Shown first: which version of the answer this is ("‹ 2/2 ›"). */
+  children?: ComponentChildren;
 }) {
   const copied = useSignal(false);
   useEffect(() => {
@@ -19,6 +23,7 @@ export function AnswerActions({ source, onRegenerate, t }: {
   }, [copied.value]);
   return (
     <div class="answer-actions" role="group" aria-label={t("answer.actions")}>
+      {children}
       <button
         type="button"
         class="btn btn-ghost btn-small btn-copy"

@@ -1,6 +1,8 @@
 import { Component, type ComponentChildren } from "preact";
+import { useSignal } from "@preact/signals";
 import type { Bubble, ConversationBook } from "../lib/client/conversation.ts";
 import { AnswerActions } from "./answer_actions.tsx";
+import { OrdinalSwitch } from "./ordinal_switch.tsx";
 import { Markdown } from "./markdown.tsx";
 import { Announcer, AnswerStatsLine, BookStatus, failureText } from "./status_row.tsx";
 import { Thinking } from "./thinking.tsx";
@@ -11,7 +13,8 @@ export type BodyFor = (question: string) => Record<string, unknown>;
 
 interface Props {
   book: ConversationBook;
-  conversation: string;
+  /** The slot whose shown conversation this is (`character-chat/witch`). */
+  slot: string;
   t: Translate;
   /** Only the visible panel's live answer carries `#streaming-bubble`. */
   selected: boolean;
@@ -20,8 +23,10 @@ interface Props {
   speakerName: string;
   /** How an answer's text is shown; sanitised markdown by default. */
   renderText?: (text: string) => ComponentChildren;
-  /** The body that asks a question of this conversation; without it, stored turns offer no Retry, Regenerate or Continue. */
+  /** The body that asks a question of this conversation; without it, stored turns offer no Retry, Regenerate, Continue or Edit. */
   bodyFor?: BodyFor;
+  /** The longest a question may be (an edit's box). */
+  maxLength?: number;
   /** Messages to leave out at the start (shown elsewhere, like a diagnosis card). */
   skip?: number;
   empty?: string;
@@ -34,23 +39,29 @@ const markdown = (text: string) => <Markdown text={text} />;
 export function ConversationView(
   {
     book,
-    conversation,
+    slot,
     t,
     selected,
     speaker,
     speakerName,
     renderText = markdown,
     bodyFor,
+    maxLength,
     skip = 0,
     empty,
     id,
   }: Props,
 ) {
+  const conversation = book.idIn(slot);
   const resend: Resend | undefined = bodyFor &&
     ((question, options) =>
       void (options.continue
-        ? book.continueStored(conversation, bodyFor(question))
-        : book.ask(conversation, question, bodyFor(question), options)));
+        ? book.continueStored(slot, bodyFor(question))
+        : book.ask(slot, question, bodyFor(question), options)));
+  const editing = useSignal<string | null>(null);
+  const busy = book.controller.active.value;
+  // Switching what is shown waits for the answer being written there.
+  const still = busy && book.live.value === conversation;
   const all = book.bubbles(conversation);
   const bubbles = all.slice(skip);
   const live = bubbles.at(-1)?.live === true;
@@ -59,6 +70,9 @@ export function ConversationView(
   const questionBefore = (index: number) =>
     all[index - 1]?.role === "user" ? all[index - 1].content : undefined;
   const older = book.older.value[conversation] !== undefined && skip === 0;
+  if (book.loading.value === conversation && all.length === 0) {
+    return <p class="note loading" role="status">{t("list.loading")}</p>;
+  }
   return (
     <>
       {older && (
@@ -100,7 +114,19 @@ export function ConversationView(
                       ? () => resend(question, { regenerate: true })
                       : undefined}
                     t={t}
-                  />
+                  >
+                    {bubble.version && controller.turnId.value && (
+                      <OrdinalSwitch
+                        ordinal={bubble.version}
+                        kind="version"
+                        t={t}
+                        onChoose={(index) =>
+                          void book.show(conversation, controller.turnId.value!, { version: index }).catch(
+                            () => {},
+                          )}
+                      />
+                    )}
+                  </AnswerActions>
                 )}
               </li>
             );
@@ -116,6 +142,26 @@ export function ConversationView(
               {...(index === last && resend
                 ? lastTurnActions(bubble, question, resend, book.resuming.has(conversation))
                 : {})}
+              editing={editing.value !== null && editing.value === bubble.turnId && bubble.role === "user"}
+              onEdit={bodyFor && bubble.role === "user" && bubble.turnId && !busy
+                ? () => (editing.value = bubble.turnId!)
+                : undefined}
+              onEdited={(text) => {
+                const turn = editing.value;
+                editing.value = null;
+                if (text === undefined || !turn || !bodyFor) return;
+                void book.ask(slot, text, bodyFor(text), { edit: turn });
+              }}
+              maxLength={maxLength}
+              onSwitch={bubble.turnId && (bubble.branch || bubble.version)
+                ? (index) =>
+                  void book.show(
+                    conversation,
+                    bubble.turnId!,
+                    bubble.role === "user" ? { branch: index } : { version: index },
+                  ).catch(() => {})
+                : undefined}
+              switchDisabled={still}
             />
           );
         })}
@@ -188,6 +234,16 @@ interface BubbleProps {
   regenerate?: () => void;
   /** Goes on with this answer where it stopped (the last answer, cut short). */
   continueAnswer?: () => void;
+  /** Opens this question for editing (a question the server keeps, while nothing is being written). */
+  onEdit?: () => void;
+  /** This question is being edited. */
+  editing?: boolean;
+  /** The edited text to send (a new branch), or undefined: editing cancelled. */
+  onEdited?: (text?: string) => void;
+  maxLength?: number;
+  /** Shows another branch (a question) or version (an answer) of this message, 1-based. */
+  onSwitch?: (index: number) => void;
+  switchDisabled?: boolean;
 }
 
 /** A finished bubble: renders once, and again only when it, the language or its actions change. */
@@ -195,19 +251,57 @@ class SettledBubble extends Component<BubbleProps> {
   override shouldComponentUpdate(next: BubbleProps): boolean {
     return next.bubble !== this.props.bubble || next.t !== this.props.t ||
       !next.retry !== !this.props.retry || !next.regenerate !== !this.props.regenerate ||
-      !next.continueAnswer !== !this.props.continueAnswer || next.speakerName !== this.props.speakerName;
+      !next.continueAnswer !== !this.props.continueAnswer || next.speakerName !== this.props.speakerName ||
+      !next.onEdit !== !this.props.onEdit || next.editing !== this.props.editing ||
+      !next.onSwitch !== !this.props.onSwitch || next.switchDisabled !== this.props.switchDisabled;
   }
 
   override render() {
     const { bubble, speaker, speakerName, t, renderText, retry, regenerate, continueAnswer } = this.props;
+    const { onEdit, editing, onEdited, onSwitch, switchDisabled, maxLength } = this.props;
     const answer = bubble.role === "assistant";
     const unanswered = bubble.role === "user" && retry;
+    if (editing && onEdited) {
+      return (
+        <li class="bubble user editing" lang={bubble.lang}>
+          <span class="speaker">{speaker}</span>
+          <EditBox text={bubble.content} maxLength={maxLength} onDone={onEdited} t={t} />
+        </li>
+      );
+    }
+    const versionSwitch = answer && bubble.version && onSwitch && (
+      <OrdinalSwitch
+        ordinal={bubble.version}
+        kind="version"
+        onChoose={onSwitch}
+        disabled={switchDisabled}
+        t={t}
+      />
+    );
     return (
       <li class={`bubble ${bubble.role}`} lang={bubble.lang}>
         <span class="speaker">{speaker}</span>
         <Thinking reasoning={bubble.reasoning} live={false} t={t} />
         {(bubble.content || !answer) && (
           <div class="text">{answer ? renderText(bubble.content) : bubble.content}</div>
+        )}
+        {!answer && (onEdit || (bubble.branch && onSwitch)) && (
+          <div class="question-actions">
+            {bubble.branch && onSwitch && (
+              <OrdinalSwitch
+                ordinal={bubble.branch}
+                kind="branch"
+                onChoose={onSwitch}
+                disabled={switchDisabled}
+                t={t}
+              />
+            )}
+            {onEdit && (
+              <button type="button" class="btn btn-ghost btn-small btn-edit" onClick={onEdit}>
+                {t("edit.edit")}
+              </button>
+            )}
+          </div>
         )}
         {answer && bubble.incomplete && !bubble.error && (
           <p class="note">
@@ -221,8 +315,11 @@ class SettledBubble extends Component<BubbleProps> {
         )}
         {answer && bubble.stats && <AnswerStatsLine stats={bubble.stats} t={t} speakerName={speakerName} />}
         {answer && bubble.content && !bubble.error && (
-          <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t} />
+          <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t}>
+            {versionSwitch}
+          </AnswerActions>
         )}
+        {answer && (!bubble.content || bubble.error) && versionSwitch}
         {(bubble.error || unanswered) && (
           <div class="alert alert-error">
             <span>{bubble.error ? failureText({ code: bubble.error }, t) : t("answer.no_answer")}</span>
@@ -236,4 +333,54 @@ class SettledBubble extends Component<BubbleProps> {
       </li>
     );
   }
+}
+
+/** A question opened for editing: sent as a new branch from there, the old one kept. */
+function EditBox({ text, maxLength, onDone, t }: {
+  text: string;
+  maxLength?: number;
+  onDone: (text?: string) => void;
+  t: Translate;
+}) {
+  const draft = useSignal(text);
+  const changed = draft.value.trim() !== "" && draft.value.trim() !== text;
+  return (
+    <form
+      class="edit-box"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (changed) onDone(draft.value.trim());
+      }}
+    >
+      <textarea
+        aria-label={t("edit.label")}
+        maxLength={maxLength}
+        rows={Math.min(8, Math.max(2, text.split("\n").length))}
+        value={draft.value}
+        ref={(area) => {
+          if (area && document.activeElement !== area && !area.dataset.focused) {
+            area.dataset.focused = "1";
+            area.focus();
+          }
+        }}
+        onInput={(event) => (draft.value = (event.currentTarget as HTMLTextAreaElement).value)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") {
+            event.preventDefault();
+            event.stopPropagation();
+            onDone();
+          } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
+          }
+        }}
+      />
+      <span class="edit-actions">
+        <button type="button" class="btn btn-ghost btn-small" onClick={() => onDone()}>
+          {t("edit.cancel")}
+        </button>
+        <button type="submit" class="btn btn-primary btn-small" disabled={!changed}>{t("edit.send")}</button>
+      </span>
+    </form>
+  );
 }

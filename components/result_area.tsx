@@ -6,12 +6,14 @@ import { Thinking } from "./thinking.tsx";
 import type { Translate } from "./translate.ts";
 
 /**
- * The answer of a one-shot feature: the one streaming now, or the last one kept by the session.
+ * The answer of a one-shot feature: the one streaming now, or the one opened from the shelf (the
+ * last one, after a reload).
  * Only the visible panel's answer carries `#streaming-bubble`.
  */
-export function ResultArea({ book, conversation, id, selected, empty, speakerName, t, children }: {
+export function ResultArea({ book, slot, id, selected, empty, speakerName, t, children }: {
   book: ConversationBook;
-  conversation: string;
+  /** The slot whose shown conversation holds the result (the feature's own). */
+  slot: string;
   id: string;
   selected: boolean;
   empty: string;
@@ -21,6 +23,10 @@ export function ResultArea({ book, conversation, id, selected, empty, speakerNam
   children: (text: string) => ComponentChildren;
 }) {
   const { controller } = book;
+  const conversation = book.idIn(slot);
+  if (book.loading.value === conversation && book.bubbles(conversation).length === 0) {
+    return <p id={id} class="result note loading" role="status">{t("list.loading")}</p>;
+  }
   const answer = book.bubbles(conversation).findLast((bubble) => bubble.role === "assistant");
   const live = answer?.live === true;
   const stored = live ? undefined : answer;

@@ -4,7 +4,7 @@ import type { MessageKey } from "../lib/i18n/mod.ts";
 import { type AnswerStats, ERROR_CODES } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
 
-/** The streaming indicator with Stop, and after a failure the error with Retry. */
+/** The streaming indicator (Stop stands in Send's place), and after a failure the error with Retry. */
 export function StatusRow({ controller, t, onRetry, onContinue, onNewChat, stats = true }: {
   controller: StreamController;
   t: Translate;
@@ -32,9 +32,6 @@ export function StatusRow({ controller, t, onRetry, onContinue, onNewChat, stats
         <span class={controller.reconnecting.value ? "reconnecting" : undefined}>
           {t(controller.reconnecting.value ? "stream.reconnecting" : "stream.generating")}
         </span>
-        <button type="button" class="btn btn-stop" onClick={() => controller.stop()}>
-          {t("stream.stop")}
-        </button>
       </div>
       {(status === "stopped" || cut) && (
         <p class="note" role="status">

@@ -2,7 +2,7 @@ import { useSignal, useSignalEffect } from "@preact/signals";
 import { keepInUrl } from "../lib/client/kept_place.ts";
 import { loadMarkdownRenderer } from "../components/markdown.tsx";
 import { useEffect, useMemo } from "preact/hooks";
-import { ConversationBook, type StoredConversations } from "../lib/client/conversation.ts";
+import { ConversationBook, type KeptConversations } from "../lib/client/conversation.ts";
 import { browserCanStream, StreamController } from "../lib/client/stream_controller.ts";
 import { httpTransport } from "../lib/client/transport.ts";
 import { isLanguage, type Language } from "../lib/shared/contract.ts";
@@ -10,7 +10,7 @@ import { PANELS } from "../lib/features/panels.gen.ts";
 import { translator } from "../components/translate.ts";
 import { FollowAnswer } from "../components/follow_answer.tsx";
 
-export type HistoryProps = StoredConversations;
+export type HistoryProps = KeptConversations["history"];
 
 export interface KabotanAppProps {
   language: Language;
@@ -20,12 +20,18 @@ export interface KabotanAppProps {
   demo: boolean;
   /** The model server and model answering, when it is not the demo ("llama.cpp · qwen2.5"). */
   modelLabel?: string;
-  /** The session's conversations, by conversation key: each its most recent turns. */
+  /** The conversations shown, by id: each its most recent turns. */
   history: HistoryProps;
   /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
-  older: Record<string, string>;
+  older: KeptConversations["older"];
+  /** The conversation each slot shows (`character-chat/witch` → its id). */
+  open: KeptConversations["open"];
+  /** The session's conversations, most recent first. */
+  conversations: KeptConversations["conversations"];
+  /** Conversations removed lately to keep the session within its bounds. */
+  removed: KeptConversations["removed"];
   /** Answers still being generated for this session (after a reload): re-attached at once. */
-  active: Array<{ answerId: string; feature: string; conversation: string }>;
+  active: Array<{ answerId: string; feature: string; conversation: string; conversationId?: string }>;
   /** How long after a dropped connection the page keeps trying to get an answer back. */
   resumeWindowMs: number;
   /** Where the reader was, from the page's URL: `tab`, and what panels read (`character`). */
@@ -41,6 +47,10 @@ export default function KabotanApp(props: KabotanAppProps) {
   // The tab in view is kept in the URL, so a reload (or a shared link) opens it again.
   useSignalEffect(() => keepInUrl("tab", selected.value === PANELS[0].name ? undefined : selected.value));
   const transport = useMemo(() => httpTransport(), []);
+  const kept = useMemo(() => keptWithUrl(props), []);
+  /** The conversation a running answer is written in: named by its request, or its slot's shown one. */
+  const answerConversation = (active: KabotanAppProps["active"][number]) =>
+    active.conversationId ?? kept.open[active.conversation];
   const books = useMemo(() => {
     const streaming = props.streaming && (typeof window === "undefined" || browserCanStream());
     return Object.fromEntries(PANELS.map(({ name }) => {
@@ -50,13 +60,16 @@ export default function KabotanApp(props: KabotanAppProps) {
         resumeWindowMs: props.resumeWindowMs,
         transport,
       });
-      const resuming = new Set(props.active.filter((a) => a.feature === name).map((a) => a.conversation));
-      return [name, new ConversationBook(name, controller, transport, props.history, resuming, props.older)];
+      const resuming = new Set(props.active.filter((a) => a.feature === name).map(answerConversation));
+      return [name, new ConversationBook(name, controller, transport, kept, resuming)];
     })) as Record<string, ConversationBook>;
   }, []);
   useEffect(() => {
-    for (const { answerId, feature, conversation } of props.active) {
-      if (books[feature]) void books[feature].resume(conversation, answerId);
+    for (const active of props.active) {
+      const conversation = answerConversation(active);
+      if (books[active.feature] && conversation) {
+        void books[active.feature].resume(conversation, active.answerId);
+      }
     }
   }, []);
   // Answers are rendered as markdown: load the renderer while the page is idle, before the first one.
@@ -198,4 +211,27 @@ export default function KabotanApp(props: KabotanAppProps) {
       </main>
     </div>
   );
+}
+
+/**
+ * The page's conversations, with the one the URL names shown in its slot even when the server does
+ * not keep it yet (a new chat, or its first question still being stored).
+ */
+function keptWithUrl(props: KabotanAppProps): KeptConversations {
+  const kept: KeptConversations = {
+    history: props.history,
+    older: props.older,
+    open: { ...props.open },
+    conversations: props.conversations,
+    removed: props.removed,
+  };
+  const named = props.place.conversation;
+  const tab = props.place.tab ?? PANELS[0].name;
+  if (named && !props.conversations.some((c) => c.id === named)) {
+    const running = props.active.find((a) => a.conversationId === named);
+    const slot = running?.conversation ??
+      (tab === "character-chat" ? `character-chat/${props.place.character ?? "dracula"}` : tab);
+    kept.open[slot] = named;
+  }
+  return kept;
 }

@@ -76,7 +76,11 @@ export interface Config {
     pagesPerMinute: number;
     /** IPv6 addresses count against per-address limits by this prefix (a /64 by default). */
     ipv6PrefixBits: number;
+    /** Requests a minute per session to `/api/conversations` (list, open, rename, delete, switch). */
+    conversationRequestsPerMinute: number;
   };
+  /** How long a session and everything it keeps lives after its last visit (sliding), in days. */
+  historyDays: number;
   kvPath?: string;
   /** On SIGTERM, how long running answers may go on before they are ended. */
   shutdownGraceMs: number;
@@ -182,7 +186,9 @@ export function loadConfig(env: Env = readEnv()): Config {
       sessionsPerIpPerMinute: integer(env, "SESSION_CREATE_PER_IP", 30, 0, 1_000_000),
       pagesPerMinute: integer(env, "RATE_LIMIT_PAGES", 60, 0, 1_000_000),
       ipv6PrefixBits: integer(env, "IPV6_PREFIX_BITS", 64, 1, 128),
+      conversationRequestsPerMinute: integer(env, "RATE_LIMIT_CONVERSATIONS", 120, 0, 1_000_000),
     },
+    historyDays: integer(env, "HISTORY_DAYS", 30, 1, 3650),
     kvPath: nonEmpty(env.KV_PATH),
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE", 10, 0, 3600) * 1000,
     metricsToken: nonEmpty(env.METRICS_TOKEN),

@@ -48,13 +48,8 @@ export function pageRoutes({ rollout, client, resume, llm, assets, store, stream
     const language = isLanguage(query)
       ? query
       : session?.language ?? languageFromAcceptLanguage(c.req.header("accept-language"));
-    const stored = session ? await store.allSlots(session.id, PAGE_TURNS) : {};
-    const conversations: HistoryProps = {};
-    const older: Record<string, string> = {};
-    for (const [slot, window] of Object.entries(stored)) {
-      conversations[slot] = window.messages.map(publicMessage);
-      if (window.older) older[slot] = window.older;
-    }
+    const place = placeOf(c.req.query());
+    const kept = session ? await keptConversations(store, session.id, place.conversation) : undefined;
     const props: KabotanAppProps = {
       language,
       streaming: streamsFor(percent, session?.id, override),
@@ -63,12 +58,15 @@ export function pageRoutes({ rollout, client, resume, llm, assets, store, stream
       ...(llm.provider !== "demo" && llm.server
         ? { modelLabel: [llm.model, llm.server].filter(Boolean).join(" · ") }
         : {}),
-      history: conversations,
-      older,
+      history: kept?.history ?? {},
+      older: kept?.older ?? {},
+      open: kept?.open ?? {},
+      conversations: kept?.conversations ?? [],
+      removed: kept?.removed ?? [],
       active: session ? await streams.active(session.id) : [],
       // The server keeps an answer with no reader for its grace period: the page tries a little less.
       resumeWindowMs: Math.max(1000, resume.graceMs - RESUME_MARGIN_MS),
-      place: placeOf(c.req.query()),
+      place,
     };
     const html = render(
       <Page
@@ -85,12 +83,36 @@ export function pageRoutes({ rollout, client, resume, llm, assets, store, stream
   });
 }
 
-/** Where the reader was: the page's own query parameters (tab, character), short and plain. */
+/** Where the reader was: the page's own query parameters (tab, character, conversation), short and plain. */
 function placeOf(query: Record<string, string>): Record<string, string> {
   const place: Record<string, string> = {};
   for (const name of ["tab", "character"]) {
     const value = query[name];
     if (value && /^[a-z-]{1,40}$/.test(value)) place[name] = value;
   }
+  if (/^[0-9a-f-]{36}$/.test(query.conversation ?? "")) place.conversation = query.conversation;
   return place;
+}
+
+/**
+ * What the page shows of the session's conversations: the list, and in each slot the conversation
+ * open there (the one the URL names, in its slot; elsewhere the slot's last used) with its last turns.
+ */
+async function keptConversations(store: ConversationStore, sessionId: string, named?: string) {
+  const conversations = await store.list(sessionId);
+  const open = await store.pointers(sessionId);
+  const chosen = named ? conversations.find((c) => c.id === named) : undefined;
+  if (chosen) open[chosen.slot] = chosen.id;
+  const history: HistoryProps = {};
+  const older: Record<string, string> = {};
+  await Promise.all(
+    Object.values(open).map(async (id) => {
+      const window = await store.window(sessionId, id, { turns: PAGE_TURNS });
+      if (!window.conversation) return;
+      history[id] = window.messages.map(publicMessage);
+      if (window.older) older[id] = window.older;
+    }),
+  );
+  for (const [slot, id] of Object.entries(open)) if (!history[id]) delete open[slot];
+  return { conversations, open, history, older, removed: await store.removed(sessionId) };
 }

@@ -31,8 +31,12 @@ export interface AnswerRequest {
   continuing: boolean;
   /** Asked again for the last answer of the conversation: the new one replaces it. */
   regenerating: boolean;
-  /** The turn whose answer to continue (`turn_id`); the conversation's last when not given. */
+  /** The turn whose answer to continue (`turn_id`); the conversation's last when not given. Or the turn to edit. */
   turnId?: string;
+  /** Ask `turn_id`'s question anew (`edit`): a new branch, the old one kept. */
+  editing: boolean;
+  /** The conversation the question belongs to (`conversation_id`): one of the session's, or a new id. */
+  conversationId?: string;
 }
 
 export interface RequestSettings {
@@ -49,6 +53,8 @@ const requestOptionsSchema = z.object({
   continue: z.boolean({ error: "continue must be true or false" }).optional(),
   regenerate: z.boolean({ error: "regenerate must be true or false" }).optional(),
   turn_id: z.string().regex(/^[0-9a-z-]{12,40}$/, { error: "turn_id is not a turn's id" }).optional(),
+  edit: z.boolean({ error: "edit must be true or false" }).optional(),
+  conversation_id: z.uuid({ error: "conversation_id must be a UUID" }).optional(),
 });
 
 const STREAM_SUFFIX = "-stream";
@@ -71,6 +77,12 @@ export async function readAnswerRequest(
   const raw = await readInputs(c, settings.bodyTimeoutMs);
   const options = parseWith(requestOptionsSchema, raw);
   if (!options.ok) throw new ApiError(400, options.error, { field: options.field });
+  if (options.value.edit && !options.value.turn_id) {
+    throw new ApiError(400, "edit needs the turn_id of the question to edit", { field: "turn_id" });
+  }
+  if (options.value.edit && (options.value.continue || options.value.regenerate)) {
+    throw new ApiError(400, "edit cannot go with continue or regenerate", { field: "edit" });
+  }
   const lastEventId = lastEventIdOf(c.req.header("last-event-id"), raw.last_event_id);
   if (lastEventId === "invalid") {
     throw new ApiError(400, "Last-Event-ID must be a whole number", { field: "last_event_id" });
@@ -100,6 +112,8 @@ export async function readAnswerRequest(
     continuing: options.value.continue === true,
     regenerating: options.value.regenerate === true,
     turnId: options.value.turn_id,
+    editing: options.value.edit === true,
+    conversationId: options.value.conversation_id,
   };
 }
 

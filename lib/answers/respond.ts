@@ -16,7 +16,7 @@ import { relayDeltas } from "../sse/relay.ts";
 import { sseBody } from "../sse/response.ts";
 import type { StreamHub } from "../streams/hub.ts";
 import type { AnswerRequest } from "./request.ts";
-import type { AnswerExtras, OpenTurn } from "./turn.ts";
+import type { AnswerExtras, AnswerPlace, OpenTurn } from "./turn.ts";
 
 export interface AnswerDeps {
   llm: LlmClient;
@@ -173,8 +173,15 @@ export async function answerAsJson(
     mode: "json",
     characters: content.length,
   });
+  const place = await turn.place();
   return Response.json(
-    { content, ...(reasoning ? { reasoning } : {}), finish_reason: finishReason, stats },
+    {
+      content,
+      ...(reasoning ? { reasoning } : {}),
+      finish_reason: finishReason,
+      stats,
+      ...(place ? { conversation_id: place.conversationId, turn_id: place.turnId } : {}),
+    },
     { headers: { "cache-control": "no-store" } },
   );
 }
@@ -228,6 +235,7 @@ export async function answerAsStream(
   const note = contextNote(fit);
   deps.metrics.streamOpened();
   let stats: AnswerStats | undefined;
+  let place: AnswerPlace | undefined;
   const deltas = observeDeltas(source, async (ended) => {
     // The client's own abort can reach the model's stream first, as an error: it left.
     const gone = !answerId && ended.outcome === "error" && asker.signal.aborted && !deps.stopAll.aborted;
@@ -253,10 +261,11 @@ export async function answerAsStream(
         error: report.outcome === "error" ? failureCode(report.error) : undefined,
       },
     );
+    place = await turn.place();
   }, { flushMs: deps.flushMs, startedAt });
   if (answerId) {
     try {
-      await deps.streams.launch(answerId, deltas, () => stats, () => finishReason);
+      await deps.streams.launch(answerId, deltas, () => stats, () => ({ finishReason, ...place }));
     } catch (error) {
       await deltas.cancel(error);
       throw error;
@@ -269,7 +278,7 @@ export async function answerAsStream(
     keepAliveMs: deps.keepAliveMs,
     describeError: (error) => describeFailure(error, deps.logger, asker.traceId),
     stats: () => stats,
-    finishReason: () => finishReason,
+    end: () => ({ finishReason, ...place }),
   });
   return new Response(events, { headers: SSE_HEADERS });
 }

@@ -12,7 +12,10 @@ import type { ChatMessage } from "../llm/types.ts";
 import {
   type AnswerAddress,
   type ConversationStore,
+  ConversationTaken,
   type Ending,
+  messagesOf,
+  NoSuchConversation,
   placeOf,
   type WriteFence,
 } from "../session/conversation_store.ts";
@@ -33,6 +36,14 @@ export interface OpenTurn {
     reasoning?: string,
     extras?: AnswerExtras,
   ): Promise<Ending>;
+  /** Where the answer is stored, once its question is (nothing without a session). */
+  place(): Promise<AnswerPlace | undefined>;
+}
+
+/** A stored answer's conversation and turn: the `done` event and the JSON answer name them. */
+export interface AnswerPlace {
+  conversationId: string;
+  turnId: string;
 }
 
 /** What is kept with an answer besides its text. */
@@ -54,8 +65,12 @@ export interface TurnOptions {
   language?: Language;
   /** The token that lets this answer's writer, and no one else, end it (the answer id when resumable). */
   writer: string;
-  /** The turn to continue (the conversation's last when not given). */
+  /** The turn to continue (the conversation's last when not given), or to edit. */
   turnId?: string;
+  /** Asks the question of `turnId` anew: a new branch of the conversation. */
+  editing?: boolean;
+  /** The conversation named by the request (one of the session's, or a new id). */
+  conversationId?: string;
   /** The feature asked (a new conversation records it). */
   feature: string;
   /** A second guard on saving the answer (a resumable answer's event log). */
@@ -70,26 +85,59 @@ export async function openTurn(
   store: ConversationStore,
   sessionId: string | undefined,
   turn: PreparedRequest,
-  { continuing = false, regenerating = false, language = "en", writer, turnId, feature, fence }: TurnOptions,
+  {
+    continuing = false,
+    regenerating = false,
+    editing = false,
+    language = "en",
+    writer,
+    turnId,
+    feature,
+    fence,
+    conversationId,
+  }: TurnOptions,
 ): Promise<OpenTurn> {
-  if (continuing) return await continueTurn(store, sessionId, turn, language, { writer, turnId, fence });
+  if (continuing) {
+    return await continueTurn(store, sessionId, turn, language, { writer, turnId, fence, conversationId });
+  }
   if (!sessionId || turn.clientHistory) {
     const context = alternating(turn.clientHistory ?? []);
     checkEarlierAnswer(turn, context);
-    return { context, user: turn.user, saveAnswer: () => Promise.resolve("written" as const) };
+    return {
+      context,
+      user: turn.user,
+      saveAnswer: () => Promise.resolve("written" as const),
+      place: () => Promise.resolve(undefined),
+    };
   }
-  // A request that starts its conversation afresh (a new story) replaces what the slot held.
-  if (!turn.continues) await store.clearSlot(sessionId, turn.conversationKey);
+  // A request that starts its conversation afresh (a new story) starts a new conversation of the
+  // slot: the earlier ones stay on its shelf.
+  const destination = {
+    slot: turn.conversationKey,
+    feature,
+    conversationId,
+    fresh: !turn.continues,
+    title: turn.title,
+  };
+  const edit = editing ? turnId : undefined;
   // One read decides what the model gets now and where the question goes (read again only when
   // another write came between).
-  const snapshot = await store.read(sessionId, turn.conversationKey);
-  const context = alternating(placeOf(snapshot.branch, turn.user, regenerating).context);
+  const snapshot = await asStoreError(() => store.read(sessionId, destination, edit));
+  if (
+    destination.fresh && snapshot.conversation &&
+    placeOf(snapshot.branch, turn.user, regenerating).replaced === 0
+  ) {
+    throw storeError(new ConversationTaken());
+  }
+  const context = alternating(
+    edit ? messagesOf(snapshot.branch) : placeOf(snapshot.branch, turn.user, regenerating).context,
+  );
   checkEarlierAnswer(turn, context);
   const asked = store.ask(
     sessionId,
-    { slot: turn.conversationKey, feature },
+    destination,
     { content: turn.user, lang: language },
-    { writer, regenerating, snapshot },
+    { writer, regenerating, edit, snapshot },
   );
   // Raised when the answer is saved, so an answer never goes in without its question.
   asked.catch(() => {});
@@ -100,7 +148,34 @@ export async function openTurn(
       const { address } = await asked;
       return await store.finish(address, { content, reasoning, incomplete, ...extras }, fence);
     },
+    place: () => asked.then(({ address }) => placeOfAddress(address), () => undefined),
   };
+}
+
+const placeOfAddress = ({ conversationId, turnId }: AnswerAddress): AnswerPlace => ({
+  conversationId,
+  turnId,
+});
+
+/** The store's refusals as the API says them: a conversation or turn not found, a result named again. */
+function storeError(error: unknown): unknown {
+  if (error instanceof NoSuchConversation) {
+    return new ApiError(404, error.message, {
+      field: error.what === "conversation" ? "conversation_id" : "turn_id",
+    });
+  }
+  if (error instanceof ConversationTaken) {
+    return new ApiError(409, error.message, { field: "conversation_id" });
+  }
+  return error;
+}
+
+async function asStoreError<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw storeError(error);
+  }
 }
 
 /**
@@ -112,10 +187,17 @@ async function continueTurn(
   sessionId: string | undefined,
   turn: PreparedRequest,
   language: Language,
-  { writer, turnId, fence }: { writer: string; turnId?: string; fence?: WriteFence },
+  { writer, turnId, fence, conversationId }: {
+    writer: string;
+    turnId?: string;
+    fence?: WriteFence;
+    conversationId?: string;
+  },
 ): Promise<OpenTurn> {
   const reopened = sessionId
-    ? await store.reopen(sessionId, turn.conversationKey, { writer, turnId })
+    ? await asStoreError(() =>
+      store.reopen(sessionId, { slot: turn.conversationKey, conversationId }, { writer, turnId })
+    )
     : undefined;
   if (!reopened) throw new ApiError(400, "there is no answer to continue", { field: "continue" });
   const address: AnswerAddress = reopened.address;
@@ -124,6 +206,7 @@ async function continueTurn(
     user: GO_ON[language],
     // A continuation that failed keeps the answer as it was (unfinished), with what did come.
     saveAnswer: (content, incomplete) => store.finish(address, { content, incomplete }, fence),
+    place: () => Promise.resolve(placeOfAddress(address)),
   };
 }
 

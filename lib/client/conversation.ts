@@ -1,14 +1,24 @@
 /**
- * A feature's conversations in the browser, on top of its StreamController. The answer being
- * streamed is a message in its conversation like any other, updated in place: its `text` and
- * `incomplete` read the controller's signals, and `live` says it is the one streaming. At the next
- * question it is settled (a plain message, marked incomplete unless it finished), so Retry can
- * redo it until then. Views only render messages.
+ * A feature's conversations in the browser, on top of its StreamController. A feature has slots
+ * (`trivia-bot`, `character-chat/witch`); each slot holds many conversations (New chat, a shelf
+ * of stories) and shows one, by id. The answer being streamed is a message in its conversation
+ * like any other, updated in place: its `text` and `incomplete` read the controller's signals,
+ * and `live` says it is the one streaming; it stays in its own conversation while another is
+ * shown. At the next question it is settled (a plain message, marked incomplete unless it
+ * finished), so Retry can redo it until then. Views only render messages.
  */
 import { signal } from "@preact/signals";
 import type { StreamController, StreamStatus } from "./stream_controller.ts";
 import type { Transport } from "./transport.ts";
-import { type AnswerStats, type PublicMessage, replacedMessages } from "../shared/contract.ts";
+import {
+  type AnswerStats,
+  type ConversationSummary,
+  type ConversationWindowBody,
+  type Ordinal,
+  type PublicMessage,
+  type RemovedNotice,
+  replacedMessages,
+} from "../shared/contract.ts";
 
 export interface Bubble {
   id: number;
@@ -28,70 +38,188 @@ export interface Bubble {
   readonly error?: string;
   /** The language it was written in. */
   readonly lang?: string;
+  /** The turn it belongs to, once the server has named it. */
+  readonly turnId?: string;
+  /** A question asked again (edited): which branch this is. */
+  readonly branch?: Ordinal;
+  /** An answer given again (Regenerate): which version this is. */
+  readonly version?: Ordinal;
 }
 
-export type StoredConversations = Record<string, PublicMessage[]>;
+/** What the page brings of a feature's conversations (see the page's props). */
+export interface KeptConversations {
+  /** Messages of the conversations the page shows, by conversation id. */
+  history: Record<string, PublicMessage[]>;
+  /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
+  older: Record<string, string>;
+  /** The conversation each slot shows, by slot. */
+  open: Record<string, string>;
+  /** The session's conversations (every feature's), most recent first. */
+  conversations: ConversationSummary[];
+  removed: RemovedNotice[];
+}
 
 let nextId = 1;
 
+const bubbleOf = ({ turn_id, ...message }: PublicMessage): Bubble => ({
+  ...message,
+  ...(turn_id ? { turnId: turn_id } : {}),
+  id: nextId++,
+});
+
+const inFeature = (feature: string, slot: string) => slot === feature || slot.startsWith(`${feature}/`);
+
 export class ConversationBook {
-  /** Settled messages per conversation key (`character-chat/dracula`, `trivia-bot`…). */
+  /** Messages per conversation id (the answer streaming now included, last, with `live`). */
   readonly conversations = signal<Record<string, Bubble[]>>({});
+  /** The conversation each slot shows: kept by the server, or a new one not asked anything yet. */
+  readonly open = signal<Record<string, string>>({});
+  /** The feature's conversations kept by the server, most recent first. */
+  readonly list = signal<ConversationSummary[]>([]);
+  /** Conversations removed lately to keep the session within its bounds. */
+  readonly removed = signal<RemovedNotice[]>([]);
   /** The conversation the controller's current answer belongs to. */
   readonly live = signal<string | null>(null);
   /** The last finished (or stopped) answer, for a polite screen-reader announcement once per turn. */
   readonly announcement = signal<{ text: string; stopped: boolean } | null>(null);
   /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
   readonly older = signal<Record<string, string>>({});
+  /** A conversation being fetched to be shown. */
+  readonly loading = signal<string | null>(null);
+  /** A conversation just deleted, while it can still be brought back. */
+  readonly pendingUndo = signal<
+    { id: string; title: string; undo: () => void; commit: () => Promise<void> } | null
+  >(
+    null,
+  );
+
+  /** A new conversation's id per slot, made when first needed (no question asked in it yet). */
+  #fresh = new Map<string, string>();
+  /** Conversations whose messages are here (not only a live answer). */
+  #loaded = new Set<string>();
 
   constructor(
     readonly feature: string,
     readonly controller: StreamController,
     private readonly transport: Transport,
-    stored: StoredConversations = {},
+    kept: KeptConversations = { history: {}, older: {}, open: {}, conversations: [], removed: [] },
     /** Conversations whose answer is still being written (after a reload): resumed, not unanswered. */
     readonly resuming: ReadonlySet<string> = new Set(),
-    older: Record<string, string> = {},
   ) {
-    this.older.value = Object.fromEntries(
-      Object.entries(older).filter(([key]) => key === feature || key.startsWith(`${feature}/`)),
+    this.list.value = kept.conversations.filter((c) => c.feature === feature);
+    this.removed.value = kept.removed;
+    this.open.value = Object.fromEntries(
+      Object.entries(kept.open).filter(([slot]) => inFeature(feature, slot)),
     );
-    const mine: Record<string, Bubble[]> = {};
-    for (const [key, messages] of Object.entries(stored)) {
-      if (key === feature || key.startsWith(`${feature}/`)) {
-        mine[key] = messages.map((message) => ({ ...message, id: nextId++ }));
-      }
+    const mine = new Set(Object.values(this.open.value));
+    this.older.value = Object.fromEntries(Object.entries(kept.older).filter(([id]) => mine.has(id)));
+    const conversations: Record<string, Bubble[]> = {};
+    for (const id of mine) {
+      conversations[id] = (kept.history[id] ?? []).map(bubbleOf);
+      this.#loaded.add(id);
     }
-    this.conversations.value = mine;
+    this.conversations.value = conversations;
+  }
+
+  /** The conversation the slot shows (a new one when it shows none yet). */
+  idIn(slot: string): string {
+    return this.open.value[slot] ?? this.#freshId(slot);
+  }
+
+  #freshId(slot: string): string {
+    let id = this.#fresh.get(slot);
+    if (!id) this.#fresh.set(slot, id = crypto.randomUUID());
+    return id;
+  }
+
+  /** The slot's conversations kept by the server, most recent first. */
+  listOf(slot: string): ConversationSummary[] {
+    return this.list.value.filter((c) => c.slot === slot);
+  }
+
+  /** The conversation's messages, the answer streaming now included (last, with `live`). */
+  bubbles(id: string): Bubble[] {
+    return this.conversations.value[id] ?? [];
+  }
+
+  /** The messages the slot shows. */
+  bubblesIn(slot: string): Bubble[] {
+    return this.bubbles(this.idIn(slot));
+  }
+
+  /** Shows a new, empty conversation in the slot; the one it showed stays in the list. */
+  newConversation(slot: string): void {
+    const id = crypto.randomUUID();
+    this.#fresh.set(slot, id);
+    this.open.value = { ...this.open.value, [slot]: id };
+  }
+
+  /** Shows one of the slot's conversations, fetching it when it is not here yet. */
+  async openConversation(slot: string, id: string): Promise<void> {
+    this.open.value = { ...this.open.value, [slot]: id };
+    if (this.#loaded.has(id)) return;
+    this.loading.value = id;
+    try {
+      const window = await this.transport.conversation(id);
+      if (!window) {
+        this.list.value = this.list.value.filter((c) => c.id !== id);
+        if (this.open.value[slot] === id) this.newConversation(slot);
+        return;
+      }
+      this.#showWindow(id, window);
+    } finally {
+      if (this.loading.value === id) this.loading.value = null;
+    }
+  }
+
+  /** Puts a window from the server in place of what the conversation showed (its live answer kept last). */
+  #showWindow(id: string, window: ConversationWindowBody): void {
+    const live = this.live.value === id ? this.bubbles(id).filter((b) => b.live) : [];
+    this.conversations.value = {
+      ...this.conversations.value,
+      [id]: [...window.messages.map(bubbleOf), ...live],
+    };
+    const { [id]: _was, ...rest } = this.older.value;
+    this.older.value = window.older ? { ...rest, [id]: window.older } : rest;
+    this.#loaded.add(id);
   }
 
   /**
    * Brings the conversation's earlier turns (a window before the first shown), above the others;
    * says whether there are more still.
    */
-  async loadOlder(key: string): Promise<boolean> {
-    const before = this.older.value[key];
+  async loadOlder(id: string): Promise<boolean> {
+    const before = this.older.value[id];
     if (!before) return false;
-    const window = await this.transport.history(this.feature, key, before);
-    const earlier = window.messages.map((message) => ({ ...message, id: nextId++ }));
-    this.conversations.value = { ...this.conversations.value, [key]: [...earlier, ...this.bubbles(key)] };
-    const { [key]: _was, ...rest } = this.older.value;
-    this.older.value = window.older ? { ...rest, [key]: window.older } : rest;
+    const window = await this.transport.conversation(id, before);
+    if (!window) return false;
+    const earlier = window.messages.map(bubbleOf);
+    this.conversations.value = { ...this.conversations.value, [id]: [...earlier, ...this.bubbles(id)] };
+    const { [id]: _was, ...rest } = this.older.value;
+    this.older.value = window.older ? { ...rest, [id]: window.older } : rest;
     return window.older !== undefined;
   }
 
-  /** The conversation's messages, the answer streaming now included (last, with `live`). */
-  bubbles(key: string): Bubble[] {
-    return this.conversations.value[key] ?? [];
+  /** Shows another version of an answer, or another branch at a question (1-based). */
+  async show(id: string, turnId: string, choice: { version: number } | { branch: number }): Promise<void> {
+    if (this.live.value === id && this.controller.active.value) return;
+    this.settle();
+    this.#showWindow(id, await this.transport.show(id, turnId, choice));
   }
 
   /** Turns the live answer into a plain message (dropped if it has no text), and frees the controller. */
   settle(): void {
-    const key = this.live.value;
-    if (key === null) return;
+    const id = this.live.value;
+    if (id === null) return;
     const text = this.#prefix + this.controller.text.value;
     this.#prefix = "";
-    const settled = this.bubbles(key).filter((bubble) => !bubble.live);
+    const turnId = this.controller.turnId.value ?? undefined;
+    const settled = this.bubbles(id).filter((bubble) => !bubble.live);
+    // The server named the turn: the question gets it too (Edit needs it).
+    const question = settled.at(-1);
+    if (turnId && question?.role === "user" && !question.turnId) {
+      settled[settled.length - 1] = { ...question, turnId };
+    }
     const error = this.controller.status.value === "error" ? this.controller.failure.value?.code : undefined;
     if (text || error) {
       const reasoning = this.controller.reasoning.value;
@@ -106,10 +234,14 @@ export class ConversationBook {
         ...(stats && this.controller.status.value === "done" ? { stats } : {}),
         ...(error ? { error } : {}),
         ...(this.#lang ? { lang: this.#lang } : {}),
+        ...(turnId ?? this.#liveTurn ? { turnId: turnId ?? this.#liveTurn } : {}),
+        ...(this.#liveVersion ? { version: this.#liveVersion } : {}),
       });
     }
-    this.conversations.value = { ...this.conversations.value, [key]: settled };
+    this.conversations.value = { ...this.conversations.value, [id]: settled };
     this.live.value = null;
+    this.#liveVersion = undefined;
+    this.#liveTurn = undefined;
     this.controller.reset();
   }
 
@@ -117,34 +249,46 @@ export class ConversationBook {
   #prefix = "";
   /** The language the live answer is written in. */
   #lang: string | undefined;
+  /** The live answer's turn and version, when known before `done` (a continuation, a regeneration). */
+  #liveTurn: string | undefined;
+  #liveVersion: Ordinal | undefined;
 
   /**
    * Goes on with the live answer where it was cut (the length limit, or Stop): the same message
    * grows, and the server adds the new text to the stored answer.
    */
   continueAnswer(): Promise<StreamStatus> {
-    const key = this.live.value;
-    if (key === null || !this.controller.canRetry) return Promise.resolve(this.controller.status.value);
+    const id = this.live.value;
+    if (id === null || !this.controller.canRetry) return Promise.resolve(this.controller.status.value);
     const prefix = this.#prefix + this.controller.text.value;
+    const turn = this.controller.turnId.value ?? this.#liveTurn;
     this.conversations.value = {
       ...this.conversations.value,
-      [key]: this.bubbles(key).filter((b) => !b.live),
+      [id]: this.bubbles(id).filter((b) => !b.live),
     };
-    this.#startLive(key, prefix, this.#lang);
+    this.#startLive(id, prefix, this.#lang, { turnId: turn, version: this.#liveVersion });
     return this.#announce(this.controller.continueLast());
   }
 
   /** Adds the answer about to stream to its conversation, as a message that reads the controller. */
-  #startLive(key: string, prefix = "", lang?: string): void {
+  #startLive(
+    id: string,
+    prefix = "",
+    lang?: string,
+    { turnId, version }: { turnId?: string; version?: Ordinal } = {},
+  ): void {
     const controller = this.controller;
-    this.live.value = key;
+    this.live.value = id;
     this.#prefix = prefix;
     this.#lang = lang;
-    this.#push(key, {
+    this.#liveTurn = turnId;
+    this.#liveVersion = version;
+    this.#push(id, {
       role: "assistant",
       live: true,
       prefix,
       ...(lang ? { lang } : {}),
+      ...(version ? { version } : {}),
       get content() {
         return prefix + controller.text.value;
       },
@@ -159,56 +303,125 @@ export class ConversationBook {
   }
 
   /**
-   * Asks a question in a conversation; `fresh` starts the conversation anew (as the server does).
-   * The same question again after an answer that did not finish replaces that turn, as on the
-   * server; `regenerate` replaces the last turn even when its answer finished.
+   * Asks a question in the conversation the slot shows (a new one for a result: `fresh`). The
+   * same question again after an answer that did not finish replaces that turn, as on the server;
+   * `regenerate` gives the last turn a new answer (a version; the old one is kept); `edit` asks an
+   * earlier question anew (a new branch from there; the old one is kept).
    */
   ask(
-    key: string,
+    slot: string,
     question: string,
     body: Record<string, unknown>,
-    { fresh = false, regenerate = false } = {},
+    { fresh = false, regenerate = false, edit }: { fresh?: boolean; regenerate?: boolean; edit?: string } =
+      {},
   ): Promise<StreamStatus> {
     this.settle();
-    // A clear of this conversation still waiting for its Undo is done for good first, on the server
-    // too, before the question goes: it is never deleted with the clear, nor hidden by an Undo.
-    const cleared = this.#commitClear(key);
-    const bubbles = this.bubbles(key);
-    const kept = fresh
-      ? []
-      : bubbles.slice(0, bubbles.length - replacedMessages(bubbles, question, regenerate));
-    this.conversations.value = { ...this.conversations.value, [key]: kept };
+    if (fresh) this.newConversation(slot);
+    const id = this.idIn(slot);
+    if (this.open.value[slot] !== id) this.open.value = { ...this.open.value, [slot]: id };
+    this.#loaded.add(id);
+    const bubbles = this.bubbles(id);
+    let kept: Bubble[];
+    let branch: Ordinal | undefined;
+    let version: Ordinal | undefined;
+    let turnId: string | undefined;
+    const editedAt = edit ? bubbles.findIndex((b) => b.role === "user" && b.turnId === edit) : -1;
+    if (editedAt >= 0) {
+      kept = bubbles.slice(0, editedAt);
+      const count = (bubbles[editedAt].branch?.count ?? 1) + 1;
+      branch = { index: count, count };
+    } else {
+      const replaced = replacedMessages(bubbles, question, regenerate);
+      kept = bubbles.slice(0, bubbles.length - replaced);
+      const last = bubbles.at(-1);
+      if (replaced > 0) {
+        turnId = bubbles[bubbles.length - replaced].turnId;
+        branch = bubbles[bubbles.length - replaced].branch;
+      }
+      if (regenerate && replaced === 2 && last?.role === "assistant" && !last.incomplete) {
+        const count = (last.version?.count ?? 1) + 1;
+        version = { index: count, count };
+      } else if (replaced === 2) version = last?.version;
+    }
+    this.conversations.value = { ...this.conversations.value, [id]: kept };
     const lang = typeof body.language === "string" ? body.language : undefined;
-    this.#push(key, { role: "user", content: question, ...(lang ? { lang } : {}) });
-    this.#startLive(key, "", lang);
-    const request = regenerate ? { ...body, regenerate } : body;
-    return this.#announce(cleared.then(() => this.controller.run(this.feature, request)));
+    this.#push(id, {
+      role: "user",
+      content: question,
+      ...(lang ? { lang } : {}),
+      ...(turnId ? { turnId } : {}),
+      ...(branch ? { branch } : {}),
+    });
+    this.#startLive(id, "", lang, { turnId, version });
+    this.#listed(slot, id, question, lang);
+    const request = {
+      ...body,
+      conversation_id: id,
+      ...(regenerate ? { regenerate } : {}),
+      ...(editedAt >= 0 ? { edit: true, turn_id: edit } : {}),
+    };
+    return this.#announce(this.controller.run(this.feature, request));
   }
 
-  /** Commits a pending clear of `key` now; resolves once the server has forgotten the conversation. */
-  #commitClear(key: string): Promise<void> {
-    const pending = this.pendingUndo.value;
-    return pending?.key === key ? pending.commit() : Promise.resolve();
+  /** Puts a conversation first in the list at once (a new one with its first question as title). */
+  #listed(slot: string, id: string, question: string, lang?: string): void {
+    const now = Date.now();
+    const known = this.list.value.find((c) => c.id === id);
+    const entry: ConversationSummary = known ? { ...known, updatedAt: now } : {
+      id,
+      feature: this.feature,
+      slot,
+      title: question.replace(/\s+/g, " ").trim().slice(0, 80),
+      ...(lang ? { lang } : {}),
+      createdAt: now,
+      updatedAt: now,
+      turns: 1,
+    };
+    this.list.value = [entry, ...this.list.value.filter((c) => c.id !== id)];
+  }
+
+  /** The list as the server has it (titles, times, removals to make room). */
+  async refreshList(): Promise<void> {
+    try {
+      const { conversations, removed } = await this.transport.conversations(this.feature);
+      const pending = this.pendingUndo.value?.id;
+      // A question asked a moment ago may not be stored yet: it stays listed.
+      const waiting = this.list.value.filter((c) =>
+        c.id === this.live.value && !conversations.some((kept) => kept.id === c.id)
+      );
+      this.list.value = [...waiting, ...conversations.filter((c) => c.id !== pending)];
+      this.removed.value = removed;
+    } catch {
+      // the list stays as it was; the next answer refreshes it
+    }
   }
 
   /**
    * Goes on with a stored answer that was cut short (stopped before a reload): it becomes the live
    * answer again and grows from its text; the server adds the new text to the stored one.
    */
-  continueStored(key: string, body: Record<string, unknown>): Promise<StreamStatus> {
+  continueStored(slot: string, body: Record<string, unknown>): Promise<StreamStatus> {
     this.settle();
-    const bubbles = this.bubbles(key);
+    const id = this.idIn(slot);
+    const bubbles = this.bubbles(id);
     const last = bubbles.at(-1);
     if (last?.role !== "assistant" || !last.content) return Promise.resolve(this.controller.status.value);
-    this.conversations.value = { ...this.conversations.value, [key]: bubbles.slice(0, -1) };
-    this.#startLive(key, last.content, last.lang);
-    return this.#announce(this.controller.run(this.feature, { ...body, continue: true }));
+    this.conversations.value = { ...this.conversations.value, [id]: bubbles.slice(0, -1) };
+    this.#startLive(id, last.content, last.lang, { turnId: last.turnId, version: last.version });
+    return this.#announce(
+      this.controller.run(this.feature, {
+        ...body,
+        conversation_id: id,
+        continue: true,
+        ...(last.turnId ? { turn_id: last.turnId } : {}),
+      }),
+    );
   }
 
-  /** Shows an answer still being generated (started before a reload) as this conversation's live one. */
-  resume(key: string, answerId: string): Promise<StreamStatus> {
+  /** Shows an answer still being generated (started before a reload) as its conversation's live one. */
+  resume(id: string, answerId: string): Promise<StreamStatus> {
     this.settle();
-    this.#startLive(key);
+    this.#startLive(id);
     return this.#announce(this.controller.resume(answerId));
   }
 
@@ -221,52 +434,77 @@ export class ConversationBook {
     const status = await run;
     if (status === "done") this.announcement.value = { text: this.controller.text.value, stopped: false };
     if (status === "stopped") this.announcement.value = { text: "", stopped: true };
+    void this.refreshList();
     return status;
   }
 
-  /** A conversation just cleared, while it can still be brought back. */
-  readonly pendingUndo = signal<{ key: string; undo: () => void; commit: () => Promise<void> } | null>(null);
+  /** Renames a conversation, here at once and on the server. */
+  async rename(id: string, title: string): Promise<void> {
+    const trimmed = title.replace(/\s+/g, " ").trim();
+    if (!trimmed) return;
+    this.list.value = this.list.value.map((c) => (c.id === id ? { ...c, title: trimmed } : c));
+    await this.transport.renameConversation(id, trimmed);
+  }
 
   /**
-   * Clears one conversation (a character's chat) from view at once; the server forgets it after
-   * `undoMs`, or when the page goes away, unless `pendingUndo.undo()` brings it back first.
+   * Deletes a conversation from view at once (its slot then shows a new one); the server deletes
+   * it after `undoMs`, or when the page goes away, unless `pendingUndo.undo()` brings it back first.
+   * A conversation whose answer is being written is stopped first.
    */
-  clearConversation(key: string, undoMs = 6000): void {
-    void this.pendingUndo.value?.commit(); // one Undo at a time: an earlier clear is done for good
-    if (this.live.value === key) this.settle();
-    const removed = this.bubbles(key);
-    this.conversations.value = { ...this.conversations.value, [key]: [] };
+  remove(id: string, undoMs = 6000): void {
+    void this.pendingUndo.value?.commit(); // one Undo at a time: an earlier delete is done for good
+    if (this.live.value === id) {
+      this.controller.stop();
+      this.settle();
+    }
+    const summary = this.list.value.find((c) => c.id === id);
+    const at = this.list.value.indexOf(summary!);
+    const slots = Object.entries(this.open.value).filter(([, open]) => open === id).map(([slot]) => slot);
+    this.list.value = this.list.value.filter((c) => c.id !== id);
+    for (const slot of slots) this.newConversation(slot);
     let settled = false;
     const finish = () => {
       settled = true;
       clearTimeout(timer);
       globalThis.removeEventListener("pagehide", commit);
-      if (this.pendingUndo.value?.key === key) this.pendingUndo.value = null;
+      if (this.pendingUndo.value?.id === id) this.pendingUndo.value = null;
     };
     let committed: Promise<void> = Promise.resolve();
     const commit = () => {
       if (settled) return committed;
       finish();
-      committed = this.transport.clearHistory(this.feature, key);
+      const { [id]: _gone, ...rest } = this.conversations.value;
+      this.conversations.value = rest;
+      this.#loaded.delete(id);
+      committed = this.transport.deleteConversation(id);
       return committed;
     };
     const timer = setTimeout(() => void commit(), undoMs);
     globalThis.addEventListener("pagehide", commit);
     this.pendingUndo.value = {
-      key,
+      id,
+      title: summary?.title ?? "",
       commit,
       undo: () => {
         if (settled) return;
         finish();
-        this.conversations.value = { ...this.conversations.value, [key]: removed };
+        if (summary) {
+          const list = [...this.list.value];
+          list.splice(Math.max(0, at), 0, summary);
+          this.list.value = list;
+        }
+        for (const slot of slots) this.open.value = { ...this.open.value, [slot]: id };
       },
     };
   }
 
-  /** Starts the live answer's conversation afresh (it no longer fits the model): cleared, with Undo. */
+  /** Starts the live answer's conversation afresh (it no longer fits the model): a new chat in its slot. */
   startOver(): void {
-    const key = this.live.value;
-    if (key !== null) this.clearConversation(key);
+    const id = this.live.value;
+    if (id === null) return;
+    const slot = Object.entries(this.open.value).find(([, open]) => open === id)?.[0];
+    this.settle();
+    if (slot) this.newConversation(slot);
   }
 
   /** Forgets every conversation of the feature, here and on the server. */
@@ -275,12 +513,15 @@ export class ConversationBook {
     this.live.value = null;
     this.controller.reset();
     this.conversations.value = {};
+    this.#loaded.clear();
+    this.list.value = [];
+    for (const slot of Object.keys(this.open.value)) this.newConversation(slot);
     await this.transport.clearHistory(this.feature);
   }
 
-  #push(key: string, bubble: Omit<Bubble, "id">): void {
+  #push(id: string, bubble: Omit<Bubble, "id">): void {
     // Assigned rather than spread: a live message's getters must stay getters.
-    const list = [...this.bubbles(key), Object.assign(bubble, { id: nextId++ }) as Bubble];
-    this.conversations.value = { ...this.conversations.value, [key]: list };
+    const list = [...this.bubbles(id), Object.assign(bubble, { id: nextId++ }) as Bubble];
+    this.conversations.value = { ...this.conversations.value, [id]: list };
   }
 }

@@ -1,4 +1,4 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, notEqual, ok } from "node:assert/strict";
 import { ConversationBook } from "./conversation.ts";
 import { StreamController } from "./stream_controller.ts";
 import { httpTransport, type Transport } from "./transport.ts";
@@ -37,13 +37,13 @@ Deno.test("the streaming answer is a message of its conversation, updated in pla
   });
   const book = new ConversationBook("character-chat", controller, transport);
   const asking = book.ask("character-chat/dracula", "Hello", { character: "dracula", message: "Hello" });
-  const live = book.bubbles("character-chat/dracula");
+  const live = book.bubblesIn("character-chat/dracula");
   deepEqual(live.map((b) => [b.role, b.live ?? false]), [["user", false], ["assistant", true]]);
   equal(await asking, "done");
-  equal(book.bubbles("character-chat/dracula")[1].content, "Good evening", "the same message, grown");
-  equal(book.bubbles("character-chat/dracula")[1].incomplete, false);
+  equal(book.bubblesIn("character-chat/dracula")[1].content, "Good evening", "the same message, grown");
+  equal(book.bubblesIn("character-chat/dracula")[1].incomplete, false);
   await book.ask("character-chat/dracula", "Again?", { character: "dracula", message: "Again?" });
-  const settled = book.bubbles("character-chat/dracula");
+  const settled = book.bubblesIn("character-chat/dracula");
   deepEqual(settled.map((b) => [b.role, b.content, b.live ?? false]), [
     ["user", "Hello", false],
     ["assistant", "Good evening", false],
@@ -79,52 +79,97 @@ Deno.test("a stopped answer is marked incomplete at once, and settles so", async
   await new Promise((resolve) => setTimeout(resolve, 20));
   controller.stop();
   equal(await asking, "stopped");
-  equal(book.bubbles("trivia-bot")[1].incomplete, true, "the live message says so at once");
+  equal(book.bubblesIn("trivia-bot")[1].incomplete, true, "the live message says so at once");
   book.settle();
-  deepEqual(book.bubbles("trivia-bot").map((b) => [b.content, b.incomplete ?? false]), [
+  deepEqual(book.bubblesIn("trivia-bot").map((b) => [b.content, b.incomplete ?? false]), [
     ["Tell me", false],
     ["Half", true],
   ]);
 });
 
-Deno.test("asking right after a clear settles its Undo first: the server forgets, then hears the question", async () => {
+Deno.test("deleting a conversation shows a new one at once; Undo brings it back; the server hears only after the Undo window", async () => {
   const calls: string[] = [];
-  let finishDelete!: () => void;
   const transport = httpTransport((input, init) => {
-    const call = `${init?.method ?? "GET"} ${input}`;
-    calls.push(call);
-    if (init?.method === "DELETE") {
-      return new Promise((resolve) => (finishDelete = () => resolve(Response.json({}))));
+    calls.push(`${init?.method ?? "GET"} ${input}`);
+    if (String(input).endsWith("-stream")) {
+      return Promise.resolve(new Response(frames("Fresh"), { headers: { "content-type": "text/event-stream" } }));
     }
-    calls.push(`(answered ${input})`);
-    return Promise.resolve(
-      new Response(frames("Fresh"), { headers: { "content-type": "text/event-stream" } }),
-    );
+    return Promise.resolve(Response.json({ conversations: [], removed: [] }));
   });
-  const controller = new StreamController({
-    streaming: true,
-    updateIntervalMs: 0,
-    transport,
-    clock: immediate,
-  });
+  const controller = new StreamController({ streaming: true, updateIntervalMs: 0, transport, clock: immediate });
+  const old = "0b3c5a9e-1111-4222-8333-444455556666";
+  const summary = {
+    id: old,
+    feature: "character-chat",
+    slot: "character-chat/witch",
+    title: "Old",
+    createdAt: 1,
+    updatedAt: 1,
+    turns: 1,
+  };
   const book = new ConversationBook("character-chat", controller, transport, {
-    "character-chat/witch": [{ role: "user", content: "Old" }, { role: "assistant", content: "Gone" }],
+    history: { [old]: [{ role: "user", content: "Old" }, { role: "assistant", content: "Gone" }] },
+    older: {},
+    open: { "character-chat/witch": old },
+    conversations: [summary],
+    removed: [],
   });
-  book.clearConversation("character-chat/witch", 60_000);
-  const asking = book.ask("character-chat/witch", "New", { character: "witch", message: "New" });
-  equal(
-    book.pendingUndo.value,
-    null,
-    "the Undo is settled: nothing can bring the old chat back over the new one",
-  );
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  deepEqual(calls, ["DELETE /api/history/character-chat/witch"], "the question waits for the clear");
-  finishDelete();
-  equal(await asking, "done");
-  deepEqual(calls, [
-    "DELETE /api/history/character-chat/witch",
-    "POST /api/character-chat-stream",
-    "(answered /api/character-chat-stream)",
+  book.remove(old, 60_000);
+  equal(book.listOf("character-chat/witch").length, 0, "gone from the list");
+  deepEqual(book.bubblesIn("character-chat/witch"), [], "a new, empty chat is shown");
+  book.pendingUndo.value!.undo();
+  equal(book.idIn("character-chat/witch"), old, "Undo shows it again");
+  deepEqual(book.bubblesIn("character-chat/witch").map((b) => b.content), ["Old", "Gone"]);
+  equal(calls.length, 0, "nothing was deleted on the server");
+
+  book.remove(old, 60_000);
+  equal(await book.ask("character-chat/witch", "New", { character: "witch", message: "New" }), "done");
+  const asked = calls.find((call) => call.startsWith("POST /api/character-chat-stream"));
+  ok(asked, "the question went");
+  notEqual(book.idIn("character-chat/witch"), old, "into a new conversation");
+  deepEqual(book.bubblesIn("character-chat/witch").map((b) => b.content), ["New", "Fresh"]);
+  await book.pendingUndo.value!.commit();
+  ok(calls.includes(`DELETE /api/conversations/${old}`), "the delete reached the server once the Undo was over");
+});
+
+Deno.test("an edit asks again from the edited question: its branch and the answer's turn are known", async () => {
+  const bodies: Record<string, unknown>[] = [];
+  const done = (turn: string) => `id: 2\ndata: {"chunk":"","type":"done","turn_id":"${turn}"}\n\n`;
+  const answers = [
+    `id: 1\ndata: {"chunk":"One","type":"content"}\n\n${done("aaaaaaaaaaaa0001")}`,
+    `id: 1\ndata: {"chunk":"Two","type":"content"}\n\n${done("aaaaaaaaaaaa0002")}`,
+    `id: 1\ndata: {"chunk":"Again","type":"content"}\n\n${done("aaaaaaaaaaaa0002")}`,
+  ];
+  const transport = httpTransport((input, init) => {
+    if (String(input).endsWith("-stream")) {
+      bodies.push(JSON.parse(String(init!.body)));
+      return Promise.resolve(new Response(answers.shift(), { headers: { "content-type": "text/event-stream" } }));
+    }
+    return Promise.resolve(Response.json({ conversations: [], removed: [] }));
+  });
+  const controller = new StreamController({ streaming: true, updateIntervalMs: 0, transport, clock: immediate });
+  const book = new ConversationBook("trivia-bot", controller, transport);
+  await book.ask("trivia-bot", "First", { question: "First" });
+  book.settle();
+  deepEqual(book.bubblesIn("trivia-bot").map((b) => b.turnId), ["aaaaaaaaaaaa0001", "aaaaaaaaaaaa0001"]);
+  await book.ask("trivia-bot", "Changed", { question: "Changed" }, { edit: "aaaaaaaaaaaa0001" });
+  const { request_id: _id, ...edited } = bodies[1];
+  deepEqual(edited, {
+    question: "Changed",
+    conversation_id: bodies[0].conversation_id,
+    edit: true,
+    turn_id: "aaaaaaaaaaaa0001",
+  });
+  deepEqual(book.bubblesIn("trivia-bot").map((b) => [b.content, b.branch?.index, b.branch?.count]), [
+    ["Changed", 2, 2],
+    ["Two", undefined, undefined],
   ]);
-  deepEqual(book.bubbles("character-chat/witch").map((b) => b.content), ["New", "Fresh"]);
+  book.settle();
+  await book.ask("trivia-bot", "Changed", { question: "Changed" }, { regenerate: true });
+  book.settle();
+  deepEqual(book.bubblesIn("trivia-bot").map((b) => [b.content, b.version?.index, b.version?.count]), [
+    ["Changed", undefined, undefined],
+    ["Again", 2, 2],
+  ]);
+  equal(bodies[2].regenerate, true);
 });

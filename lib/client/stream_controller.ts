@@ -66,6 +66,8 @@ export class StreamController {
   readonly reasoning = signal("");
   /** Why the model stopped, from `done`: `stop`, `length` (cut at the length limit), … */
   readonly finishReason = signal<string | null>(null);
+  /** The turn the answer is kept under, from `done` (with a session): what Edit and versions name. */
+  readonly turnId = signal<string | null>(null);
   /** When the thinking began and when the answer began (the clock's ms), for "Thinking… 12 s". */
   readonly thinkingSince = signal<number | null>(null);
   readonly answerSince = signal<number | null>(null);
@@ -129,7 +131,11 @@ export class StreamController {
   continueLast(): Promise<StreamStatus> {
     const last = this.#last;
     if (!last) return Promise.resolve(this.status.value);
-    return this.#run({ ...last, body: { ...last.body, continue: true } }, this.#options.streaming).finally(
+    // It goes on with the answer it wrote (its turn, when `done` named it): not an edit or a regeneration again.
+    const { edit: _edit, regenerate: _regenerate, turn_id: _turn, ...asked } = last.body;
+    const turnId = this.turnId.value;
+    const body = { ...asked, continue: true, ...(turnId ? { turn_id: turnId } : {}) };
+    return this.#run({ ...last, body }, this.#options.streaming).finally(
       () => {
         this.#last = last; // Retry still means the original question
       },
@@ -166,6 +172,7 @@ export class StreamController {
     this.text.value = "";
     this.reasoning.value = "";
     this.finishReason.value = null;
+    this.turnId.value = null;
     this.thinkingSince.value = null;
     this.answerSince.value = null;
     this.failure.value = null;
@@ -259,6 +266,7 @@ export class StreamController {
             } else {
               this.stats.value = event.stats ?? null;
               this.finishReason.value = event.finish_reason ?? null;
+              this.turnId.value = event.turn_id ?? null;
               return;
             }
           }
@@ -280,13 +288,14 @@ export class StreamController {
   }
 
   async #complete(request: StreamRequest, signal: AbortSignal): Promise<void> {
-    const { content, reasoning, stats, finish_reason } = await this.#transport.complete(
+    const { content, reasoning, stats, finish_reason, turn_id } = await this.#transport.complete(
       request.feature,
       request.body,
       signal,
     );
     this.stats.value = stats ?? null;
     this.finishReason.value = finish_reason ?? null;
+    this.turnId.value = turn_id ?? null;
     if (reasoning) this.#thinking.append(reasoning);
     this.#batcher.append(content);
   }

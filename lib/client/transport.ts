@@ -9,8 +9,10 @@ import {
   type AnswerStats,
   apiPaths,
   codeOfHttpStatus,
+  type ConversationSummary,
+  type ConversationWindowBody,
   ERROR_CODES,
-  type PublicMessage,
+  type RemovedNotice,
 } from "../shared/contract.ts";
 import { readStreamEvents, type ReceivedEvent } from "./sse_reader.ts";
 
@@ -35,18 +37,14 @@ export class AnswerFailure extends Error {
   }
 }
 
-/** A window of a conversation's earlier messages, and the turn to ask for the ones before it. */
-export interface HistoryWindow {
-  messages: PublicMessage[];
-  older?: string;
-}
-
 /** A whole answer from the non-streaming endpoint. */
 export interface CompleteAnswer {
   content: string;
   reasoning?: string;
   stats?: AnswerStats;
   finish_reason?: string;
+  conversation_id?: string;
+  turn_id?: string;
 }
 
 export interface Transport {
@@ -71,8 +69,19 @@ export interface Transport {
   complete(feature: string, body: Record<string, unknown>, signal: AbortSignal): Promise<CompleteAnswer>;
   /** Forgets a feature's conversations on the server, or only one of them. */
   clearHistory(feature: string, conversation?: string): Promise<void>;
-  /** The turns of a conversation before the turn `before`: `GET /api/history/…?before=`. */
-  history(feature: string, conversation: string, before: string): Promise<HistoryWindow>;
+  /** A feature's conversations, most recent first, and those removed lately to make room. */
+  conversations(feature: string): Promise<{ conversations: ConversationSummary[]; removed: RemovedNotice[] }>;
+  /** A conversation and its last turns, or those before the turn `before`; null when it is gone. */
+  conversation(id: string, before?: string): Promise<ConversationWindowBody | null>;
+  renameConversation(id: string, title: string): Promise<void>;
+  /** Deletes a conversation on the server (sent even as the page goes away). */
+  deleteConversation(id: string): Promise<void>;
+  /** Shows another version of a turn's answer, or another branch at a turn; the new window. */
+  show(
+    id: string,
+    turnId: string,
+    choice: { version: number } | { branch: number },
+  ): Promise<ConversationWindowBody>;
   setLanguage(language: string): Promise<void>;
   /** Whether the model server can be reached, as `/api/health` says (true when unsure). */
   modelReachable(): Promise<boolean>;
@@ -97,6 +106,14 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
   async function events(response: Response): Promise<AsyncIterable<ReceivedEvent>> {
     if (!response.ok || !response.body) throw await failureOf(response);
     return readStreamEvents(response.body);
+  }
+  async function read<T>(url: string): Promise<T> {
+    const response = await send(url, {
+      headers: { accept: "application/json" },
+      signal: new AbortController().signal,
+    });
+    if (!response.ok) throw await failureOf(response);
+    return await response.json() as T;
   }
   return {
     startStream: async (feature, body, signal) =>
@@ -129,14 +146,36 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
         () => {},
       );
     },
-    async history(feature, conversation, before) {
-      const url = `${apiPaths.history(feature, conversation)}?before=${encodeURIComponent(before)}`;
-      const response = await send(url, {
-        headers: { accept: "application/json" },
+    async conversations(feature) {
+      return await read(apiPaths.conversations(feature));
+    },
+    async conversation(id, before) {
+      const response = await send(
+        `${apiPaths.conversation(id)}${before ? `?before=${encodeURIComponent(before)}` : ""}`,
+        { headers: { accept: "application/json" }, signal: new AbortController().signal },
+      );
+      if (response.status === 404) return null;
+      if (!response.ok) throw await failureOf(response);
+      return await response.json() as ConversationWindowBody;
+    },
+    async renameConversation(id, title) {
+      const response = await send(apiPaths.conversation(id), {
+        ...json({ title }),
+        method: "PATCH",
         signal: new AbortController().signal,
       });
       if (!response.ok) throw await failureOf(response);
-      return await response.json() as HistoryWindow;
+    },
+    async deleteConversation(id) {
+      await fetcher(apiPaths.conversation(id), { method: "DELETE", keepalive: true }).catch(() => {});
+    },
+    async show(id, turnId, choice) {
+      const response = await send(apiPaths.show(id, turnId), {
+        ...json(choice),
+        signal: new AbortController().signal,
+      });
+      if (!response.ok) throw await failureOf(response);
+      return await response.json() as ConversationWindowBody;
     },
     async modelReachable() {
       try {

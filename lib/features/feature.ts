@@ -31,6 +31,8 @@ export interface FeatureDefinition<Input> {
   userMessage(input: Input, language: Language): string;
   /** A conversation the client sent itself: used instead of the stored one, and not stored. */
   clientHistory?(input: Input): ChatMessage[] | undefined;
+  /** A new conversation's title, from the inputs (the user's message when not given). */
+  title?(input: Input, language: Language): string;
   /** Inputs the demo model weaves into its answer. */
   demoInputs(input: Input): Record<string, string>;
 }
@@ -44,6 +46,8 @@ export interface PreparedRequest {
   user: string;
   clientHistory?: ChatMessage[];
   demoInputs: Record<string, string>;
+  /** The title a conversation this request starts gets. */
+  title: string;
 }
 
 /** A feature with its input type erased, as the generic handler sees it. */
@@ -78,6 +82,7 @@ export function defineFeature<Input>(definition: FeatureDefinition<Input>): Feat
           user: definition.userMessage(input, language),
           clientHistory: definition.clientHistory?.(input),
           demoInputs: definition.demoInputs(input),
+          title: definition.title?.(input, language) ?? definition.userMessage(input, language),
         },
       };
     },

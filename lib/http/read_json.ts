@@ -51,7 +51,7 @@ export async function readJsonObject(
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 /** Fields that say yes or no come from a form as text. */
-const BOOLEAN_FIELDS = new Set(["stream", "continue"]);
+const BOOLEAN_FIELDS = new Set(["stream", "continue", "regenerate", "edit"]);
 
 /**
  * Reads a request body as an object of fields: a JSON object, or a form (urlencoded or

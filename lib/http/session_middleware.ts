@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "./api_error.ts";
 import { addressGroup, clientAddress, isHttps } from "./client_address.ts";
 import { RateLimiter } from "./rate_limit.ts";
-import { newSessionId, type Session, SESSION_TTL_MS, type SessionStore } from "../session/sessions.ts";
+import { newSessionId, type Session, type SessionStore } from "../session/sessions.ts";
 
 export const SESSION_COOKIE = "kabotan_session";
 
@@ -24,7 +24,7 @@ export interface SessionAccess {
 
 export type SessionVariables = { sessionAccess: SessionAccess };
 
-/** Reads the session cookie, keeps the session's 24 h expiry sliding, and offers SessionAccess. */
+/** Reads the session cookie, keeps the session's expiry (HISTORY_DAYS) sliding, and offers SessionAccess. */
 export function sessionMiddleware(
   store: SessionStore,
   { trustProxy, createPerIpPerMinute, ipv6PrefixBits = 64 }: {
@@ -76,7 +76,7 @@ export function sessionMiddleware(
         httpOnly: true,
         sameSite: "Lax",
         secure: isHttps(c.req.raw, trustProxy),
-        maxAge: SESSION_TTL_MS / 1000,
+        maxAge: Math.round(store.ttlMs / 1000),
       });
     }
   });

@@ -2,7 +2,7 @@
  * Text of any length in Deno KV, whose values hold at most 64 KiB: a text is written as a
  * segment of chunks under keys of its own, and a record lists its segments in order. Chunks are
  * written before the record that names them, so a reader sees a segment whole or not at all, and a
- * writer that loses its race leaves only chunks nothing names (deleted, and expiring anyway).
+ * writer that loses its race leaves only chunks nothing names (deleted at once).
  */
 
 /**
@@ -48,7 +48,6 @@ export async function writeSegment(
   prefix: Deno.KvKey,
   kind: Segment["kind"],
   text: string,
-  expireIn: number,
 ): Promise<Segment | undefined> {
   if (!text) return undefined;
   const segment: Segment = { id: segmentId(), kind, chunks: 0 };
@@ -56,7 +55,7 @@ export async function writeSegment(
   for (let from = 0; from < chunks.length; from += CHUNKS_PER_COMMIT) {
     const op = kv.atomic();
     chunks.slice(from, from + CHUNKS_PER_COMMIT).forEach((chunk, i) =>
-      op.set([...prefix, segment.id, from + i], chunk, { expireIn })
+      op.set([...prefix, segment.id, from + i], chunk)
     );
     const result = await op.commit();
     if (!result.ok) throw new Error("could not write a text's chunks");

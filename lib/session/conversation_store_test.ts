@@ -1,5 +1,14 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
-import { ConversationStore, newWriterToken, TURN_LIMIT } from "./conversation_store.ts";
+import { deepEqual, equal, notEqual, ok, rejects } from "node:assert/strict";
+import {
+  AnswerBeingWritten,
+  CONVERSATION_LIMIT,
+  ConversationStore,
+  ConversationTaken,
+  newWriterToken,
+  NoSuchConversation,
+  TEXT_LIMIT,
+  TURN_LIMIT,
+} from "./conversation_store.ts";
 import { CHUNK_CHARACTERS } from "./answer_text.ts";
 
 async function withStore(fn: (store: ConversationStore, kv: Deno.Kv) => Promise<void>) {
@@ -98,7 +107,7 @@ Deno.test("Continue goes on with the answer chosen when it was asked, whatever i
   await withStore(async (store) => {
     const { address } = await store.ask("s", chat("c"), { content: "Tell a story" }, { writer: "a" });
     await store.finish(address, { content: "Once upon", incomplete: true });
-    const reopened = await store.reopen("s", "c", { writer: "b" });
+    const reopened = await store.reopen("s", { slot: "c" }, { writer: "b" });
     ok(reopened);
     deepEqual(reopened.context.map((m) => m.content), ["Tell a story", "Once upon"]);
     // A new question comes in while the continuation is being written.
@@ -162,5 +171,198 @@ Deno.test("clearing a feature deletes every entry of its conversations and nothi
     deepEqual(await shown(store, "s", "trivia-bot"), ["u:c", "a:kept"]);
     await turn(store, "s", "character-chat/dracula", "again", "hello");
     deepEqual(await shown(store, "s", "character-chat/dracula"), ["u:again", "a:hello"]);
+  });
+});
+
+const entries = async (kv: Deno.Kv, session: string) => {
+  let n = 0;
+  for await (const entry of kv.list({ prefix: [] })) if (entry.key.includes(session)) n++;
+  return n;
+};
+
+Deno.test("a slot holds many conversations: a fresh request starts one, a named id goes to its own", async () => {
+  await withStore(async (store) => {
+    const story = { slot: "story-generator", feature: "story-generator", fresh: true };
+    const first = await store.ask("s", { ...story, title: "Mina · attic" }, { content: "story 1" }, {
+      writer: "a",
+    });
+    await store.finish(first.address, { content: "Once", incomplete: false });
+    const second = await store.ask("s", { ...story, title: "Jon · fog" }, { content: "story 2" }, {
+      writer: "b",
+    });
+    await store.finish(second.address, { content: "Twice", incomplete: false });
+    notEqual(
+      first.address.conversationId,
+      second.address.conversationId,
+      "the second story did not replace the first",
+    );
+    deepEqual((await store.list("s", { slot: "story-generator" })).map((c) => c.title), [
+      "Jon · fog",
+      "Mina · attic",
+    ]);
+    deepEqual(second.context, [], "a fresh request gets no earlier conversation");
+
+    // A chat named by a new id starts there; the same id again goes on with it; another id is another chat.
+    const chatA = crypto.randomUUID();
+    const chatB = crypto.randomUUID();
+    const dest = (conversationId: string) => ({
+      slot: "character-chat/witch",
+      feature: "character-chat",
+      conversationId,
+    });
+    await turn(store, "s", "character-chat/witch", "pre", "existing"); // the slot's last used, without an id
+    for (const [id, q] of [[chatA, "a1"], [chatB, "b1"], [chatA, "a2"]]) {
+      const asked = await store.ask("s", dest(id), { content: q }, { writer: q });
+      await store.finish(asked.address, { content: `re ${q}`, incomplete: false });
+      equal(asked.address.conversationId, id);
+      if (q === "a2") deepEqual(asked.context.map((m) => m.content), ["a1", "re a1"]);
+    }
+    equal((await store.list("s", { slot: "character-chat/witch" })).length, 3);
+    deepEqual(
+      await shown(store, "s", "character-chat/witch"),
+      ["u:a1", "a:re a1", "u:a2", "a:re a2"],
+      "the last used",
+    );
+    await rejects(
+      () => store.read("s", { slot: "character-chat/ghost", conversationId: chatA }),
+      NoSuchConversation,
+      "another slot's conversation is not found there",
+    );
+    await rejects(
+      () =>
+        store.ask("s", { ...story, conversationId: first.address.conversationId }, { content: "story 3" }, {
+          writer: "c",
+        }),
+      ConversationTaken,
+    );
+  });
+});
+
+Deno.test("an edit branches: the model gets the branch shown, the old branch stays, and both can be shown", async () => {
+  await withStore(async (store) => {
+    const id = crypto.randomUUID();
+    const dest = { slot: "trivia-bot", feature: "trivia-bot", conversationId: id };
+    const ask = async (q: string, a: string, options: { edit?: string; regenerating?: boolean } = {}) => {
+      const asked = await store.ask("s", dest, { content: q }, { writer: crypto.randomUUID(), ...options });
+      await store.finish(asked.address, { content: a, incomplete: false });
+      return asked;
+    };
+    await ask("q1", "a1");
+    const second = await ask("q2", "a2");
+    await ask("q3", "a3");
+    const edited = await ask("q2 edited", "a2'", { edit: second.address.turnId });
+    deepEqual(
+      edited.context.map((m) => m.content),
+      ["q1", "a1"],
+      "nothing of the old branch goes to the model",
+    );
+    const view = async () =>
+      (await store.window("s", id, { turns: 20 })).messages.map((m) =>
+        `${m.content}${m.branch ? ` ${m.branch.index}/${m.branch.count}` : ""}${
+          m.version ? ` v${m.version.index}/${m.version.count}` : ""
+        }`
+      );
+    deepEqual(await view(), ["q1", "a1", "q2 edited 2/2", "a2'"]);
+    const next = await ask("q4", "a4");
+    deepEqual(next.context.map((m) => m.content), ["q1", "a1", "q2 edited", "a2'"]);
+    await store.show("s", id, edited.address.turnId, { branch: 1 });
+    deepEqual(await view(), ["q1", "a1", "q2 1/2", "a2", "q3", "a3"], "the old branch, whole");
+    await store.show("s", id, second.address.turnId, { branch: 2 });
+    deepEqual(await view(), ["q1", "a1", "q2 edited 2/2", "a2'", "q4", "a4"]);
+
+    await ask("q4", "a4 again", { regenerating: true });
+    deepEqual((await view()).slice(-1), ["a4 again v2/2"]);
+    await store.show("s", id, next.address.turnId, { version: 1 });
+    deepEqual((await view()).slice(-1), ["a4 v1/2"]);
+    const versions = await store.versions("s", id, next.address.turnId);
+    deepEqual(versions?.versions.map((v) => v.content), ["a4", "a4 again"]);
+    await rejects(() => store.show("s", id, next.address.turnId, { version: 3 }), NoSuchConversation);
+  });
+});
+
+Deno.test("switching branches waits for an answer being written there", async () => {
+  await withStore(async (store) => {
+    const id = crypto.randomUUID();
+    const dest = { slot: "trivia-bot", feature: "trivia-bot", conversationId: id };
+    const first = await store.ask("s", dest, { content: "q1" }, { writer: "w1" });
+    await store.finish(first.address, { content: "a1", incomplete: false });
+    await store.ask("s", dest, { content: "q1b" }, { writer: "w2", edit: first.address.turnId });
+    await rejects(() => store.show("s", id, first.address.turnId, { branch: 1 }), AnswerBeingWritten);
+  });
+});
+
+Deno.test("a session keeps CONVERSATION_LIMIT conversations: the least recently used goes, with a notice", async () => {
+  let clock = 1_000;
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const store = new ConversationStore(kv, () => clock++);
+    const ids: string[] = [];
+    for (let i = 0; i <= CONVERSATION_LIMIT; i++) {
+      const asked = await store.ask("s", {
+        slot: "spell-generator",
+        feature: "spell-generator",
+        fresh: true,
+        title: `spell ${i}`,
+      }, {
+        content: `q${i}`,
+      }, { writer: `w${i}` });
+      await store.finish(asked.address, { content: `a${i}`, incomplete: false });
+      ids.push(asked.address.conversationId);
+    }
+    const listed = await store.list("s");
+    equal(listed.length, CONVERSATION_LIMIT);
+    ok(!listed.some((c) => c.id === ids[0]), "the first is gone");
+    equal(await store.window("s", ids[0], { turns: 5 }).then((w) => w.conversation), undefined);
+    deepEqual((await store.removed("s")).map((n) => [n.title, n.reason]), [["spell 0", "conversations"]]);
+    equal(await Array.fromAsync(kv.list({ prefix: ["turn", "s", ids[0]] })).then((l) => l.length), 0);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("a session keeps TEXT_LIMIT bytes of text: past it the oldest conversations go, never the one written", async () => {
+  await withStore(async (store) => {
+    const big = "夜".repeat(Math.ceil(TEXT_LIMIT / 3 / 3) + 10); // a third of the bound, in UTF-8
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const asked = await store.ask("s", {
+        slot: "story-generator",
+        feature: "story-generator",
+        fresh: true,
+        title: `t${i}`,
+      }, {
+        content: `q${i}`,
+      }, { writer: `w${i}` });
+      await store.finish(asked.address, { content: big, incomplete: false });
+      ids.push(asked.address.conversationId);
+    }
+    const left = (await store.list("s")).map((c) => c.title).sort();
+    deepEqual(left, ["t2", "t3"], "the two oldest went to make room");
+    deepEqual((await store.removed("s")).map((n) => n.reason), ["bytes", "bytes"]);
+  });
+});
+
+Deno.test("rename, delete and a lapsed session: deleting removes every entry from KV", async () => {
+  await withStore(async (store, kv) => {
+    await turn(store, "other", "trivia-bot", "keep", "me");
+    const others = await entries(kv, "other");
+    const id = crypto.randomUUID();
+    const dest = { slot: "character-chat/ghost", feature: "character-chat", conversationId: id };
+    const asked = await store.ask("s", dest, { content: "Boo" }, { writer: "w" });
+    await store.finish(asked.address, { content: "x".repeat(CHUNK_CHARACTERS * 2), incomplete: false });
+    equal((await store.rename("s", id, "  Ghostly   chat ")).title, "Ghostly chat");
+    await rejects(
+      () => store.rename("other", id, "mine"),
+      NoSuchConversation,
+      "another session's is missing",
+    );
+    ok(await entries(kv, "s") > 3);
+    equal(await store.remove("other", id), false);
+    equal(await store.remove("s", id), true);
+    equal(await entries(kv, "s"), 0, "nothing of it is left");
+    await turn(store, "s", "trivia-bot", "again", "yes");
+    await store.removeSession("s");
+    equal(await entries(kv, "s"), 0);
+    equal(await entries(kv, "other"), others, "another session's untouched");
   });
 });

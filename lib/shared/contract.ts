@@ -140,13 +140,67 @@ export interface PublicMessage {
   error?: string;
   /** The language it was written in. */
   lang?: string;
+  /** The turn it belongs to (a question and its answer share it): what Edit and Continue name. */
+  turn_id?: string;
+  /** A question asked again (edited): which of its branches this is, 1-based, of how many. */
+  branch?: Ordinal;
+  /** An answer given again (Regenerate): which of its versions this is, 1-based, of how many. */
+  version?: Ordinal;
+}
+
+/** A conversation as the list shows it (`GET /api/conversations`). */
+export interface ConversationSummary {
+  id: string;
+  feature: string;
+  /** Where the page shows it: the feature, or `feature/part` (a chat's character). */
+  slot: string;
+  /** Its first message (or a result's inputs), or the reader's own. */
+  title: string;
+  /** The language of its first question. */
+  lang?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Turns it holds, every branch counted. */
+  turns: number;
+}
+
+/** A conversation removed to keep the session within its bounds (the page says so). */
+export interface RemovedNotice {
+  title: string;
+  feature: string;
+  slot: string;
+  at: number;
+  /** Which bound it made room under: the number of conversations, or the bytes of text. */
+  reason: "conversations" | "bytes";
+}
+
+/** A conversation opened (`GET /api/conversations/{id}`): it, and a window of its shown branch. */
+export interface ConversationWindowBody {
+  conversation: ConversationSummary;
+  messages: PublicMessage[];
+  /** The window's first turn, when there are turns before it (ask with `?before=`). */
+  older?: string;
+}
+
+/** One of several, 1-based: `{"index":2,"count":3}` reads "2/3". */
+export interface Ordinal {
+  index: number;
+  count: number;
 }
 
 /** The JSON payloads of the SSE stream (the README's "Streaming" section). */
 export type StreamEvent =
   | { type: "content"; chunk: string }
   | { type: "reasoning"; chunk: string }
-  | { type: "done"; chunk: ""; stats?: AnswerStats; finish_reason?: string }
+  | {
+    type: "done";
+    chunk: "";
+    stats?: AnswerStats;
+    finish_reason?: string;
+    /** Where the answer is kept: its conversation and turn (with a session). */
+    conversation_id?: string;
+    turn_id?: string;
+  }
   | { type: "error"; error: string; code?: string; server_message?: string };
 
 /** Why a model stopped: `stop` (it finished), `length` (cut at the length limit), `content_filter`, … */
@@ -154,11 +208,20 @@ export type FinishReason = string;
 
 export const contentEvent = (chunk: string): StreamEvent => ({ chunk, type: "content" });
 export const reasoningEvent = (chunk: string): StreamEvent => ({ chunk, type: "reasoning" });
-export const doneEvent = (stats?: AnswerStats, finishReason?: FinishReason): StreamEvent => ({
+/** What `done` says besides the stats: why the model stopped, and where the answer is kept. */
+export interface AnswerEnd {
+  finishReason?: FinishReason;
+  conversationId?: string;
+  turnId?: string;
+}
+
+export const doneEvent = (stats?: AnswerStats, end: AnswerEnd = {}): StreamEvent => ({
   chunk: "",
   type: "done",
   ...(stats ? { stats } : {}),
-  ...(finishReason ? { finish_reason: finishReason } : {}),
+  ...(end.finishReason ? { finish_reason: end.finishReason } : {}),
+  ...(end.conversationId ? { conversation_id: end.conversationId } : {}),
+  ...(end.turnId ? { turn_id: end.turnId } : {}),
 });
 export const errorEvent = (error: string, code?: string, serverMessage?: string): StreamEvent => ({
   error,
@@ -179,5 +242,10 @@ export const apiPaths = {
       ? `/api/history/${conversation.split("/").map(encodeURIComponent).join("/")}`
       : `/api/history/${feature}`,
   language: "/api/set-language",
+  conversations: (feature?: string) =>
+    feature ? `/api/conversations?feature=${encodeURIComponent(feature)}` : "/api/conversations",
+  conversation: (id: string) => `/api/conversations/${encodeURIComponent(id)}`,
+  show: (id: string, turnId: string) =>
+    `/api/conversations/${encodeURIComponent(id)}/turns/${encodeURIComponent(turnId)}/show`,
   health: "/api/health",
 } as const;

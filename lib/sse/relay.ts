@@ -3,7 +3,14 @@ import type { SourceReader } from "../shared/source_reader.ts";
 import { sseByteStream } from "./byte_stream.ts";
 import { encodeSseMessage } from "./encoder.ts";
 import type { Delta } from "../llm/types.ts";
-import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../shared/contract.ts";
+import {
+  type AnswerEnd,
+  contentEvent,
+  doneEvent,
+  errorEvent,
+  reasoningEvent,
+  type StreamEvent,
+} from "../shared/contract.ts";
 
 export type DescribeError = (error: unknown) => { message: string; code?: string; serverMessage?: string };
 
@@ -32,13 +39,13 @@ export function relayDeltas(
     describeError: DescribeError;
     /** The answer's stats, read when `done` is sent. */
     stats?: () => AnswerStats | undefined;
-    /** Why the model stopped, read when `done` is sent. */
-    finishReason?: () => string | undefined;
+    /** Why the model stopped and where the answer is kept, read when `done` is sent. */
+    end?: () => AnswerEnd;
   },
 ): ReadableStream<Uint8Array> {
   let nextId = options.firstId ?? 1;
   const frame = (event: StreamEvent) => sseFrame({ id: nextId++, event });
-  const done = () => frame(doneEvent(options.stats?.(), options.finishReason?.()));
+  const done = () => frame(doneEvent(options.stats?.(), options.end?.()));
   return sseByteStream(deltas, options.keepAliveMs, {
     item: (delta) => frame(delta.kind === "content" ? contentEvent(delta.text) : reasoningEvent(delta.text)),
     end: done,

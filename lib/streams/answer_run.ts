@@ -6,7 +6,14 @@
  */
 import type { AnswerStats } from "../shared/contract.ts";
 import type { Delta } from "../llm/types.ts";
-import { contentEvent, doneEvent, errorEvent, reasoningEvent, type StreamEvent } from "../shared/contract.ts";
+import {
+  type AnswerEnd,
+  contentEvent,
+  doneEvent,
+  errorEvent,
+  reasoningEvent,
+  type StreamEvent,
+} from "../shared/contract.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import { readerOf, type SourceReader } from "../shared/source_reader.ts";
 import { readDense } from "./dense_reader.ts";
@@ -26,7 +33,7 @@ export interface AnswerRunOptions {
   /** The answer's stats, read when `done` is sent. */
   stats?: () => AnswerStats | undefined;
   /** Why the model stopped, read when `done` is sent. */
-  finishReason?: () => string | undefined;
+  end?: () => AnswerEnd;
   /** The first wait before a failed event log write is tried again (it doubles each time). */
   retryDelayMs?: number;
   /** Told of each failed event log write. */
@@ -136,7 +143,7 @@ export class AnswerRun {
     // A stopped answer is saved before its readers hear `done`, as a finished one is: a reload
     // right after always finds it.
     await this.#cancelled;
-    this.#push(doneEvent(this.#options.stats?.(), this.#options.finishReason?.()));
+    this.#push(doneEvent(this.#options.stats?.(), this.#options.end?.()));
     this.finished = true;
     clearInterval(this.#timers.flush);
     clearTimeout(this.#timers.grace);

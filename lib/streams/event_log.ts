@@ -12,6 +12,8 @@ export interface StreamMeta {
   fingerprint: string;
   feature: string;
   conversation: string;
+  /** The conversation's id, when the request named it (the page always does). */
+  conversationId?: string;
   status: "running" | "finished";
   /** The answer's text is in the session's history (its writer saved it): an orphan's is not taken over. */
   saved?: boolean;
@@ -26,6 +28,7 @@ export interface ActiveStream {
   answerId: string;
   feature: string;
   conversation: string;
+  conversationId?: string;
 }
 
 /** The answer was ended by someone else (taken for orphaned): its runner may write no more. */
@@ -110,6 +113,7 @@ export class EventLog {
         answerId: id,
         feature: meta.feature,
         conversation: meta.conversation,
+        ...(meta.conversationId ? { conversationId: meta.conversationId } : {}),
       }, {
         expireIn: this.runningTtlMs,
       })

@@ -4,7 +4,7 @@
  * every reader here. An answer whose instance died (its lease lapsed) is ended for everyone, its
  * text kept.
  */
-import { type AnswerStats, doneEvent, errorEvent } from "../shared/contract.ts";
+import { type AnswerEnd, type AnswerStats, doneEvent, errorEvent } from "../shared/contract.ts";
 import { ApiError } from "../http/api_error.ts";
 import { RateLimiter } from "../http/rate_limit.ts";
 import type { Delta } from "../llm/types.ts";
@@ -53,7 +53,7 @@ export class StreamHub {
     id: string,
     deltas: ReadableStream<Delta> | SourceReader<Delta>,
     stats?: () => AnswerStats | undefined,
-    finishReason?: () => string | undefined,
+    end?: () => AnswerEnd,
   ): Promise<void> {
     const claimed = await this.eventLog.metaEntry(id);
     if (!claimed) throw new Error(`stream ${id} was not claimed`);
@@ -68,7 +68,7 @@ export class StreamHub {
       onWriteFailed: this.options.onWriteFailed,
       onFinished: () => this.#local.delete(id),
       stats,
-      finishReason,
+      end,
     });
     this.#local.set(id, run);
   }

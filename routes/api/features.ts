@@ -65,6 +65,7 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
         fingerprint: reader.fingerprint!,
         feature: request.feature.name,
         conversation: request.turn.conversationKey,
+        ...(request.conversationId ? { conversationId: request.conversationId } : {}),
       }, { ...reader, owner: session.id })
       : undefined;
     if (claimed instanceof Response) return claimed; // another request started it first: read that
@@ -78,6 +79,8 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       // The answer id, when there is one, is the token that lets this answer's writer end it.
       writer: id ?? crypto.randomUUID(),
       turnId: request.turnId,
+      editing: request.editing,
+      conversationId: request.conversationId,
       // A resumable answer is saved only while its log says it runs (not ended as an orphan).
       fence: claimed ? streams.eventLog.fenceFor(id!) : undefined,
     });

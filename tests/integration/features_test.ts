@@ -120,7 +120,7 @@ Deno.test("the session cookie is HttpOnly, SameSite=Lax, and Secure behind https
     await plain.post(`${app.url}/api/set-language`, { language: "ja" });
     match(
       plain.raw[0],
-      /^kabotan_session=[A-Za-z0-9_-]{43}; Max-Age=86400; Path=\/; HttpOnly; SameSite=Lax$/,
+      /^kabotan_session=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax$/,
     );
     const https = new CookieJar(app.fetch);
     await https.post(`${app.url}/api/set-language`, { language: "ja" }, { "x-forwarded-proto": "https" });
@@ -172,12 +172,19 @@ Deno.test("the page shows the session's history again after a reload", async () 
     const page = await (await jar.fetch(app.url)).text();
     const props = pagePropsOf(page);
     const [question, answer] = props.history["character-chat/jack"];
-    deepEqual(question, { role: "user", content: "Trick or treat?", lang: "en" });
+    match(question.turn_id, /^[0-9a-z]{18}$/, "each message names its turn");
+    deepEqual({ ...question, turn_id: undefined }, {
+      role: "user",
+      content: "Trick or treat?",
+      lang: "en",
+      turn_id: undefined,
+    });
     deepEqual({ ...answer, stats: undefined }, {
       role: "assistant",
       content: "Answer to: Trick or treat?",
       lang: "en",
       stats: undefined,
+      turn_id: question.turn_id,
     });
     ok(answer.stats.first_chunk_ms >= 0, "how soon it came is kept with the answer");
     const stranger = await (await app.fetch(app.url)).text();

@@ -1,3 +1,4 @@
+import { pagePropsOf } from "../support/page_props.ts";
 /**
  * The compatibility matrix: scripted model servers that answer in the exact chunk shapes of
  * OpenAI, llama.cpp, vLLM and Ollama (and the odd ones: thinking inline, `content: null`,
@@ -218,9 +219,7 @@ Deno.test("a length-cut answer is kept, marked incomplete, and its thinking neve
     upstream.script = () => ({ frames: SHAPES[1].stream.slice(0, 4).concat(llamaChunk({}, "length"), DONE) });
     await readSse(await app.post("/api/character-chat-stream", { character: "ghost", message: "Hi" }));
     const page = await (await app.request("/")).text();
-    const props = JSON.parse(
-      page.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
-    );
+    const props = pagePropsOf(page);
     const answer = props.history["character-chat/ghost"].at(-1);
     equal(answer.content, "Good");
     equal(answer.incomplete, true);
@@ -369,9 +368,7 @@ Deno.test("continue: a cut answer goes on where it stopped, in the same message;
     equal(sent.at(-2)!.content, "Good eve");
     ok(sent.at(-1)!.content.startsWith("Continue exactly where you stopped"));
     const page = await (await app.request("/")).text();
-    const props = JSON.parse(
-      page.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
-    );
+    const props = pagePropsOf(page);
     const chat = props.history["character-chat/ghost"];
     deepEqual(
       chat.slice(-2).map((

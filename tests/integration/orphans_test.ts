@@ -1,3 +1,4 @@
+import { pagePropsOf } from "../support/page_props.ts";
 /**
  * Instances that die or leave: an answer whose instance was killed is detected (its lease in KV
  * expires) and ended for everyone, its text kept; an instance that shuts down tells the readers
@@ -51,9 +52,7 @@ Deno.test("kill -9 mid-answer: on restart the partial answer is kept, readers ge
     // The page no longer re-attaches to it, and shows the partial answer, marked incomplete.
     const page = await (await jar.fetch(restarted.url)).text();
     ok(!page.includes(answerId), "not listed as active");
-    const props = JSON.parse(
-      page.match(/data-props="([^"]*)"/)![1].replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
-    );
+    const props = pagePropsOf(page);
     const chat = props.history["character-chat/ghost"];
     equal(chat.at(-1).role, "assistant");
     equal(chat.at(-1).incomplete, true);

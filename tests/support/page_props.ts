@@ -1,6 +1,19 @@
-/** The app island's props as the server rendered them into the page (its `data-props` attribute). */
+/**
+ * The app island's props as the server rendered them into the page (its `data-props` attribute);
+ * each slot's shown conversation can also be read by the slot's name (`history["trivia-bot"]`).
+ */
 // deno-lint-ignore no-explicit-any
 export function pagePropsOf(html: string): any {
+  const props = rawPropsOf(html);
+  for (const [slot, id] of Object.entries(props.open ?? {}) as Array<[string, string]>) {
+    if (props.history[id]) props.history[slot] = props.history[id];
+    if (props.older?.[id]) props.older[slot] = props.older[id];
+  }
+  return props;
+}
+
+// deno-lint-ignore no-explicit-any
+function rawPropsOf(html: string): any {
   const attribute = html.match(/data-props="([^"]*)"/)?.[1];
   if (attribute === undefined) throw new Error("the page has no island props");
   return JSON.parse(
@@ -14,7 +27,8 @@ export function pagePropsOf(html: string): any {
 
 /** A conversation's messages as the page shows them after a reload: `u:text`, `a:text` (`…` when unfinished). */
 export function shownMessages(html: string, slot: string): string[] {
-  const messages = (pagePropsOf(html).history[slot] ?? []) as Array<
+  const props = pagePropsOf(html);
+  const messages = (props.history[props.open[slot]] ?? []) as Array<
     { role: string; content: string; incomplete?: boolean }
   >;
   return messages.map((m) => `${m.role[0]}:${m.content}${m.incomplete ? "…" : ""}`);
@@ -31,7 +45,8 @@ export async function wholeConversation(
 ): Promise<string[]> {
   const html = await (await fetcher(url)).text();
   const shown = shownMessages(html, slot);
-  for (let older = pagePropsOf(html).older?.[slot]; older;) {
+  const props = pagePropsOf(html);
+  for (let older = props.older?.[props.open[slot]]; older;) {
     const window = await (await fetcher(`${url}/api/history/${slot}?before=${older}`)).json();
     const earlier = window.messages as Array<{ role: string; content: string; incomplete?: boolean }>;
     shown.unshift(...earlier.map((m) => `${m.role[0]}:${m.content}${m.incomplete ? "…" : ""}`));

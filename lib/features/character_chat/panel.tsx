@@ -5,11 +5,13 @@ import { useRef } from "preact/hooks";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 import { CHARACTER_EMOJI, CHARACTER_IDS, type CharacterId } from "./characters.ts";
 import { ConversationView } from "../../../components/conversation_view.tsx";
+import { ConversationList } from "../../../components/conversation_list.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
+import { SendButton } from "../../../components/send_button.tsx";
 
 const MESSAGE_MAX = LONG_TEXT_MAX;
 
-/** Character chat: one conversation per character, kept by the session. */
+/** Character chat: conversations with each character (New chat, the list of earlier ones), kept by the session. */
 export function ChatPanel({ book, language, busy, selected, t, place }: PanelProps) {
   const character = useSignal<CharacterId>(
     (CHARACTER_IDS as readonly string[]).includes(place.character ?? "")
@@ -19,7 +21,10 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
   const draft = useKeptInput<string>("chat.message", "");
   const problem = useSignal<string | null>(null);
   const name = (id: CharacterId) => t(`character.${id}`);
-  const conversation = `character-chat/${character.value}`;
+  const slot = `character-chat/${character.value}`;
+  const showing = book.idIn(slot);
+  /** Enter was pressed while an answer was being written: the message waits in the box. */
+  const held = useSignal(false);
 
   const input = useRef<HTMLTextAreaElement>(null);
   // After Stop, the focus goes back to the message box (the Stop button it was on is gone).
@@ -33,11 +38,12 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
 
   function send(event: Event) {
     event.preventDefault();
-    // Never cut the answer being written: Enter waits for it (Escape or Stop ends it).
+    // Never cut the answer being written: the message waits in the box (Escape or Stop ends it).
     if (busy) {
-      problem.value = t("chat.wait_for_answer");
+      held.value = true;
       return;
     }
+    held.value = false;
     problem.value = firstProblem([{
       label: t("chat.message_label"),
       value: draft.value,
@@ -48,7 +54,12 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
     const message = draft.value.trim();
     draft.value = "";
     input.current?.focus();
-    void book.ask(conversation, message, { language, character: character.value, message });
+    void book.ask(slot, message, { language, character: character.value, message });
+  }
+
+  function showCharacter(id: CharacterId) {
+    character.value = id;
+    keepInUrl("character", id === "dracula" ? undefined : id);
   }
 
   return (
@@ -59,41 +70,34 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
           <select
             id="chat-character"
             value={character.value}
-            disabled={busy}
-            onChange={(e) => {
-              book.settle();
-              character.value = (e.currentTarget as HTMLSelectElement).value as CharacterId;
-              keepInUrl("character", character.value === "dracula" ? undefined : character.value);
-            }}
+            onChange={(e) => showCharacter((e.currentTarget as HTMLSelectElement).value as CharacterId)}
           >
             {CHARACTER_IDS.map((id) => <option key={id} value={id}>{CHARACTER_EMOJI[id]} {name(id)}</option>)}
           </select>
         </label>
-        <button
-          type="button"
-          class="btn btn-ghost clear-one"
-          disabled={busy || book.bubbles(conversation).length === 0}
-          onClick={() => book.clearConversation(conversation)}
-        >
-          {t("chat.clear_one")}
-        </button>
       </div>
-      {book.pendingUndo.value && (
-        <p class="note undo" role="status">
-          {t("chat.cleared", { name: name(book.pendingUndo.value.key.split("/")[1] as CharacterId) })}
-          <button type="button" class="btn btn-ghost" onClick={() => book.pendingUndo.value?.undo()}>
-            {t("chat.undo")}
-          </button>
-        </p>
-      )}
+      <ConversationList
+        book={book}
+        slot={slot}
+        t={t}
+        language={language}
+        selected={selected}
+        newLabel={t("list.new_chat")}
+        listLabel={(count) => t("chat.list", { name: name(character.value), count })}
+        onGoTo={(to, id) => {
+          showCharacter(to.split("/")[1] as CharacterId);
+          void book.openConversation(to, id);
+        }}
+      />
 
       <ConversationView
         book={book}
-        conversation={conversation}
+        slot={slot}
         t={t}
         selected={selected}
         empty={t("chat.empty", { name: name(character.value) })}
         speakerName={name(character.value)}
+        maxLength={MESSAGE_MAX}
         bodyFor={(message) => ({ language, character: character.value, message })}
         speaker={(role) =>
           role === "user" ? t("chat.you") : (
@@ -124,10 +128,16 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
             }}
           />
         </label>
-        <button id="chat-submit" type="submit" class="btn btn-primary" disabled={busy || !draft.value.trim()}>
-          {t("chat.send")}
-        </button>
+        <SendButton
+          id="chat-submit"
+          label={t("chat.send")}
+          book={book}
+          showing={showing}
+          disabled={!draft.value.trim()}
+          t={t}
+        />
       </form>
+      {held.value && busy && <p class="note held" role="status">{t("chat.kept_while_answering")}</p>}
       {draft.value.length > MESSAGE_MAX * 0.8 && (
         <p class="counter" aria-live="polite">
           {t("chat.counter", { count: draft.value.length, max: MESSAGE_MAX })}

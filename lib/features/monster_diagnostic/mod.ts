@@ -52,6 +52,10 @@ export const monsterDiagnostic = defineFeature<MonsterInput>({
     input.kind === "follow-up" ? input.question : monsterUserMessage(input.answers, language),
   demo: demoAnswer,
   demoAsked: { en: "a monster diagnosis", ja: "モンスター診断" },
+  title: (input) =>
+    input.kind === "follow-up"
+      ? input.question
+      : ANSWER_FIELDS.map((field) => input.answers[field]).join(" · "),
   demoInputs: (input): Record<string, string> =>
     input.kind === "follow-up" ? { question: input.question } : { ...input.answers },
 });

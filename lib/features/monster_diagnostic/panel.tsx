@@ -5,6 +5,8 @@ import { LONG_TEXT_MAX, MONSTER_FIELDS, SHORT_TEXT_MAX } from "../../shared/cont
 import { MONSTER_LABELS } from "./labels.ts";
 import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
+import { ConversationList } from "../../../components/conversation_list.tsx";
+import { SendButton } from "../../../components/send_button.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 import { Announcer, AnswerStatsLine, BookStatus } from "../../../components/status_row.tsx";
@@ -12,7 +14,7 @@ import { AnswerActions } from "../../../components/answer_actions.tsx";
 import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";
 
-const CONVERSATION = "monster-diagnostic";
+const SLOT = "monster-diagnostic";
 const FIELDS = MONSTER_FIELDS;
 const LABELS = {
   type: Object.values(MONSTER_LABELS).map((l) => l.type),
@@ -49,7 +51,7 @@ export function MonsterCard({ text, t }: { text: string; t: Translate }) {
   );
 }
 
-export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) {
+export function MonsterPanel({ book, language, selected, t }: PanelProps) {
   const answers = {
     favorite_food: useKeptInput<string>("monster.favorite_food", ""),
     sleep_schedule: useKeptInput<string>("monster.sleep_schedule", ""),
@@ -58,7 +60,8 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
   };
   const question = useKeptInput<string>("monster.question", "");
   const problem = useSignal<string | null>(null);
-  const bubbles = book.bubbles(CONVERSATION);
+  const showing = book.idIn(SLOT);
+  const bubbles = book.bubbles(showing);
   // The first answer of the conversation is the diagnosis; later ones answer follow-up questions.
   const diagnosisIsLive = bubbles[1]?.live === true;
   const diagnosis = bubbles[1]?.content ?? "";
@@ -77,7 +80,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
     );
     if (problem.value) return;
     const body = Object.fromEntries(FIELDS.map((field) => [field, answers[field].value.trim()]));
-    void book.ask(CONVERSATION, FIELDS.map((f) => body[f]).join(" / "), { language, ...body }, {
+    void book.ask(SLOT, FIELDS.map((f) => body[f]).join(" / "), { language, ...body }, {
       fresh: true,
     });
   }
@@ -91,7 +94,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
     if (problem.value) return;
     const text = question.value.trim();
     question.value = "";
-    void book.ask(CONVERSATION, text, { language, question: text });
+    void book.ask(SLOT, text, { language, question: text });
   }
 
   return (
@@ -108,11 +111,23 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
             t={t}
           />
         ))}
-        <button id="monster-diagnostic-submit" type="submit" class="btn btn-primary" disabled={busy}>
-          {t("monster.submit")}
-        </button>
+        <SendButton
+          id="monster-diagnostic-submit"
+          label={t("monster.submit")}
+          book={book}
+          showing={diagnosisIsLive ? showing : ""}
+          t={t}
+        />
       </form>
       <FieldError message={problem.value} />
+      <ConversationList
+        book={book}
+        slot={SLOT}
+        t={t}
+        language={language}
+        selected={selected}
+        listLabel={(count) => t("monster.list", { count })}
+      />
       <div id="monster-diagnostic-result" class="result">
         <Thinking
           reasoning={bubbles[1]?.reasoning}
@@ -139,7 +154,7 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
         <>
           <ConversationView
             book={book}
-            conversation={CONVERSATION}
+            slot={SLOT}
             t={t}
             selected={selected}
             skip={2}
@@ -159,9 +174,13 @@ export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) 
                 onInput={(e) => (question.value = (e.currentTarget as HTMLInputElement).value)}
               />
             </label>
-            <button id="monster-diagnostic-ask" type="submit" class="btn" disabled={busy}>
-              {t("monster.ask")}
-            </button>
+            <SendButton
+              id="monster-diagnostic-ask"
+              label={t("monster.ask")}
+              book={book}
+              showing={diagnosisIsLive ? "" : showing}
+              t={t}
+            />
           </form>
         </>
       )}

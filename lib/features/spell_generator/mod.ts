@@ -19,6 +19,8 @@ export const spellGenerator = defineFeature<z.output<typeof spellSchema>>({
   demo: demoAnswer,
   demoAsked: { en: "a spell to invent", ja: "呪文の依頼" },
   demoInputs: (input) => ({ purpose: input.purpose ?? "" }),
+  title: (input, language) =>
+    input.purpose || (language === "ja" ? "どんな願いにも効く呪文" : "A spell for anything"),
 });
 
 export default spellGenerator;

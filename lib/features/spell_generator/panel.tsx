@@ -6,9 +6,11 @@ import { SPELL_LABELS } from "./labels.ts";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import { Markdown } from "../../../components/markdown.tsx";
 import { ResultArea } from "../../../components/result_area.tsx";
+import { ConversationList } from "../../../components/conversation_list.tsx";
+import { SendButton } from "../../../components/send_button.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
-const CONVERSATION = "spell-generator";
+const SLOT = "spell-generator";
 const LABELS = {
   spell: Object.values(SPELL_LABELS).map((l) => l.spell),
   meaning: Object.values(SPELL_LABELS).map((l) => l.meaning),
@@ -39,12 +41,12 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
   const purpose = useKeptInput<string>("spell.purpose", "");
   const problem = useSignal<string | null>(null);
   const cast = useSignal<{ purpose?: string } | null>(null);
-  const hasSpell = book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
+  const hasSpell = book.bubblesIn(SLOT).some((b) => b.role === "assistant");
 
   function castSpell(forPurpose: string) {
     const body = { language, ...(forPurpose ? { purpose: forPurpose } : {}) };
     cast.value = { purpose: forPurpose };
-    void book.ask(CONVERSATION, forPurpose || "✨", body, { fresh: true });
+    void book.ask(SLOT, forPurpose || "✨", body, { fresh: true });
   }
 
   function submit(event: Event) {
@@ -68,14 +70,26 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
           placeholder={t("spell.placeholder")}
           t={t}
         />
-        <button id="spell-generator-submit" type="submit" class="btn btn-primary" disabled={busy}>
-          {t("spell.submit")}
-        </button>
+        <SendButton
+          id="spell-generator-submit"
+          label={t("spell.submit")}
+          book={book}
+          showing={book.idIn(SLOT)}
+          t={t}
+        />
       </form>
       <FieldError message={problem.value} />
+      <ConversationList
+        book={book}
+        slot={SLOT}
+        t={t}
+        language={language}
+        selected={selected}
+        listLabel={(count) => t("spell.list", { count })}
+      />
       <ResultArea
         book={book}
-        conversation={CONVERSATION}
+        slot={SLOT}
         id="spell-generator-result"
         selected={selected}
         empty={t("spell.empty")}

@@ -23,6 +23,7 @@ export const storyGenerator = defineFeature<z.output<typeof storySchema>>({
   demo: demoAnswer,
   demoAsked: { en: "a story to write", ja: "物語の依頼" },
   demoInputs: (input) => ({ name: input.name, theme: input.theme, style: input.style }),
+  title: (input) => `${input.name} · ${input.theme}`,
 });
 
 export default storyGenerator;

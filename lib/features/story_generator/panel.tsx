@@ -4,12 +4,14 @@ import { useKeptInput } from "../../client/kept_place.ts";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import { Markdown } from "../../../components/markdown.tsx";
 import { ResultArea } from "../../../components/result_area.tsx";
+import { ConversationList } from "../../../components/conversation_list.tsx";
+import { SendButton } from "../../../components/send_button.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const STYLES = ["gothic", "parody", "classic"] as const;
-const CONVERSATION = "story-generator";
+const SLOT = "story-generator";
 
-export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
+export function StoryPanel({ book, language, selected, t }: PanelProps) {
   const name = useKeptInput<string>("story.name", "");
   const theme = useKeptInput<string>("story.theme", "");
   const style = useKeptInput<typeof STYLES[number]>(
@@ -27,7 +29,7 @@ export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
     ], t);
     if (problem.value) return;
     const body = { language, name: name.value.trim(), theme: theme.value.trim(), style: style.value };
-    void book.ask(CONVERSATION, `${body.name} / ${body.theme}`, body, { fresh: true });
+    void book.ask(SLOT, `${body.name} / ${body.theme}`, body, { fresh: true });
   }
 
   return (
@@ -61,14 +63,26 @@ export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
             {STYLES.map((s) => <option key={s} value={s}>{t(`story.style.${s}`)}</option>)}
           </select>
         </label>
-        <button id="story-generator-submit" type="submit" class="btn btn-primary" disabled={busy}>
-          {t("story.submit")}
-        </button>
+        <SendButton
+          id="story-generator-submit"
+          label={t("story.submit")}
+          book={book}
+          showing={book.idIn(SLOT)}
+          t={t}
+        />
       </form>
       <FieldError message={problem.value} />
+      <ConversationList
+        book={book}
+        slot={SLOT}
+        t={t}
+        language={language}
+        selected={selected}
+        listLabel={(count) => t("story.list", { count })}
+      />
       <ResultArea
         book={book}
-        conversation={CONVERSATION}
+        slot={SLOT}
         id="story-generator-result"
         selected={selected}
         empty={t("story.empty")}

@@ -19,6 +19,7 @@ export const triviaBot = defineFeature<z.output<typeof triviaSchema>>({
   demo: demoAnswer,
   demoAsked: { en: "a question about Halloween", ja: "ハロウィンについての質問" },
   demoInputs: (input) => ({ question: input.question ?? "" }),
+  title: (input, language) => input.question || (language === "ja" ? "ハロウィン豆知識" : "Halloween trivia"),
 });
 
 export default triviaBot;

@@ -4,11 +4,13 @@ import { useKeptInput } from "../../client/kept_place.ts";
 import { FACT_LABEL } from "./labels.ts";
 import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
+import { ConversationList } from "../../../components/conversation_list.tsx";
+import { SendButton } from "../../../components/send_button.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const QUESTION_MAX = LONG_TEXT_MAX;
-const CONVERSATION = "trivia-bot";
+const SLOT = "trivia-bot";
 const FACT_LINE = new RegExp(
   `^\\s*(?:[-*•🎃]\\s*)?(?:${Object.values(FACT_LABEL).map((l) => l.replace(":", "")).join("|")})\\s*[:：]`,
 );
@@ -20,14 +22,14 @@ export function FactText({ text }: { text: string }) {
   return <Markdown text={text} mark={markFact} />;
 }
 
-/** The trivia bot: questions, facts and quizzes in one conversation. */
+/** The trivia bot: questions, facts and quizzes, in conversations (New quiz, the earlier ones). */
 export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
   const draft = useKeptInput<string>("trivia.question", "");
   const problem = useSignal<string | null>(null);
-  const hasAnswer = book.bubbles(CONVERSATION).some((b) => b.role === "assistant");
+  const hasAnswer = book.bubblesIn(SLOT).some((b) => b.role === "assistant");
 
   function ask(question: string, shown = question) {
-    void book.ask(CONVERSATION, shown, { language, question });
+    void book.ask(SLOT, shown, { language, question });
   }
 
   function submit(event: Event) {
@@ -45,9 +47,19 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
 
   return (
     <section>
+      <ConversationList
+        book={book}
+        slot={SLOT}
+        t={t}
+        language={language}
+        selected={selected}
+        newLabel={t("trivia.new")}
+        listLabel={(count) => t("trivia.list", { count })}
+      />
       <ConversationView
         book={book}
-        conversation={CONVERSATION}
+        slot={SLOT}
+        maxLength={QUESTION_MAX}
         id="trivia-bot-result"
         t={t}
         selected={selected}
@@ -69,9 +81,13 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
             onInput={(e) => (draft.value = (e.currentTarget as HTMLInputElement).value)}
           />
         </label>
-        <button id="trivia-bot-submit" type="submit" class="btn btn-primary" disabled={busy}>
-          {t("trivia.ask")}
-        </button>
+        <SendButton
+          id="trivia-bot-submit"
+          label={t("trivia.ask")}
+          book={book}
+          showing={book.idIn(SLOT)}
+          t={t}
+        />
       </form>
       <div class="actions">
         <button type="button" class="btn" disabled={busy} onClick={() => ask(t("trivia.quiz_me_question"))}>
@@ -84,9 +100,6 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
           onClick={() => ask(t("trivia.tell_me_more_question"))}
         >
           {t("trivia.tell_me_more")}
-        </button>
-        <button type="button" class="btn btn-ghost" disabled={busy} onClick={() => void book.clear()}>
-          {t("chat.clear")}
         </button>
       </div>
       <FieldError message={problem.value} />

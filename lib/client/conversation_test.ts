@@ -92,11 +92,18 @@ Deno.test("deleting a conversation shows a new one at once; Undo brings it back;
   const transport = httpTransport((input, init) => {
     calls.push(`${init?.method ?? "GET"} ${input}`);
     if (String(input).endsWith("-stream")) {
-      return Promise.resolve(new Response(frames("Fresh"), { headers: { "content-type": "text/event-stream" } }));
+      return Promise.resolve(
+        new Response(frames("Fresh"), { headers: { "content-type": "text/event-stream" } }),
+      );
     }
     return Promise.resolve(Response.json({ conversations: [], removed: [] }));
   });
-  const controller = new StreamController({ streaming: true, updateIntervalMs: 0, transport, clock: immediate });
+  const controller = new StreamController({
+    streaming: true,
+    updateIntervalMs: 0,
+    transport,
+    clock: immediate,
+  });
   const old = "0b3c5a9e-1111-4222-8333-444455556666";
   const summary = {
     id: old,
@@ -129,7 +136,10 @@ Deno.test("deleting a conversation shows a new one at once; Undo brings it back;
   notEqual(book.idIn("character-chat/witch"), old, "into a new conversation");
   deepEqual(book.bubblesIn("character-chat/witch").map((b) => b.content), ["New", "Fresh"]);
   await book.pendingUndo.value!.commit();
-  ok(calls.includes(`DELETE /api/conversations/${old}`), "the delete reached the server once the Undo was over");
+  ok(
+    calls.includes(`DELETE /api/conversations/${old}`),
+    "the delete reached the server once the Undo was over",
+  );
 });
 
 Deno.test("an edit asks again from the edited question: its branch and the answer's turn are known", async () => {
@@ -143,11 +153,18 @@ Deno.test("an edit asks again from the edited question: its branch and the answe
   const transport = httpTransport((input, init) => {
     if (String(input).endsWith("-stream")) {
       bodies.push(JSON.parse(String(init!.body)));
-      return Promise.resolve(new Response(answers.shift(), { headers: { "content-type": "text/event-stream" } }));
+      return Promise.resolve(
+        new Response(answers.shift(), { headers: { "content-type": "text/event-stream" } }),
+      );
     }
     return Promise.resolve(Response.json({ conversations: [], removed: [] }));
   });
-  const controller = new StreamController({ streaming: true, updateIntervalMs: 0, transport, clock: immediate });
+  const controller = new StreamController({
+    streaming: true,
+    updateIntervalMs: 0,
+    transport,
+    clock: immediate,
+  });
   const book = new ConversationBook("trivia-bot", controller, transport);
   await book.ask("trivia-bot", "First", { question: "First" });
   book.settle();

@@ -848,22 +848,27 @@ export class ConversationStore {
     });
   }
 
-  /** Deletes a conversation: its record, every turn and every text (and the slot's pointer to it). */
+  /**
+   * Deletes a conversation: its record, every turn and every text. When it was its slot's last
+   * used, the slot's most recent other conversation takes its place (none: the slot has none).
+   */
   async remove(sessionId: string, conversationId: string): Promise<boolean> {
     const entry = await this.get(sessionId, conversationId);
     if (!entry) return false;
     await this.#deleteConversation(sessionId, conversationId);
     const pointer = await this.kv.get<string>(slotKey(sessionId, entry.value.slot));
     if (pointer.value === conversationId) {
-      await this.kv.atomic().check(pointer).delete(pointer.key).commit();
+      const next = (await this.list(sessionId, { slot: entry.value.slot }))[0];
+      const op = this.kv.atomic().check(pointer);
+      await (next ? op.set(pointer.key, next.id) : op.delete(pointer.key)).commit();
     }
     return true;
   }
 
   /** Deletes every conversation of the slot. */
   async clearSlot(sessionId: string, slot: string): Promise<void> {
-    for (const { id } of await this.list(sessionId, { slot })) await this.remove(sessionId, id);
     await this.kv.delete(slotKey(sessionId, slot));
+    for (const { id } of await this.list(sessionId, { slot })) await this.#deleteConversation(sessionId, id);
   }
 
   /** Deletes every conversation of the feature's slots: `feature` itself and `feature/…`. */

@@ -83,15 +83,62 @@ export function ConversationList({ book, slot, t, language, selected, listLabel,
         >
           <span aria-hidden="true">☰</span> {listLabel(items.length)}
         </button>
+        {undo && (
+          <p class="note undo" role="status">
+            {t("list.deleted", { title: undo.title })}
+            <button type="button" class="btn btn-ghost btn-small" onClick={() => undo.undo()}>
+              {t("list.undo")}
+            </button>
+          </p>
+        )}
+        <nav
+          id={listId}
+          class={`conversation-list${expanded.value ? " open" : ""}`}
+          aria-label={listLabel(items.length)}
+          onKeyDown={(event) => {
+            if (event.key === "Escape" && expanded.value && !book.controller.active.value) {
+              event.stopPropagation();
+              close();
+            }
+          }}
+        >
+          <div class="list-head">
+            <h2>{listLabel(items.length)}</h2>
+            <button type="button" class="btn btn-ghost btn-small list-close" onClick={close}>
+              {t("list.close")}
+            </button>
+          </div>
+          {items.length === 0 && <p class="list-empty">{t("list.empty")}</p>}
+          <ul>
+            {items.map((item) => (
+              <ConversationItem
+                key={item.id}
+                item={item}
+                current={item.id === shown}
+                writing={item.id === writing}
+                renaming={renaming.value === item.id}
+                language={language}
+                t={t}
+                onOpen={() => {
+                  void book.openConversation(slot, item.id);
+                  close();
+                }}
+                onRename={() => (renaming.value = item.id)}
+                onRenamed={(title) => {
+                  renaming.value = null;
+                  if (title !== undefined) void book.rename(item.id, title).catch(() => {});
+                }}
+                onDelete={() => book.remove(item.id)}
+              />
+            ))}
+          </ul>
+          {removed.map((notice) => (
+            <p key={`${notice.at}-${notice.title}`} class="note removed">
+              {t("list.removed", { title: notice.title })}
+            </p>
+          ))}
+        </nav>
       </div>
-      {undo && (
-        <p class="note undo" role="status">
-          {t("list.deleted", { title: undo.title })}
-          <button type="button" class="btn btn-ghost btn-small" onClick={() => undo.undo()}>
-            {t("list.undo")}
-          </button>
-        </p>
-      )}
       {elsewhere && (
         <p class="note elsewhere" role="status">
           {t("list.answer_elsewhere", { title: elsewhere.title })}
@@ -107,53 +154,6 @@ export function ConversationList({ book, slot, t, language, selected, listLabel,
           </button>
         </p>
       )}
-      <nav
-        id={listId}
-        class={`conversation-list${expanded.value ? " open" : ""}`}
-        aria-label={listLabel(items.length)}
-        onKeyDown={(event) => {
-          if (event.key === "Escape" && expanded.value && !book.controller.active.value) {
-            event.stopPropagation();
-            close();
-          }
-        }}
-      >
-        <div class="list-head">
-          <h2>{listLabel(items.length)}</h2>
-          <button type="button" class="btn btn-ghost btn-small list-close" onClick={close}>
-            {t("list.close")}
-          </button>
-        </div>
-        {items.length === 0 && <p class="empty">{t("list.empty")}</p>}
-        <ul>
-          {items.map((item) => (
-            <ConversationItem
-              key={item.id}
-              item={item}
-              current={item.id === shown}
-              writing={item.id === writing}
-              renaming={renaming.value === item.id}
-              language={language}
-              t={t}
-              onOpen={() => {
-                void book.openConversation(slot, item.id);
-                close();
-              }}
-              onRename={() => (renaming.value = item.id)}
-              onRenamed={(title) => {
-                renaming.value = null;
-                if (title !== undefined) void book.rename(item.id, title).catch(() => {});
-              }}
-              onDelete={() => book.remove(item.id)}
-            />
-          ))}
-        </ul>
-        {removed.map((notice) => (
-          <p key={`${notice.at}-${notice.title}`} class="note removed">
-            {t("list.removed", { title: notice.title })}
-          </p>
-        ))}
-      </nav>
       {expanded.value && <div class="list-backdrop" aria-hidden="true" onClick={close} />}
     </div>
   );

@@ -54,7 +54,7 @@ export function FollowAnswer({ controller, t }: { controller: StreamController |
       >
         {t("stream.jump_latest")} ↓
       </button>
-      <button type="button" class="btn btn-stop" onClick={() => controller?.stop()}>
+      <button type="button" class="btn btn-stop" data-action="stop" onClick={() => controller?.stop()}>
         {t("stream.stop")}
       </button>
     </div>

@@ -65,6 +65,7 @@ export default function KabotanApp(props: KabotanAppProps) {
     })) as Record<string, ConversationBook>;
   }, []);
   useEffect(() => {
+    for (const book of Object.values(books)) book.finishPendingDeletes();
     for (const active of props.active) {
       const conversation = answerConversation(active);
       if (books[active.feature] && conversation) {

@@ -245,6 +245,19 @@ export class ConversationBook {
     this.controller.reset();
   }
 
+  /** Gives the live answer's question the turn `done` named, so it can be edited at once. */
+  #nameQuestion(): void {
+    const id = this.live.value;
+    const turnId = this.controller.turnId.value;
+    if (id === null || !turnId) return;
+    const bubbles = this.bubbles(id);
+    const at = bubbles.findLastIndex((b) => b.role === "user");
+    if (at === -1 || bubbles[at].turnId || !bubbles[at + 1]?.live) return;
+    const named = [...bubbles];
+    named[at] = { ...bubbles[at], turnId };
+    this.conversations.value = { ...this.conversations.value, [id]: named };
+  }
+
   /** Text the live answer had before it was continued (it grows on from there). */
   #prefix = "";
   /** The language the live answer is written in. */
@@ -432,6 +445,7 @@ export class ConversationBook {
 
   async #announce(run: Promise<StreamStatus>): Promise<StreamStatus> {
     const status = await run;
+    this.#nameQuestion();
     if (status === "done") this.announcement.value = { text: this.controller.text.value, stopped: false };
     if (status === "stopped") this.announcement.value = { text: "", stopped: true };
     void this.refreshList();
@@ -476,7 +490,12 @@ export class ConversationBook {
       const { [id]: _gone, ...rest } = this.conversations.value;
       this.conversations.value = rest;
       this.#loaded.delete(id);
-      committed = this.transport.deleteConversation(id);
+      // Until the server says it is gone, the tab remembers it: a reload that overtakes the
+      // request (sent as the page goes away) neither shows it again nor forgets to delete it.
+      pendingDeletes.add(id);
+      committed = this.transport.deleteConversation(id).then((gone) => {
+        if (gone) pendingDeletes.remove(id);
+      });
       return committed;
     };
     const timer = setTimeout(() => void commit(), undoMs);
@@ -496,6 +515,19 @@ export class ConversationBook {
         for (const slot of slots) this.open.value = { ...this.open.value, [slot]: id };
       },
     };
+  }
+
+  /** Deletes what a previous page of this tab was deleting as it went away, and hides it meanwhile. */
+  finishPendingDeletes(): void {
+    const pending = pendingDeletes.all().filter((id) => this.list.value.some((c) => c.id === id));
+    if (pending.length === 0) return;
+    this.list.value = this.list.value.filter((c) => !pending.includes(c.id));
+    for (const [slot, open] of Object.entries(this.open.value)) {
+      if (pending.includes(open)) this.newConversation(slot);
+    }
+    for (const id of pending) {
+      void this.transport.deleteConversation(id).then((gone) => gone && pendingDeletes.remove(id));
+    }
   }
 
   /** Starts the live answer's conversation afresh (it no longer fits the model): a new chat in its slot. */
@@ -525,3 +557,29 @@ export class ConversationBook {
     this.conversations.value = { ...this.conversations.value, [id]: list };
   }
 }
+
+/** Conversations this tab is deleting, in its sessionStorage (nothing is kept where storage is off). */
+const pendingDeletes = {
+  key: "kabotan.deleting",
+  all(): string[] {
+    try {
+      return JSON.parse(globalThis.sessionStorage?.getItem(this.key) ?? "[]");
+    } catch {
+      return [];
+    }
+  },
+  write(ids: string[]): void {
+    try {
+      if (ids.length) globalThis.sessionStorage?.setItem(this.key, JSON.stringify(ids));
+      else globalThis.sessionStorage?.removeItem(this.key);
+    } catch {
+      // storage refused: the delete still goes, only a reload that overtakes it may show it again
+    }
+  },
+  add(id: string): void {
+    this.write([...new Set([...this.all(), id])]);
+  },
+  remove(id: string): void {
+    this.write(this.all().filter((kept) => kept !== id));
+  },
+};

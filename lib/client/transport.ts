@@ -74,8 +74,8 @@ export interface Transport {
   /** A conversation and its last turns, or those before the turn `before`; null when it is gone. */
   conversation(id: string, before?: string): Promise<ConversationWindowBody | null>;
   renameConversation(id: string, title: string): Promise<void>;
-  /** Deletes a conversation on the server (sent even as the page goes away). */
-  deleteConversation(id: string): Promise<void>;
+  /** Deletes a conversation on the server (sent even as the page goes away); false when it could not say so. */
+  deleteConversation(id: string): Promise<boolean>;
   /** Shows another version of a turn's answer, or another branch at a turn; the new window. */
   show(
     id: string,
@@ -167,7 +167,12 @@ export function httpTransport(fetcher: typeof fetch = (input, init) => fetch(inp
       if (!response.ok) throw await failureOf(response);
     },
     async deleteConversation(id) {
-      await fetcher(apiPaths.conversation(id), { method: "DELETE", keepalive: true }).catch(() => {});
+      try {
+        const response = await fetcher(apiPaths.conversation(id), { method: "DELETE", keepalive: true });
+        return response.ok || response.status === 404; // 404: already gone
+      } catch {
+        return false;
+      }
     },
     async show(id, turnId, choice) {
       const response = await send(apiPaths.show(id, turnId), {

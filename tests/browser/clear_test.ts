@@ -1,4 +1,4 @@
-/** Clearing one conversation at a time, with Undo; clearing every character is its own action. */
+/** Deleting one conversation at a time, with Undo; clearing every character is its own action. */
 import { equal, ok } from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../support/app_server.ts";
@@ -22,24 +22,27 @@ async function chat(page: Page, character: string, message: string) {
 const bubbles = (page: Page) => page.locator("#panel-character-chat .bubble").count();
 
 test(
-  "Clear clears the character in view, Undo brings it back, and the server forgets only what was not undone",
+  "Delete takes a chat away at once, Undo brings it back, and the server forgets only what was not undone",
   async (browser, app, upstream) => {
     upstream.use({ chunks: ["Answer."] });
     const page = await openApp(browser, app.url);
     await chat(page, "witch", "Hello witch");
     await chat(page, "ghost", "Hello ghost");
-    await page.click(".clear-one");
+    const item = page.locator("#panel-character-chat .conversation-item");
+    await item.getByRole("button", { name: "Delete “Hello ghost”" }).click();
     equal(await bubbles(page), 0, "the ghost's chat is gone from view");
-    ok((await page.textContent(".note.undo"))?.includes("The Ghost"));
+    equal(await item.count(), 0, "and from the list");
+    ok((await page.textContent(".note.undo"))?.includes("Hello ghost"));
     await page.click(".note.undo .btn");
     equal(await bubbles(page), 2, "Undo brought it back");
     await page.selectOption("#chat-character", "witch");
-    await page.click(".clear-one");
+    await item.getByRole("button", { name: "Delete “Hello witch”" }).click();
     await page.waitForSelector(".note.undo", { state: "hidden", timeout: 10_000 });
     await page.reload();
     await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
     await page.selectOption("#chat-character", "witch");
     equal(await bubbles(page), 0, "the witch's chat was forgotten by the server");
+    equal(await item.count(), 0);
     await page.selectOption("#chat-character", "ghost");
     equal(await bubbles(page), 2, "the ghost's was kept");
   },

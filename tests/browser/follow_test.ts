@@ -78,9 +78,10 @@ test(
     await page.waitForTimeout(200);
     ok(await page.isVisible(".streaming-indicator"), "still streaming");
     ok(
-      (await page.textContent(".field-error"))?.includes("Escape"),
-      "the page says to wait, or press Escape",
+      (await page.textContent(".note.held"))?.includes("stays here"),
+      "the page says the message waits in the box",
     );
+    equal(await page.inputValue("#chat-message-input"), "Second", "kept in the box");
     equal(upstream.requests.length, 1, "nothing new was asked");
     await page.keyboard.press("Escape");
     await page.waitForSelector(".streaming-indicator", { state: "hidden" });

@@ -69,10 +69,10 @@ export function createApp(
       replaysPerMinute: config.resume.replaysPerMinute,
       onOrphaned: async (id, meta, text) => {
         logger("warn", "an answer's instance died: ended it and kept its text", {
-          conversation: meta.conversation,
+          shelf: meta.shelf,
         });
         // The answer id is its writer's token: the dead writer's answer is found and ended by it.
-        await store.takeOver(meta.sessionId, meta.conversation, id, text, meta.conversationId);
+        await store.takeOver(meta.sessionId, meta.shelf, id, text, meta.conversationId);
       },
       describeError: (error) => describeFailure(error, logger),
       onWriteFailed: (error, attempt) =>

@@ -26,11 +26,11 @@ async function fill(kvPath: string): Promise<string> {
   const session = await new SessionStore(kv).create({});
   const store = new ConversationStore(kv);
   const answer = "The moon rose over the castle, and the bats went out. ".repeat(28).slice(0, 1500);
-  const slots = [...CHARACTER_IDS.map((c) => `character-chat/${c}`), "trivia-bot"];
-  for (const slot of slots) {
+  const shelves = [...CHARACTER_IDS.map((c) => `character-chat/${c}`), "trivia-bot"];
+  for (const shelf of shelves) {
     for (let turn = 0; turn < TURN_LIMIT; turn++) {
-      const { address } = await store.ask(session.id, { slot, feature: slot.split("/")[0] }, {
-        content: `Question ${turn} for ${slot}?`,
+      const { address } = await store.ask(session.id, { shelf, feature: shelf.split("/")[0] }, {
+        content: `Question ${turn} for ${shelf}?`,
       }, { writer: newWriterToken() });
       await store.finish(address, { content: answer, incomplete: false });
     }

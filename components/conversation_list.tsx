@@ -6,15 +6,15 @@ import type { ConversationSummary } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /**
- * A slot's conversations (a character's chats, the shelf of stories): New, the list with the one
+ * A shelf's conversations (a character's chats, the shelf of stories): New, the list with the one
  * shown marked, open, rename, delete with Undo, and what was removed to make room. On a wide
  * screen the list stands beside the conversation; on a phone it is one tap away, over the
  * conversation rather than above it. The URL names the conversation shown, so a reload (or the
  * link, in the same browser) opens it again.
  */
-export function ConversationList({ book, slot, t, language, selected, listLabel, newLabel, onGoTo }: {
+export function ConversationList({ book, shelf, t, language, selected, listLabel, newLabel, onGoTo }: {
   book: ConversationBook;
-  slot: string;
+  shelf: string;
   t: Translate;
   language: string;
   /** Only the visible panel keeps its conversation in the URL. */
@@ -23,19 +23,19 @@ export function ConversationList({ book, slot, t, language, selected, listLabel,
   listLabel: (count: number) => string;
   /** The New button's label; none for a shelf of results (a new request makes a new one). */
   newLabel?: string;
-  /** Shows the conversation of another slot (where an answer is being written). */
-  onGoTo?: (slot: string, id: string) => void;
+  /** Shows the conversation of another shelf (where an answer is being written). */
+  onGoTo?: (shelf: string, id: string) => void;
 }) {
   const expanded = useSignal(false);
   const renaming = useSignal<string | null>(null);
-  const shown = book.idIn(slot);
-  const items = book.listOf(slot);
-  const listId = `list-${slot.replace(/[^a-z0-9-]/g, "-")}`;
+  const shown = book.idIn(shelf);
+  const items = book.listOf(shelf);
+  const listId = `list-${shelf.replace(/[^a-z0-9-]/g, "-")}`;
   const toggle = useRef<HTMLButtonElement>(null);
 
   useSignalEffect(() => {
     if (!selected) return;
-    const id = book.idIn(slot);
+    const id = book.idIn(shelf);
     const kept = book.list.value.some((c) => c.id === id) || book.bubbles(id).length > 0;
     keepInUrl("conversation", kept ? id : undefined);
   });
@@ -62,7 +62,7 @@ export function ConversationList({ book, slot, t, language, selected, listLabel,
             class="btn btn-ghost new-conversation"
             disabled={book.bubbles(shown).length === 0 && !book.list.value.some((c) => c.id === shown)}
             onClick={() => {
-              book.newConversation(slot);
+              book.newConversation(shelf);
               close();
               document.querySelector<HTMLElement>(
                 ".panel:not([hidden]) .composer textarea, .panel:not([hidden]) .composer input",
@@ -120,7 +120,7 @@ export function ConversationList({ book, slot, t, language, selected, listLabel,
                 language={language}
                 t={t}
                 onOpen={() => {
-                  void book.openConversation(slot, item.id);
+                  void book.openConversation(shelf, item.id);
                   close();
                 }}
                 onRename={() => (renaming.value = item.id)}
@@ -146,9 +146,9 @@ export function ConversationList({ book, slot, t, language, selected, listLabel,
             type="button"
             class="btn btn-ghost btn-small"
             onClick={() =>
-              onGoTo && elsewhere.slot !== slot
-                ? onGoTo(elsewhere.slot, elsewhere.id)
-                : void book.openConversation(slot, elsewhere.id)}
+              onGoTo && elsewhere.shelf !== shelf
+                ? onGoTo(elsewhere.shelf, elsewhere.id)
+                : void book.openConversation(shelf, elsewhere.id)}
           >
             {t("list.go_there")}
           </button>

@@ -13,8 +13,8 @@ export type BodyFor = (question: string) => Record<string, unknown>;
 
 interface Props {
   book: ConversationBook;
-  /** The slot whose shown conversation this is (`character-chat/witch`). */
-  slot: string;
+  /** The shelf whose shown conversation this is (`character-chat/witch`). */
+  shelf: string;
   t: Translate;
   /** Only the visible panel's live answer carries `#streaming-bubble`. */
   selected: boolean;
@@ -39,7 +39,7 @@ const markdown = (text: string) => <Markdown text={text} />;
 export function ConversationView(
   {
     book,
-    slot,
+    shelf,
     t,
     selected,
     speaker,
@@ -52,12 +52,12 @@ export function ConversationView(
     id,
   }: Props,
 ) {
-  const conversation = book.idIn(slot);
+  const conversation = book.idIn(shelf);
   const resend: Resend | undefined = bodyFor &&
     ((question, options) =>
       void (options.continue
-        ? book.continueStored(slot, bodyFor(question))
-        : book.ask(slot, question, bodyFor(question), options)));
+        ? book.continueStored(shelf, bodyFor(question))
+        : book.ask(shelf, question, bodyFor(question), options)));
   const editing = useSignal<string | null>(null);
   const busy = book.controller.active.value;
   // Switching what is shown waits for the answer being written there.
@@ -150,7 +150,7 @@ export function ConversationView(
                 const turn = editing.value;
                 editing.value = null;
                 if (text === undefined || !turn || !bodyFor) return;
-                void book.ask(slot, text, bodyFor(text), { edit: turn });
+                void book.ask(shelf, text, bodyFor(text), { edit: turn });
               }}
               maxLength={maxLength}
               onSwitch={bubble.turnId && (bubble.branch || bubble.version)

@@ -10,10 +10,10 @@ import type { Translate } from "./translate.ts";
  * last one, after a reload).
  * Only the visible panel's answer carries `#streaming-bubble`.
  */
-export function ResultArea({ book, slot, id, selected, empty, speakerName, t, children }: {
+export function ResultArea({ book, shelf, id, selected, empty, speakerName, t, children }: {
   book: ConversationBook;
-  /** The slot whose shown conversation holds the result (the feature's own). */
-  slot: string;
+  /** The shelf whose shown conversation holds the result (the feature's own). */
+  shelf: string;
   id: string;
   selected: boolean;
   empty: string;
@@ -23,7 +23,7 @@ export function ResultArea({ book, slot, id, selected, empty, speakerName, t, ch
   children: (text: string) => ComponentChildren;
 }) {
   const { controller } = book;
-  const conversation = book.idIn(slot);
+  const conversation = book.idIn(shelf);
   if (book.loading.value === conversation && book.bubbles(conversation).length === 0) {
     return <p id={id} class="result note loading" role="status">{t("list.loading")}</p>;
   }

@@ -18,7 +18,7 @@ export function SendButton({ id, label, book, showing, disabled = false, t }: {
   const busy = book.controller.active.value;
   const writingHere = busy && book.live.value === showing;
   return (
-    <span class="send-slot">
+    <span class="send-place">
       <button id={id} type="submit" class="btn btn-primary" disabled={busy || disabled} hidden={writingHere}>
         {label}
       </button>

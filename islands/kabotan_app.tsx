@@ -24,14 +24,14 @@ export interface KabotanAppProps {
   history: HistoryProps;
   /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
   older: KeptConversations["older"];
-  /** The conversation each slot shows (`character-chat/witch` → its id). */
+  /** The conversation each shelf shows (`character-chat/witch` → its id). */
   open: KeptConversations["open"];
   /** The session's conversations, most recent first. */
   conversations: KeptConversations["conversations"];
   /** Conversations removed lately to keep the session within its bounds. */
   removed: KeptConversations["removed"];
   /** Answers still being generated for this session (after a reload): re-attached at once. */
-  active: Array<{ answerId: string; feature: string; conversation: string; conversationId?: string }>;
+  active: Array<{ answerId: string; feature: string; shelf: string; conversationId?: string }>;
   /** How long after a dropped connection the page keeps trying to get an answer back. */
   resumeWindowMs: number;
   /** Where the reader was, from the page's URL: `tab`, and what panels read (`character`). */
@@ -48,9 +48,9 @@ export default function KabotanApp(props: KabotanAppProps) {
   useSignalEffect(() => keepInUrl("tab", selected.value === PANELS[0].name ? undefined : selected.value));
   const transport = useMemo(() => httpTransport(), []);
   const kept = useMemo(() => keptWithUrl(props), []);
-  /** The conversation a running answer is written in: named by its request, or its slot's shown one. */
+  /** The conversation a running answer is written in: named by its request, or its shelf's shown one. */
   const answerConversation = (active: KabotanAppProps["active"][number]) =>
-    active.conversationId ?? kept.open[active.conversation];
+    active.conversationId ?? kept.open[active.shelf];
   const books = useMemo(() => {
     const streaming = props.streaming && (typeof window === "undefined" || browserCanStream());
     return Object.fromEntries(PANELS.map(({ name }) => {
@@ -215,7 +215,7 @@ export default function KabotanApp(props: KabotanAppProps) {
 }
 
 /**
- * The page's conversations, with the one the URL names shown in its slot even when the server does
+ * The page's conversations, with the one the URL names shown in its shelf even when the server does
  * not keep it yet (a new chat, or its first question still being stored).
  */
 function keptWithUrl(props: KabotanAppProps): KeptConversations {
@@ -230,9 +230,9 @@ function keptWithUrl(props: KabotanAppProps): KeptConversations {
   const tab = props.place.tab ?? PANELS[0].name;
   if (named && !props.conversations.some((c) => c.id === named)) {
     const running = props.active.find((a) => a.conversationId === named);
-    const slot = running?.conversation ??
+    const shelf = running?.shelf ??
       (tab === "character-chat" ? `character-chat/${props.place.character ?? "dracula"}` : tab);
-    kept.open[slot] = named;
+    kept.open[shelf] = named;
   }
   return kept;
 }

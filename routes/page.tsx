@@ -95,14 +95,14 @@ function placeOf(query: Record<string, string>): Record<string, string> {
 }
 
 /**
- * What the page shows of the session's conversations: the list, and in each slot the conversation
- * open there (the one the URL names, in its slot; elsewhere the slot's last used) with its last turns.
+ * What the page shows of the session's conversations: the list, and in each shelf the conversation
+ * open there (the one the URL names, in its shelf; elsewhere the shelf's last used) with its last turns.
  */
 async function keptConversations(store: ConversationStore, sessionId: string, named?: string) {
   const conversations = await store.list(sessionId);
   const open = await store.pointers(sessionId);
   const chosen = named ? conversations.find((c) => c.id === named) : undefined;
-  if (chosen) open[chosen.slot] = chosen.id;
+  if (chosen) open[chosen.shelf] = chosen.id;
   const history: HistoryProps = {};
   const older: Record<string, string> = {};
   await Promise.all(
@@ -113,6 +113,6 @@ async function keptConversations(store: ConversationStore, sessionId: string, na
       if (window.older) older[id] = window.older;
     }),
   );
-  for (const [slot, id] of Object.entries(open)) if (!history[id]) delete open[slot];
+  for (const [shelf, id] of Object.entries(open)) if (!history[id]) delete open[shelf];
   return { conversations, open, history, older, removed: await store.removed(sessionId) };
 }

@@ -111,9 +111,9 @@ export async function openTurn(
     };
   }
   // A request that starts its conversation afresh (a new story) starts a new conversation of the
-  // slot: the earlier ones stay on its shelf.
+  // shelf: the earlier ones stay on its shelf.
   const destination = {
-    slot: turn.conversationKey,
+    shelf: turn.shelf,
     feature,
     conversationId,
     fresh: !turn.continues,
@@ -196,7 +196,7 @@ async function continueTurn(
 ): Promise<OpenTurn> {
   const reopened = sessionId
     ? await asStoreError(() =>
-      store.reopen(sessionId, { slot: turn.conversationKey, conversationId }, { writer, turnId })
+      store.reopen(sessionId, { shelf: turn.shelf, conversationId }, { writer, turnId })
     )
     : undefined;
   if (!reopened) throw new ApiError(400, "there is no answer to continue", { field: "continue" });

@@ -18,7 +18,7 @@ Deno.test("a new folder with a definition is a new feature, in its place, with i
       `import { z } from "npm:zod@4.6.7";\n` +
       `import { defineFeature } from "${root}lib/features/feature.ts";\n` +
       `export default defineFeature({ name: "${name}", order: ${order}, schema: z.object({}), ` +
-      `settings: { temperature: 1, maxTokens: 100 }, demo: () => "", demoAsked: { en: "", ja: "" }, conversationKey: () => "${name}", ` +
+      `settings: { temperature: 1, maxTokens: 100 }, demo: () => "", demoAsked: { en: "", ja: "" }, shelf: () => "${name}", ` +
       `continues: () => false, systemPrompt: () => "", userMessage: () => "", demoInputs: () => ({}) });\n`;
     for (
       const [folder, name, order, panel] of [["zeta", "zeta", 1, true], ["alpha", "alpha", 2, false]] as const

@@ -1,6 +1,6 @@
 /**
- * A feature's conversations in the browser, on top of its StreamController. A feature has slots
- * (`trivia-bot`, `character-chat/witch`); each slot holds many conversations (New chat, a shelf
+ * A feature's conversations in the browser, on top of its StreamController. A feature has shelves
+ * (`trivia-bot`, `character-chat/witch`); each shelf holds many conversations (New chat, a shelf
  * of stories) and shows one, by id. The answer being streamed is a message in its conversation
  * like any other, updated in place: its `text` and `incomplete` read the controller's signals,
  * and `live` says it is the one streaming; it stays in its own conversation while another is
@@ -52,7 +52,7 @@ export interface KeptConversations {
   history: Record<string, PublicMessage[]>;
   /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
   older: Record<string, string>;
-  /** The conversation each slot shows, by slot. */
+  /** The conversation each shelf shows, by shelf. */
   open: Record<string, string>;
   /** The session's conversations (every feature's), most recent first. */
   conversations: ConversationSummary[];
@@ -67,12 +67,12 @@ const bubbleOf = ({ turn_id, ...message }: PublicMessage): Bubble => ({
   id: nextId++,
 });
 
-const inFeature = (feature: string, slot: string) => slot === feature || slot.startsWith(`${feature}/`);
+const inFeature = (feature: string, shelf: string) => shelf === feature || shelf.startsWith(`${feature}/`);
 
 export class ConversationBook {
   /** Messages per conversation id (the answer streaming now included, last, with `live`). */
   readonly conversations = signal<Record<string, Bubble[]>>({});
-  /** The conversation each slot shows: kept by the server, or a new one not asked anything yet. */
+  /** The conversation each shelf shows: kept by the server, or a new one not asked anything yet. */
   readonly open = signal<Record<string, string>>({});
   /** The feature's conversations kept by the server, most recent first. */
   readonly list = signal<ConversationSummary[]>([]);
@@ -93,7 +93,7 @@ export class ConversationBook {
     null,
   );
 
-  /** A new conversation's id per slot, made when first needed (no question asked in it yet). */
+  /** A new conversation's id per shelf, made when first needed (no question asked in it yet). */
   #fresh = new Map<string, string>();
   /** Conversations whose messages are here (not only a live answer). */
   #loaded = new Set<string>();
@@ -109,7 +109,7 @@ export class ConversationBook {
     this.list.value = kept.conversations.filter((c) => c.feature === feature);
     this.removed.value = kept.removed;
     this.open.value = Object.fromEntries(
-      Object.entries(kept.open).filter(([slot]) => inFeature(feature, slot)),
+      Object.entries(kept.open).filter(([shelf]) => inFeature(feature, shelf)),
     );
     const mine = new Set(Object.values(this.open.value));
     this.older.value = Object.fromEntries(Object.entries(kept.older).filter(([id]) => mine.has(id)));
@@ -121,20 +121,20 @@ export class ConversationBook {
     this.conversations.value = conversations;
   }
 
-  /** The conversation the slot shows (a new one when it shows none yet). */
-  idIn(slot: string): string {
-    return this.open.value[slot] ?? this.#freshId(slot);
+  /** The conversation the shelf shows (a new one when it shows none yet). */
+  idIn(shelf: string): string {
+    return this.open.value[shelf] ?? this.#freshId(shelf);
   }
 
-  #freshId(slot: string): string {
-    let id = this.#fresh.get(slot);
-    if (!id) this.#fresh.set(slot, id = crypto.randomUUID());
+  #freshId(shelf: string): string {
+    let id = this.#fresh.get(shelf);
+    if (!id) this.#fresh.set(shelf, id = crypto.randomUUID());
     return id;
   }
 
-  /** The slot's conversations kept by the server, most recent first. */
-  listOf(slot: string): ConversationSummary[] {
-    return this.list.value.filter((c) => c.slot === slot);
+  /** The shelf's conversations kept by the server, most recent first. */
+  listOf(shelf: string): ConversationSummary[] {
+    return this.list.value.filter((c) => c.shelf === shelf);
   }
 
   /** The conversation's messages, the answer streaming now included (last, with `live`). */
@@ -142,28 +142,28 @@ export class ConversationBook {
     return this.conversations.value[id] ?? [];
   }
 
-  /** The messages the slot shows. */
-  bubblesIn(slot: string): Bubble[] {
-    return this.bubbles(this.idIn(slot));
+  /** The messages the shelf shows. */
+  bubblesIn(shelf: string): Bubble[] {
+    return this.bubbles(this.idIn(shelf));
   }
 
-  /** Shows a new, empty conversation in the slot; the one it showed stays in the list. */
-  newConversation(slot: string): void {
+  /** Shows a new, empty conversation in the shelf; the one it showed stays in the list. */
+  newConversation(shelf: string): void {
     const id = crypto.randomUUID();
-    this.#fresh.set(slot, id);
-    this.open.value = { ...this.open.value, [slot]: id };
+    this.#fresh.set(shelf, id);
+    this.open.value = { ...this.open.value, [shelf]: id };
   }
 
-  /** Shows one of the slot's conversations, fetching it when it is not here yet. */
-  async openConversation(slot: string, id: string): Promise<void> {
-    this.open.value = { ...this.open.value, [slot]: id };
+  /** Shows one of the shelf's conversations, fetching it when it is not here yet. */
+  async openConversation(shelf: string, id: string): Promise<void> {
+    this.open.value = { ...this.open.value, [shelf]: id };
     if (this.#loaded.has(id)) return;
     this.loading.value = id;
     try {
       const window = await this.transport.conversation(id);
       if (!window) {
         this.list.value = this.list.value.filter((c) => c.id !== id);
-        if (this.open.value[slot] === id) this.newConversation(slot);
+        if (this.open.value[shelf] === id) this.newConversation(shelf);
         return;
       }
       this.#showWindow(id, window);
@@ -316,22 +316,22 @@ export class ConversationBook {
   }
 
   /**
-   * Asks a question in the conversation the slot shows (a new one for a result: `fresh`). The
+   * Asks a question in the conversation the shelf shows (a new one for a result: `fresh`). The
    * same question again after an answer that did not finish replaces that turn, as on the server;
    * `regenerate` gives the last turn a new answer (a version; the old one is kept); `edit` asks an
    * earlier question anew (a new branch from there; the old one is kept).
    */
   ask(
-    slot: string,
+    shelf: string,
     question: string,
     body: Record<string, unknown>,
     { fresh = false, regenerate = false, edit }: { fresh?: boolean; regenerate?: boolean; edit?: string } =
       {},
   ): Promise<StreamStatus> {
     this.settle();
-    if (fresh) this.newConversation(slot);
-    const id = this.idIn(slot);
-    if (this.open.value[slot] !== id) this.open.value = { ...this.open.value, [slot]: id };
+    if (fresh) this.newConversation(shelf);
+    const id = this.idIn(shelf);
+    if (this.open.value[shelf] !== id) this.open.value = { ...this.open.value, [shelf]: id };
     this.#loaded.add(id);
     const bubbles = this.bubbles(id);
     let kept: Bubble[];
@@ -366,7 +366,7 @@ export class ConversationBook {
       ...(branch ? { branch } : {}),
     });
     this.#startLive(id, "", lang, { turnId, version });
-    this.#listed(slot, id, question, lang);
+    this.#listed(shelf, id, question, lang);
     const request = {
       ...body,
       conversation_id: id,
@@ -377,13 +377,13 @@ export class ConversationBook {
   }
 
   /** Puts a conversation first in the list at once (a new one with its first question as title). */
-  #listed(slot: string, id: string, question: string, lang?: string): void {
+  #listed(shelf: string, id: string, question: string, lang?: string): void {
     const now = Date.now();
     const known = this.list.value.find((c) => c.id === id);
     const entry: ConversationSummary = known ? { ...known, updatedAt: now } : {
       id,
       feature: this.feature,
-      slot,
+      shelf,
       title: question.replace(/\s+/g, " ").trim().slice(0, 80),
       ...(lang ? { lang } : {}),
       createdAt: now,
@@ -413,9 +413,9 @@ export class ConversationBook {
    * Goes on with a stored answer that was cut short (stopped before a reload): it becomes the live
    * answer again and grows from its text; the server adds the new text to the stored one.
    */
-  continueStored(slot: string, body: Record<string, unknown>): Promise<StreamStatus> {
+  continueStored(shelf: string, body: Record<string, unknown>): Promise<StreamStatus> {
     this.settle();
-    const id = this.idIn(slot);
+    const id = this.idIn(shelf);
     const bubbles = this.bubbles(id);
     const last = bubbles.at(-1);
     if (last?.role !== "assistant" || !last.content) return Promise.resolve(this.controller.status.value);
@@ -461,7 +461,7 @@ export class ConversationBook {
   }
 
   /**
-   * Deletes a conversation from view at once (its slot then shows a new one); the server deletes
+   * Deletes a conversation from view at once (its shelf then shows a new one); the server deletes
    * it after `undoMs`, or when the page goes away, unless `pendingUndo.undo()` brings it back first.
    * A conversation whose answer is being written is stopped first.
    */
@@ -473,9 +473,9 @@ export class ConversationBook {
     }
     const summary = this.list.value.find((c) => c.id === id);
     const at = this.list.value.indexOf(summary!);
-    const slots = Object.entries(this.open.value).filter(([, open]) => open === id).map(([slot]) => slot);
+    const shelves = Object.entries(this.open.value).filter(([, open]) => open === id).map(([shelf]) => shelf);
     this.list.value = this.list.value.filter((c) => c.id !== id);
-    for (const slot of slots) this.newConversation(slot);
+    for (const shelf of shelves) this.newConversation(shelf);
     let settled = false;
     const finish = () => {
       settled = true;
@@ -512,7 +512,7 @@ export class ConversationBook {
           list.splice(Math.max(0, at), 0, summary);
           this.list.value = list;
         }
-        for (const slot of slots) this.open.value = { ...this.open.value, [slot]: id };
+        for (const shelf of shelves) this.open.value = { ...this.open.value, [shelf]: id };
       },
     };
   }
@@ -522,21 +522,21 @@ export class ConversationBook {
     const pending = pendingDeletes.all().filter((id) => this.list.value.some((c) => c.id === id));
     if (pending.length === 0) return;
     this.list.value = this.list.value.filter((c) => !pending.includes(c.id));
-    for (const [slot, open] of Object.entries(this.open.value)) {
-      if (pending.includes(open)) this.newConversation(slot);
+    for (const [shelf, open] of Object.entries(this.open.value)) {
+      if (pending.includes(open)) this.newConversation(shelf);
     }
     for (const id of pending) {
       void this.transport.deleteConversation(id).then((gone) => gone && pendingDeletes.remove(id));
     }
   }
 
-  /** Starts the live answer's conversation afresh (it no longer fits the model): a new chat in its slot. */
+  /** Starts the live answer's conversation afresh (it no longer fits the model): a new chat in its shelf. */
   startOver(): void {
     const id = this.live.value;
     if (id === null) return;
-    const slot = Object.entries(this.open.value).find(([, open]) => open === id)?.[0];
+    const shelf = Object.entries(this.open.value).find(([, open]) => open === id)?.[0];
     this.settle();
-    if (slot) this.newConversation(slot);
+    if (shelf) this.newConversation(shelf);
   }
 
   /** Forgets every conversation of the feature, here and on the server. */
@@ -547,7 +547,7 @@ export class ConversationBook {
     this.conversations.value = {};
     this.#loaded.clear();
     this.list.value = [];
-    for (const slot of Object.keys(this.open.value)) this.newConversation(slot);
+    for (const shelf of Object.keys(this.open.value)) this.newConversation(shelf);
     await this.transport.clearHistory(this.feature);
   }
 

@@ -108,7 +108,7 @@ Deno.test("deleting a conversation shows a new one at once; Undo brings it back;
   const summary = {
     id: old,
     feature: "character-chat",
-    slot: "character-chat/witch",
+    shelf: "character-chat/witch",
     title: "Old",
     createdAt: 1,
     updatedAt: 1,

@@ -23,7 +23,7 @@ export interface FeatureDefinition<Input> {
   demo(request: DemoRequest): string;
   /** What a request asks for, in plain words, for the demo model's thinking ("a story to write"). */
   readonly demoAsked: Readonly<Record<Language, string>>;
-  conversationKey(input: Input): string;
+  shelf(input: Input): string;
   continues(input: Input): boolean;
   /** A continuing request that makes no sense without an earlier answer (a follow-up question). */
   needsEarlierAnswer?(input: Input): { field: string; error: string } | undefined;
@@ -39,7 +39,7 @@ export interface FeatureDefinition<Input> {
 
 /** What the generic handler needs once a request's inputs are valid. */
 export interface PreparedRequest {
-  conversationKey: string;
+  shelf: string;
   continues: boolean;
   needsEarlierAnswer?: { field: string; error: string };
   system: string;
@@ -75,7 +75,7 @@ export function defineFeature<Input>(definition: FeatureDefinition<Input>): Feat
       return {
         ok: true,
         value: {
-          conversationKey: definition.conversationKey(input),
+          shelf: definition.shelf(input),
           continues: definition.continues(input),
           needsEarlierAnswer: definition.needsEarlierAnswer?.(input),
           system: definition.systemPrompt(input, language),

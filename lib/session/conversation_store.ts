@@ -2,8 +2,8 @@
  * What a session keeps, in one store: conversation → turns by id → answer versions, each message
  * of any length, and every answer written only by the one writer that holds it.
  *
- * - A **conversation** belongs to a feature and stands in a *slot* of the page (`trivia-bot`,
- *   `character-chat/witch`); a slot holds many (New chat, a shelf of stories) and names the one used
+ * - A **conversation** belongs to a feature and stands in a *shelf* of the page (`trivia-bot`,
+ *   `character-chat/witch`); a shelf holds many (New chat, a shelf of stories) and names the one used
  *   last. A conversation has a title (its first message, or the reader's own) and records the
  *   shown branch by its last turn (`leaf`).
  * - A **turn** is one question and its answer. Turns are keyed by a time-ordered id and point to
@@ -128,8 +128,8 @@ const NOTICE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** How long one write keeps trying through conflicts with other writers. */
 const CONFLICT_WINDOW_MS = 15_000;
 
-const conversationKey = (sessionId: string, id: string) => ["conv", sessionId, id];
-const slotKey = (sessionId: string, slot: string) => ["conv_slot", sessionId, slot];
+const recordKey = (sessionId: string, id: string) => ["conv", sessionId, id];
+const shelfKey = (sessionId: string, shelf: string) => ["conv_shelf", sessionId, shelf];
 const sizeKey = (sessionId: string, id: string) => ["conv_size", sessionId, id];
 const noticesKey = (sessionId: string) => ["conv_removed", sessionId];
 const turnPrefix = (sessionId: string, conversationId: string) => ["turn", sessionId, conversationId];
@@ -144,7 +144,7 @@ const textPrefix = (sessionId: string, conversationId: string, turnId: string) =
   turnId,
 ];
 /** Every prefix under which a session's conversations keep something. */
-const SESSION_PREFIXES = ["conv", "conv_slot", "conv_size", "conv_removed", "turn", "text"];
+const SESSION_PREFIXES = ["conv", "conv_shelf", "conv_size", "conv_removed", "turn", "text"];
 
 let lastStamp = 0;
 let sequence = 0;
@@ -205,11 +205,11 @@ export class ConversationTaken extends Error {
 
 /** Which conversation a question goes to, and how. */
 export interface Destination {
-  slot: string;
+  shelf: string;
   feature: string;
   /**
-   * The conversation named by the request: one of the session's (of this slot), or a new id that
-   * starts one. Without it, the slot's last used conversation (a new one for a `fresh` request).
+   * The conversation named by the request: one of the session's (of this shelf), or a new id that
+   * starts one. Without it, the shelf's last used conversation (a new one for a `fresh` request).
    */
   conversationId?: string;
   /** The request starts its conversation afresh (a new story): never added to an earlier one. */
@@ -220,7 +220,7 @@ export interface Destination {
 
 /** A conversation as read before a question is added: its entry (none yet), its turns and shown branch. */
 export interface Snapshot {
-  /** The slot's pointer, checked when the conversation was found through it (or is made for it). */
+  /** The shelf's pointer, checked when the conversation was found through it (or is made for it). */
   pointer?: Deno.KvEntryMaybe<string>;
   /** The id the conversation has, or will have once its first question is stored. */
   id: string;
@@ -253,34 +253,34 @@ export class ConversationStore {
 
   /** A conversation of the session, if it has it. */
   async get(sessionId: string, id: string): Promise<Deno.KvEntry<ConversationRecord> | undefined> {
-    const entry = await this.kv.get<ConversationRecord>(conversationKey(sessionId, id));
+    const entry = await this.kv.get<ConversationRecord>(recordKey(sessionId, id));
     return entry.value === null ? undefined : entry as Deno.KvEntry<ConversationRecord>;
   }
 
-  /** The slot's last used conversation with its entry, if it has one. */
-  async current(sessionId: string, slot: string): Promise<Deno.KvEntry<ConversationRecord> | undefined> {
-    const pointer = await this.kv.get<string>(slotKey(sessionId, slot));
+  /** The shelf's last used conversation with its entry, if it has one. */
+  async current(sessionId: string, shelf: string): Promise<Deno.KvEntry<ConversationRecord> | undefined> {
+    const pointer = await this.kv.get<string>(shelfKey(sessionId, shelf));
     return pointer.value === null ? undefined : await this.get(sessionId, pointer.value);
   }
 
-  /** The session's conversations, most recently used first; of one slot, or of one feature's slots. */
+  /** The session's conversations, most recently used first; of one shelf, or of one feature's shelves. */
   async list(
     sessionId: string,
-    { slot, feature }: { slot?: string; feature?: string } = {},
+    { shelf, feature }: { shelf?: string; feature?: string } = {},
   ): Promise<ConversationSummary[]> {
     const found: ConversationSummary[] = [];
     for await (const { value } of this.kv.list<ConversationRecord>({ prefix: ["conv", sessionId] })) {
-      if (slot !== undefined && value.slot !== slot) continue;
+      if (shelf !== undefined && value.shelf !== shelf) continue;
       if (feature !== undefined && value.feature !== feature) continue;
       found.push(summaryOf(value));
     }
     return found.sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
-  /** Each slot's last used conversation, by slot. */
+  /** Each shelf's last used conversation, by shelf. */
   async pointers(sessionId: string): Promise<Record<string, string>> {
     const pointers: Record<string, string> = {};
-    for await (const entry of this.kv.list<string>({ prefix: ["conv_slot", sessionId] })) {
+    for await (const entry of this.kv.list<string>({ prefix: ["conv_shelf", sessionId] })) {
       pointers[String(entry.key[2])] = entry.value;
     }
     return pointers;
@@ -325,18 +325,18 @@ export class ConversationStore {
     ];
   }
 
-  /** The shown branch of the slot's last used conversation, as messages (the last `limitTurns` turns). */
-  async slotMessages(sessionId: string, slot: string, limitTurns = TURN_LIMIT): Promise<StoredMessage[]> {
-    return (await this.slotWindow(sessionId, slot, { turns: limitTurns })).messages;
+  /** The shown branch of the shelf's last used conversation, as messages (the last `limitTurns` turns). */
+  async shelfMessages(sessionId: string, shelf: string, limitTurns = TURN_LIMIT): Promise<StoredMessage[]> {
+    return (await this.shelfWindow(sessionId, shelf, { turns: limitTurns })).messages;
   }
 
-  /** A window of the slot's last used conversation (see `window`). */
-  async slotWindow(
+  /** A window of the shelf's last used conversation (see `window`). */
+  async shelfWindow(
     sessionId: string,
-    slot: string,
+    shelf: string,
     options: { turns: number; before?: string },
   ): Promise<ConversationWindow> {
-    const current = await this.current(sessionId, slot);
+    const current = await this.current(sessionId, shelf);
     return current ? await this.window(sessionId, current.value, options) : { messages: [] };
   }
 
@@ -444,11 +444,11 @@ export class ConversationStore {
     });
   }
 
-  /** Names the slot's last used conversation (the one an API request without an id goes to). */
+  /** Names the shelf's last used conversation (the one an API request without an id goes to). */
   async open(sessionId: string, conversationId: string): Promise<ConversationRecord> {
     const entry = await this.get(sessionId, conversationId);
     if (!entry) throw new NoSuchConversation();
-    await this.kv.set(slotKey(sessionId, entry.value.slot), conversationId);
+    await this.kv.set(shelfKey(sessionId, entry.value.shelf), conversationId);
     return entry.value;
   }
 
@@ -471,17 +471,17 @@ export class ConversationStore {
    */
   async read(
     sessionId: string,
-    { slot, conversationId, fresh = false }: Pick<Destination, "slot" | "conversationId" | "fresh">,
+    { shelf, conversationId, fresh = false }: Pick<Destination, "shelf" | "conversationId" | "fresh">,
     edit?: string,
   ): Promise<Snapshot> {
     let pointer: Deno.KvEntryMaybe<string> | undefined;
     let id = conversationId;
     if (id === undefined && !fresh) {
-      pointer = await this.kv.get<string>(slotKey(sessionId, slot));
+      pointer = await this.kv.get<string>(shelfKey(sessionId, shelf));
       id = pointer.value ?? undefined;
     }
     if (id === undefined) {
-      pointer ??= await this.kv.get<string>(slotKey(sessionId, slot));
+      pointer ??= await this.kv.get<string>(shelfKey(sessionId, shelf));
       return { pointer, id: crypto.randomUUID(), turns: new Map(), branch: [] };
     }
     const conversation = await this.get(sessionId, id);
@@ -492,7 +492,7 @@ export class ConversationStore {
       if (edit) throw new NoSuchConversation("turn");
       return { id, turns: new Map(), branch: [] };
     }
-    if (conversation.value.slot !== slot) throw new NoSuchConversation();
+    if (conversation.value.shelf !== shelf) throw new NoSuchConversation();
     const { leaf } = conversation.value;
     const depth = CONTEXT_MESSAGES / 2 + 1;
     // Only the branch's last turns matter here: read the newest turns (one listing, whatever the
@@ -570,7 +570,7 @@ export class ConversationStore {
       snapshot?: Snapshot;
     },
   ): Promise<{ address: AnswerAddress; context: StoredMessage[]; created: boolean }> {
-    const { slot, feature } = destination;
+    const { shelf, feature } = destination;
     let first = snapshot;
     const asked = await untilCommitted("store a question", async () => {
       const read = first ?? await this.read(sessionId, destination, edit);
@@ -580,7 +580,7 @@ export class ConversationStore {
       const record: ConversationRecord = conversation?.value ?? {
         id: read.id,
         feature,
-        slot,
+        shelf,
         title: titleOf(destination.title ?? question.content),
         ...(question.lang ? { lang: question.lang } : {}),
         createdAt: now,
@@ -604,8 +604,8 @@ export class ConversationStore {
       const opened: AnswerVersion = { state: "writing", writer, segments: [], lang: question.lang, at: now };
       const op = this.kv.atomic();
       if (pointer) op.check(pointer);
-      op.check(conversation ?? { key: conversationKey(sessionId, record.id), versionstamp: null });
-      op.set(slotKey(sessionId, slot), record.id);
+      op.check(conversation ?? { key: recordKey(sessionId, record.id), versionstamp: null });
+      op.set(shelfKey(sessionId, shelf), record.id);
       let address: AnswerAddress;
       let dropped: { turnId: string; segments: Segment[] } | undefined;
       // The change in the conversation's bytes of text.
@@ -626,7 +626,7 @@ export class ConversationStore {
         const lastEntry = turns.get(last.id)!;
         op.check(lastEntry)
           .set(lastEntry.key, { ...last, question: { ...question, at: now }, versions, shown })
-          .set(conversationKey(sessionId, record.id), { ...record, leaf: last.id, updatedAt: now });
+          .set(recordKey(sessionId, record.id), { ...record, leaf: last.id, updatedAt: now });
         address = { sessionId, conversationId: record.id, turnId: last.id, version: shown, writer };
       } else {
         const turn: TurnRecord = {
@@ -647,7 +647,7 @@ export class ConversationStore {
         }
         op.set(turnKey(sessionId, record.id, turn.id), turn)
           .set(
-            conversationKey(sessionId, record.id),
+            recordKey(sessionId, record.id),
             { ...record, leaf: turn.id, turns: record.turns + (oldest ? 0 : 1), updatedAt: now },
           );
         address = { sessionId, conversationId: record.id, turnId: turn.id, version: 0, writer };
@@ -673,14 +673,14 @@ export class ConversationStore {
    */
   async reopen(
     sessionId: string,
-    { slot, conversationId }: { slot: string; conversationId?: string },
+    { shelf, conversationId }: { shelf: string; conversationId?: string },
     { writer, turnId }: { writer: string; turnId?: string },
   ): Promise<{ address: AnswerAddress; context: StoredMessage[] } | undefined> {
     return await untilCommitted("continue an answer", async () => {
       const record = conversationId === undefined
-        ? (await this.current(sessionId, slot))?.value
+        ? (await this.current(sessionId, shelf))?.value
         : (await this.get(sessionId, conversationId))?.value;
-      if (record && record.slot !== slot) throw new NoSuchConversation();
+      if (record && record.shelf !== shelf) throw new NoSuchConversation();
       const target = turnId ?? record?.leaf;
       if (!record || !target) return { none: true as const };
       const entry = await this.kv.get<TurnRecord>(turnKey(sessionId, record.id, target));
@@ -699,7 +699,7 @@ export class ConversationStore {
       const result = await this.kv.atomic()
         .check(entry)
         .set(entry.key, { ...turn, versions })
-        .set(slotKey(sessionId, slot), record.id)
+        .set(shelfKey(sessionId, shelf), record.id)
         .commit();
       if (!result.ok) return undefined;
       const branch = await this.branch(sessionId, record.id, turn.id, { withText: CONTEXT_MESSAGES / 2 + 1 });
@@ -721,20 +721,20 @@ export class ConversationStore {
   }
 
   /**
-   * Ends an answer whose writer died (an orphan: found by its writer's token among the slot's
+   * Ends an answer whose writer died (an orphan: found by its writer's token among the shelf's
    * conversations, the one named first), with the text its readers were shown; its late writer,
    * should it wake, is fenced out.
    */
   async takeOver(
     sessionId: string,
-    slot: string,
+    shelf: string,
     writer: string,
     text: string,
     conversationId?: string,
   ): Promise<Ending> {
     const named = conversationId ? [conversationId] : [];
-    const current = (await this.current(sessionId, slot))?.value.id;
-    const others = (await this.list(sessionId, { slot })).map((c) => c.id);
+    const current = (await this.current(sessionId, shelf))?.value.id;
+    const others = (await this.list(sessionId, { shelf })).map((c) => c.id);
     for (const id of new Set([...named, ...(current ? [current] : []), ...others])) {
       for (const { value: turn } of (await this.turns(sessionId, id)).values()) {
         const version = turn.versions.findIndex((v) => v.writer === writer);
@@ -832,7 +832,7 @@ export class ConversationStore {
       await this.#notice(sessionId, {
         title: oldest.title,
         feature: oldest.feature,
-        slot: oldest.slot,
+        shelf: oldest.shelf,
         at: this.now(),
         reason,
       });
@@ -849,37 +849,37 @@ export class ConversationStore {
   }
 
   /**
-   * Deletes a conversation: its record, every turn and every text. When it was its slot's last
-   * used, the slot's most recent other conversation takes its place (none: the slot has none).
+   * Deletes a conversation: its record, every turn and every text. When it was its shelf's last
+   * used, the shelf's most recent other conversation takes its place (none: the shelf has none).
    */
   async remove(sessionId: string, conversationId: string): Promise<boolean> {
     const entry = await this.get(sessionId, conversationId);
     if (!entry) return false;
     await this.#deleteConversation(sessionId, conversationId);
-    const pointer = await this.kv.get<string>(slotKey(sessionId, entry.value.slot));
+    const pointer = await this.kv.get<string>(shelfKey(sessionId, entry.value.shelf));
     if (pointer.value === conversationId) {
-      const next = (await this.list(sessionId, { slot: entry.value.slot }))[0];
+      const next = (await this.list(sessionId, { shelf: entry.value.shelf }))[0];
       const op = this.kv.atomic().check(pointer);
       await (next ? op.set(pointer.key, next.id) : op.delete(pointer.key)).commit();
     }
     return true;
   }
 
-  /** Deletes every conversation of the slot. */
-  async clearSlot(sessionId: string, slot: string): Promise<void> {
-    await this.kv.delete(slotKey(sessionId, slot));
-    for (const { id } of await this.list(sessionId, { slot })) await this.#deleteConversation(sessionId, id);
+  /** Deletes every conversation of the shelf. */
+  async clearShelf(sessionId: string, shelf: string): Promise<void> {
+    await this.kv.delete(shelfKey(sessionId, shelf));
+    for (const { id } of await this.list(sessionId, { shelf })) await this.#deleteConversation(sessionId, id);
   }
 
-  /** Deletes every conversation of the feature's slots: `feature` itself and `feature/…`. */
+  /** Deletes every conversation of the feature's shelves: `feature` itself and `feature/…`. */
   async clearFeature(sessionId: string, feature: string): Promise<void> {
-    const slots = new Set<string>();
-    for await (const entry of this.kv.list<string>({ prefix: ["conv_slot", sessionId] })) {
-      slots.add(String(entry.key[2]));
+    const shelves = new Set<string>();
+    for await (const entry of this.kv.list<string>({ prefix: ["conv_shelf", sessionId] })) {
+      shelves.add(String(entry.key[2]));
     }
-    for (const { slot } of await this.list(sessionId, { feature })) slots.add(slot);
-    for (const slot of slots) {
-      if (slot === feature || slot.startsWith(`${feature}/`)) await this.clearSlot(sessionId, slot);
+    for (const { shelf } of await this.list(sessionId, { feature })) shelves.add(shelf);
+    for (const shelf of shelves) {
+      if (shelf === feature || shelf.startsWith(`${feature}/`)) await this.clearShelf(sessionId, shelf);
     }
   }
 
@@ -892,7 +892,7 @@ export class ConversationStore {
     await this.#deleteAll(turnPrefix(sessionId, conversationId));
     await this.#deleteAll(["text", sessionId, conversationId]);
     await this.kv.atomic()
-      .delete(conversationKey(sessionId, conversationId))
+      .delete(recordKey(sessionId, conversationId))
       .delete(sizeKey(sessionId, conversationId))
       .commit();
   }

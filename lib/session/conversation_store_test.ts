@@ -20,27 +20,29 @@ async function withStore(fn: (store: ConversationStore, kv: Deno.Kv) => Promise<
   }
 }
 
-const chat = (slot: string) => ({ slot, feature: slot.split("/")[0] });
+const chat = (shelf: string) => ({ shelf, feature: shelf.split("/")[0] });
 
 /** Asks and answers one turn. */
 async function turn(
   store: ConversationStore,
   session: string,
-  slot: string,
+  shelf: string,
   question: string,
   answer: string,
 ) {
-  const { address } = await store.ask(session, chat(slot), { content: question }, {
+  const { address } = await store.ask(session, chat(shelf), { content: question }, {
     writer: newWriterToken(),
   });
   equal(await store.finish(address, { content: answer, incomplete: false }), "written");
   return address;
 }
 
-const shown = async (store: ConversationStore, session: string, slot: string) =>
-  (await store.slotMessages(session, slot)).map((m) => `${m.role[0]}:${m.content}${m.incomplete ? "…" : ""}`);
+const shown = async (store: ConversationStore, session: string, shelf: string) =>
+  (await store.shelfMessages(session, shelf)).map((m) =>
+    `${m.role[0]}:${m.content}${m.incomplete ? "…" : ""}`
+  );
 
-Deno.test("turns come back in order, per session and slot, each answer with its question", async () => {
+Deno.test("turns come back in order, per session and shelf, each answer with its question", async () => {
   await withStore(async (store) => {
     await turn(store, "s1", "character-chat/dracula", "Hi", "Good evening");
     await turn(store, "s1", "character-chat/ghost", "Boo", "Eek");
@@ -71,7 +73,7 @@ Deno.test("questions sent at once line up, and each answer lands on its own ques
         store.finish(address, { content: `answer to ${address.writer.slice(1)}`, incomplete: false })
       ),
     );
-    const messages = await store.slotMessages("s", "c");
+    const messages = await store.shelfMessages("s", "c");
     equal(messages.length, 40);
     for (let i = 0; i < 40; i += 2) {
       equal(messages[i].role, "user");
@@ -84,7 +86,7 @@ Deno.test("an answer of any length comes back whole, in any script", async () =>
   await withStore(async (store) => {
     const long = "吸血鬼の城🦇".repeat(Math.ceil(CHUNK_CHARACTERS * 5 / 7));
     await turn(store, "s", "trivia-bot", "Tell me everything", long);
-    const [, answer] = await store.slotMessages("s", "trivia-bot");
+    const [, answer] = await store.shelfMessages("s", "trivia-bot");
     equal(answer.content.length, long.length);
     ok(answer.content === long, "the same text");
   });
@@ -107,7 +109,7 @@ Deno.test("Continue goes on with the answer chosen when it was asked, whatever i
   await withStore(async (store) => {
     const { address } = await store.ask("s", chat("c"), { content: "Tell a story" }, { writer: "a" });
     await store.finish(address, { content: "Once upon", incomplete: true });
-    const reopened = await store.reopen("s", { slot: "c" }, { writer: "b" });
+    const reopened = await store.reopen("s", { shelf: "c" }, { writer: "b" });
     ok(reopened);
     deepEqual(reopened.context.map((m) => m.content), ["Tell a story", "Once upon"]);
     // A new question comes in while the continuation is being written.
@@ -149,7 +151,7 @@ Deno.test("a conversation keeps its last TURN_LIMIT turns, text and all", async 
     // Answers too long to keep inline in their turn's record: each has a chunk of its own.
     const long = (i: number) => `a${i}`.padEnd(13_000, ".");
     for (let i = 0; i < TURN_LIMIT + 5; i++) await turn(store, "s", "trivia-bot", `q${i}`, long(i));
-    const kept = await store.slotMessages("s", "trivia-bot");
+    const kept = await store.shelfMessages("s", "trivia-bot");
     equal(kept.length, TURN_LIMIT * 2);
     equal(kept[0].content, "q5");
     equal(kept.at(-1)!.content, long(TURN_LIMIT + 4));
@@ -180,9 +182,9 @@ const entries = async (kv: Deno.Kv, session: string) => {
   return n;
 };
 
-Deno.test("a slot holds many conversations: a fresh request starts one, a named id goes to its own", async () => {
+Deno.test("a shelf holds many conversations: a fresh request starts one, a named id goes to its own", async () => {
   await withStore(async (store) => {
-    const story = { slot: "story-generator", feature: "story-generator", fresh: true };
+    const story = { shelf: "story-generator", feature: "story-generator", fresh: true };
     const first = await store.ask("s", { ...story, title: "Mina · attic" }, { content: "story 1" }, {
       writer: "a",
     });
@@ -196,7 +198,7 @@ Deno.test("a slot holds many conversations: a fresh request starts one, a named 
       second.address.conversationId,
       "the second story did not replace the first",
     );
-    deepEqual((await store.list("s", { slot: "story-generator" })).map((c) => c.title), [
+    deepEqual((await store.list("s", { shelf: "story-generator" })).map((c) => c.title), [
       "Jon · fog",
       "Mina · attic",
     ]);
@@ -206,27 +208,27 @@ Deno.test("a slot holds many conversations: a fresh request starts one, a named 
     const chatA = crypto.randomUUID();
     const chatB = crypto.randomUUID();
     const dest = (conversationId: string) => ({
-      slot: "character-chat/witch",
+      shelf: "character-chat/witch",
       feature: "character-chat",
       conversationId,
     });
-    await turn(store, "s", "character-chat/witch", "pre", "existing"); // the slot's last used, without an id
+    await turn(store, "s", "character-chat/witch", "pre", "existing"); // the shelf's last used, without an id
     for (const [id, q] of [[chatA, "a1"], [chatB, "b1"], [chatA, "a2"]]) {
       const asked = await store.ask("s", dest(id), { content: q }, { writer: q });
       await store.finish(asked.address, { content: `re ${q}`, incomplete: false });
       equal(asked.address.conversationId, id);
       if (q === "a2") deepEqual(asked.context.map((m) => m.content), ["a1", "re a1"]);
     }
-    equal((await store.list("s", { slot: "character-chat/witch" })).length, 3);
+    equal((await store.list("s", { shelf: "character-chat/witch" })).length, 3);
     deepEqual(
       await shown(store, "s", "character-chat/witch"),
       ["u:a1", "a:re a1", "u:a2", "a:re a2"],
       "the last used",
     );
     await rejects(
-      () => store.read("s", { slot: "character-chat/ghost", conversationId: chatA }),
+      () => store.read("s", { shelf: "character-chat/ghost", conversationId: chatA }),
       NoSuchConversation,
-      "another slot's conversation is not found there",
+      "another shelf's conversation is not found there",
     );
     await rejects(
       () =>
@@ -241,7 +243,7 @@ Deno.test("a slot holds many conversations: a fresh request starts one, a named 
 Deno.test("an edit branches: the model gets the branch shown, the old branch stays, and both can be shown", async () => {
   await withStore(async (store) => {
     const id = crypto.randomUUID();
-    const dest = { slot: "trivia-bot", feature: "trivia-bot", conversationId: id };
+    const dest = { shelf: "trivia-bot", feature: "trivia-bot", conversationId: id };
     const ask = async (q: string, a: string, options: { edit?: string; regenerating?: boolean } = {}) => {
       const asked = await store.ask("s", dest, { content: q }, { writer: crypto.randomUUID(), ...options });
       await store.finish(asked.address, { content: a, incomplete: false });
@@ -283,7 +285,7 @@ Deno.test("an edit branches: the model gets the branch shown, the old branch sta
 Deno.test("switching branches waits for an answer being written there", async () => {
   await withStore(async (store) => {
     const id = crypto.randomUUID();
-    const dest = { slot: "trivia-bot", feature: "trivia-bot", conversationId: id };
+    const dest = { shelf: "trivia-bot", feature: "trivia-bot", conversationId: id };
     const first = await store.ask("s", dest, { content: "q1" }, { writer: "w1" });
     await store.finish(first.address, { content: "a1", incomplete: false });
     await store.ask("s", dest, { content: "q1b" }, { writer: "w2", edit: first.address.turnId });
@@ -299,7 +301,7 @@ Deno.test("a session keeps CONVERSATION_LIMIT conversations: the least recently 
     const ids: string[] = [];
     for (let i = 0; i <= CONVERSATION_LIMIT; i++) {
       const asked = await store.ask("s", {
-        slot: "spell-generator",
+        shelf: "spell-generator",
         feature: "spell-generator",
         fresh: true,
         title: `spell ${i}`,
@@ -326,7 +328,7 @@ Deno.test("a session keeps TEXT_LIMIT bytes of text: past it the oldest conversa
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const asked = await store.ask("s", {
-        slot: "story-generator",
+        shelf: "story-generator",
         feature: "story-generator",
         fresh: true,
         title: `t${i}`,
@@ -347,7 +349,7 @@ Deno.test("rename, delete and a lapsed session: deleting removes every entry fro
     await turn(store, "other", "trivia-bot", "keep", "me");
     const others = await entries(kv, "other");
     const id = crypto.randomUUID();
-    const dest = { slot: "character-chat/ghost", feature: "character-chat", conversationId: id };
+    const dest = { shelf: "character-chat/ghost", feature: "character-chat", conversationId: id };
     const asked = await store.ask("s", dest, { content: "Boo" }, { writer: "w" });
     await store.finish(asked.address, { content: "x".repeat(CHUNK_CHARACTERS * 2), incomplete: false });
     equal((await store.rename("s", id, "  Ghostly   chat ")).title, "Ghostly chat");

@@ -14,7 +14,7 @@ Deno.test("a session lives HISTORY_DAYS after its last visit; then everything it
     const idle = await sessions.create();
     let loyal = await sessions.create();
     for (const session of [idle, loyal]) {
-      const asked = await store.ask(session.id, { slot: "trivia-bot", feature: "trivia-bot" }, {
+      const asked = await store.ask(session.id, { shelf: "trivia-bot", feature: "trivia-bot" }, {
         content: "q",
       }, {
         writer: "w",
@@ -34,7 +34,7 @@ Deno.test("a session lives HISTORY_DAYS after its last visit; then everything it
     equal(await sweepLapsedSessions(kv, store, now), 1);
     equal(await kept(idle.id), 0, "nothing the idle session kept is left, its index entry included");
     equal(await kept(loyal.id), loyalBefore, "the returning session keeps everything, however old");
-    deepEqual((await store.slotMessages(loyal.id, "trivia-bot")).map((m) => m.content), ["q", "a"]);
+    deepEqual((await store.shelfMessages(loyal.id, "trivia-bot")).map((m) => m.content), ["q", "a"]);
 
     now += 30 * DAY;
     equal(await sweepLapsedSessions(kv, store, now), 1, "a month after its last visit, it goes too");

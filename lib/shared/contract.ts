@@ -35,11 +35,6 @@ export type StoryStyle = typeof STORY_STYLES[number];
 export const MONSTER_FIELDS = ["favorite_food", "sleep_schedule", "hobby", "fear"] as const;
 export type MonsterField = typeof MONSTER_FIELDS[number];
 
-/** Where a feature's turns are kept: one conversation per feature, per character for chat. */
-export function conversationKey(feature: FeatureName, character?: CharacterId): string {
-  return character ? `${feature}/${character}` : feature;
-}
-
 /** How fast an answer came, sent with `done` and shown under the answer. */
 export interface AnswerStats {
   /** To the first word of the answer. */
@@ -153,7 +148,7 @@ export interface ConversationSummary {
   id: string;
   feature: string;
   /** Where the page shows it: the feature, or `feature/part` (a chat's character). */
-  slot: string;
+  shelf: string;
   /** Its first message (or a result's inputs), or the reader's own. */
   title: string;
   /** The language of its first question. */
@@ -168,7 +163,7 @@ export interface ConversationSummary {
 export interface RemovedNotice {
   title: string;
   feature: string;
-  slot: string;
+  shelf: string;
   at: number;
   /** Which bound it made room under: the number of conversations, or the bytes of text. */
   reason: "conversations" | "bytes";

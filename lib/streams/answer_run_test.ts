@@ -31,7 +31,7 @@ async function withRun(
 ) {
   const kv = await Deno.openKv(":memory:");
   const log = new EventLog(kv, 60_000);
-  const meta = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
+  const meta = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", shelf: "trivia-bot" };
   await log.create("g1", meta);
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
@@ -178,7 +178,7 @@ async function withFlakyLog(
     sessionId: "s",
     fingerprint: "f",
     feature: "trivia-bot",
-    conversation: "trivia-bot",
+    shelf: "trivia-bot",
   });
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));

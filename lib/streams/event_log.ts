@@ -11,7 +11,8 @@ export interface StreamMeta {
   /** A hash of the request's parameters: the same request_id with others is a conflict. */
   fingerprint: string;
   feature: string;
-  conversation: string;
+  /** Where the answer's conversation is kept on the page (`character-chat/witch`). */
+  shelf: string;
   /** The conversation's id, when the request named it (the page always does). */
   conversationId?: string;
   status: "running" | "finished";
@@ -27,7 +28,7 @@ export interface StreamMeta {
 export interface ActiveStream {
   answerId: string;
   feature: string;
-  conversation: string;
+  shelf: string;
   conversationId?: string;
 }
 
@@ -112,7 +113,7 @@ export class EventLog {
       .set(activeKey(meta.sessionId, id), {
         answerId: id,
         feature: meta.feature,
-        conversation: meta.conversation,
+        shelf: meta.shelf,
         ...(meta.conversationId ? { conversationId: meta.conversationId } : {}),
       }, {
         expireIn: this.runningTtlMs,

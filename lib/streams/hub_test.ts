@@ -3,7 +3,7 @@ import { contentEvent, doneEvent } from "../shared/contract.ts";
 import { StreamHub } from "./hub.ts";
 import { EventLog } from "./event_log.ts";
 
-const META = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", conversation: "trivia-bot" };
+const META = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", shelf: "trivia-bot" };
 
 /** An answer that another instance runs: claimed, leased and logged, with no AnswerRun here. */
 async function answerElsewhere(kv: Deno.Kv, pollMs: number) {

@@ -102,7 +102,7 @@ export function conversationsApi(
       throw new ApiError(400, "character needs a feature, and is a character's name", { field: "character" });
     }
     const session = sessionOf(c);
-    const filter = part ? { slot: `${feature!.name}/${part}` } : feature ? { feature: feature.name } : {};
+    const filter = part ? { shelf: `${feature!.name}/${part}` } : feature ? { feature: feature.name } : {};
     return c.json({
       conversations: session ? await store.list(session, filter) : [],
       removed: session ? await store.removed(session) : [],

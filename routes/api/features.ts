@@ -64,7 +64,7 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
         sessionId: session.id,
         fingerprint: reader.fingerprint!,
         feature: request.feature.name,
-        conversation: request.turn.conversationKey,
+        shelf: request.turn.shelf,
         ...(request.conversationId ? { conversationId: request.conversationId } : {}),
       }, { ...reader, owner: session.id })
       : undefined;

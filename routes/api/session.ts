@@ -57,7 +57,7 @@ export function sessionApi(
 
   // A window of one conversation's turns, for the page's "Show earlier messages":
   // `GET /api/history/{feature}[/{part}]?before={turn id}&limit={turns}`.
-  const window = async (c: Context<AppEnv>, slot: string) => {
+  const window = async (c: Context<AppEnv>, shelf: string) => {
     const before = c.req.query("before");
     if (before !== undefined && !/^[0-9a-z]{12,40}$/.test(before)) {
       throw new ApiError(400, "before must be a turn's id", { field: "before" });
@@ -70,7 +70,7 @@ export function sessionApi(
     }
     const session = c.get("sessionAccess").current();
     const found = session
-      ? await store.slotWindow(session.id, slot, { turns: limit, before })
+      ? await store.shelfWindow(session.id, shelf, { turns: limit, before })
       : { messages: [] };
     return c.json({
       messages: found.messages.map(publicMessage),
@@ -84,7 +84,7 @@ export function sessionApi(
   api.delete("/history/:feature/:part", async (c) => {
     const conversation = `${featureOf(c).name}/${partOf(c)}`;
     const session = c.get("sessionAccess").current();
-    if (session) await store.clearSlot(session.id, conversation);
+    if (session) await store.clearShelf(session.id, conversation);
     return c.json({ cleared: conversation });
   });
 

@@ -180,7 +180,7 @@ browserTest("each message keeps the language it was written in, and Stop is anno
     await page.waitForFunction(() =>
       (document.querySelector("#streaming-bubble")?.textContent ?? "").length > 6
     );
-    await page.click('.send-slot [data-action="stop"]');
+    await page.click('.send-place [data-action="stop"]');
     await page.waitForFunction(() =>
       document.querySelector("#panel-character-chat .announcer")?.textContent === "停止しました。"
     );
@@ -202,7 +202,7 @@ browserTest("an answer stopped before a reload can still be continued after it",
     await page.waitForFunction(() =>
       (document.querySelector("#streaming-bubble")?.textContent ?? "").length > 12
     );
-    await page.click('.send-slot [data-action="stop"]');
+    await page.click('.send-place [data-action="stop"]');
     await page.waitForSelector("#panel-character-chat .btn-continue");
     await page.waitForTimeout(200); // the stopped answer is stored
     await page.reload();

@@ -81,7 +81,7 @@ browserTest(
       );
       const closed = upstream.nextClose();
       const stopped = performance.now();
-      await page.click('.send-slot [data-action="stop"]');
+      await page.click('.send-place [data-action="stop"]');
       await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 1000 });
       await closed;
       const latency = performance.now() - stopped;

@@ -99,7 +99,7 @@ browserTest(
       );
       const closed = upstream.nextClose();
       const clicked = performance.now();
-      await page.click('.send-slot [data-action="stop"]');
+      await page.click('.send-place [data-action="stop"]');
       await closed;
       const latency = performance.now() - clicked;
       console.log(`Stop clicked → upstream connection closed: ${latency.toFixed(1)} ms`);

@@ -53,7 +53,7 @@ Deno.test("New chat: a new id starts a conversation, the earlier one stays liste
       "u:How are you?",
       "a:re: How are you?",
     ]);
-    equal(opened.body.conversation.slot, "character-chat/witch");
+    equal(opened.body.conversation.shelf, "character-chat/witch");
 
     // Going on with the first: the model gets that conversation, nothing of the other.
     await chat(app, "Back again", { conversation_id: first.body.conversation_id });
@@ -223,12 +223,12 @@ Deno.test("another session's conversations are indistinguishable from missing; b
     equal(show.status, 400);
     const edit = await owner.post("/api/character-chat", { character: "witch", message: "x", edit: true });
     deepEqual([edit.status, (await edit.json()).field], [400, "turn_id"]);
-    const wrongSlot = await owner.post("/api/character-chat", {
+    const wrongShelf = await owner.post("/api/character-chat", {
       character: "ghost",
       message: "x",
       conversation_id: id,
     });
-    deepEqual([wrongSlot.status, (await wrongSlot.json()).field], [404, "conversation_id"]);
+    deepEqual([wrongShelf.status, (await wrongShelf.json()).field], [404, "conversation_id"]);
     const unknownTurn = await owner.post("/api/character-chat", {
       character: "witch",
       message: "x",

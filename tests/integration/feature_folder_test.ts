@@ -20,7 +20,7 @@ export default defineFeature<{ word?: string }>({
   order: 99,
   schema: z.object({ word: optionalText("word", 20) }),
   settings: { temperature: 0.1, maxTokens: 50 },
-  conversationKey: () => "echo-test",
+  shelf: () => "echo-test",
   continues: () => false,
   systemPrompt: () => "Repeat the word.",
   userMessage: (input) => input.word ?? "nothing",

@@ -47,8 +47,8 @@ const echoing = (upstream: FakeUpstream, delayMs = 0) => {
   };
 };
 
-const page = (jar: CookieJar, url: string, slot = "character-chat/ghost") =>
-  wholeConversation(jar.fetch, url, slot);
+const page = (jar: CookieJar, url: string, shelf = "character-chat/ghost") =>
+  wholeConversation(jar.fetch, url, shelf);
 
 const ask = (jar: CookieJar, url: string, message: string, extra: Record<string, unknown> = {}) =>
   jar.post(`${url}/api/character-chat-stream`, { character: "ghost", message, ...extra });

@@ -19,7 +19,7 @@ interface Turn {
   unfinished: boolean;
 }
 
-const SLOT = "character-chat/ghost";
+const SHELF = "character-chat/ghost";
 const OPERATIONS = 24;
 
 const expectedOf = (turns: Turn[]) =>
@@ -93,7 +93,7 @@ Deno.test({
           last!.answer = text;
           last!.unfinished = unfinished;
         } else if (kind === "clear") {
-          await (await jar.fetch(`${url()}/api/history/${SLOT}`, { method: "DELETE" })).body?.cancel();
+          await (await jar.fetch(`${url()}/api/history/${SHELF}`, { method: "DELETE" })).body?.cancel();
           turns.length = 0;
         } else {
           // Two to four questions at once, on both instances: each keeps its own answer; the
@@ -102,7 +102,7 @@ Deno.test({
           const answers = await Promise.all(
             questions.map((question) => answer({ message: question }, false)),
           );
-          const shown = await wholeConversation(jar.fetch, url(), SLOT);
+          const shown = await wholeConversation(jar.fetch, url(), SHELF);
           const order = shown.filter((m) => questions.includes(m.slice(2))).map((m) => m.slice(2));
           deepEqual(
             [...order].sort(),
@@ -114,7 +114,7 @@ Deno.test({
             turns.push({ question, answer: text, unfinished });
           }
         }
-        const shown = await wholeConversation(jar.fetch, url(), SLOT);
+        const shown = await wholeConversation(jar.fetch, url(), SHELF);
         const expected = expectedOf(turns);
         if (JSON.stringify(shown) !== JSON.stringify(expected)) {
           console.log(JSON.stringify({ step, kind, shown, expected }, null, 1));

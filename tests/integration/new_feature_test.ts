@@ -17,7 +17,7 @@ const echo = defineFeature<{ word?: string }>({
   settings: { temperature: 0.1, maxTokens: 50 },
   demo: ({ inputs }) => `echo: ${inputs.word}`,
   demoAsked: { en: "a word to echo", ja: "こだまの依頼" },
-  conversationKey: () => "echo-test",
+  shelf: () => "echo-test",
   continues: () => true,
   systemPrompt: () => "Repeat the word.",
   userMessage: (input) => input.word ?? "nothing",

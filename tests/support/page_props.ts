@@ -1,13 +1,13 @@
 /**
  * The app island's props as the server rendered them into the page (its `data-props` attribute);
- * each slot's shown conversation can also be read by the slot's name (`history["trivia-bot"]`).
+ * each shelf's shown conversation can also be read by the shelf's name (`history["trivia-bot"]`).
  */
 // deno-lint-ignore no-explicit-any
 export function pagePropsOf(html: string): any {
   const props = rawPropsOf(html);
-  for (const [slot, id] of Object.entries(props.open ?? {}) as Array<[string, string]>) {
-    if (props.history[id]) props.history[slot] = props.history[id];
-    if (props.older?.[id]) props.older[slot] = props.older[id];
+  for (const [shelf, id] of Object.entries(props.open ?? {}) as Array<[string, string]>) {
+    if (props.history[id]) props.history[shelf] = props.history[id];
+    if (props.older?.[id]) props.older[shelf] = props.older[id];
   }
   return props;
 }
@@ -26,9 +26,9 @@ function rawPropsOf(html: string): any {
 }
 
 /** A conversation's messages as the page shows them after a reload: `u:text`, `a:text` (`…` when unfinished). */
-export function shownMessages(html: string, slot: string): string[] {
+export function shownMessages(html: string, shelf: string): string[] {
   const props = pagePropsOf(html);
-  const messages = (props.history[props.open[slot]] ?? []) as Array<
+  const messages = (props.history[props.open[shelf]] ?? []) as Array<
     { role: string; content: string; incomplete?: boolean }
   >;
   return messages.map((m) => `${m.role[0]}:${m.content}${m.incomplete ? "…" : ""}`);
@@ -41,13 +41,13 @@ export function shownMessages(html: string, slot: string): string[] {
 export async function wholeConversation(
   fetcher: (url: string) => Promise<Response>,
   url: string,
-  slot: string,
+  shelf: string,
 ): Promise<string[]> {
   const html = await (await fetcher(url)).text();
-  const shown = shownMessages(html, slot);
+  const shown = shownMessages(html, shelf);
   const props = pagePropsOf(html);
-  for (let older = props.older?.[props.open[slot]]; older;) {
-    const window = await (await fetcher(`${url}/api/history/${slot}?before=${older}`)).json();
+  for (let older = props.older?.[props.open[shelf]]; older;) {
+    const window = await (await fetcher(`${url}/api/history/${shelf}?before=${older}`)).json();
     const earlier = window.messages as Array<{ role: string; content: string; incomplete?: boolean }>;
     shown.unshift(...earlier.map((m) => `${m.role[0]}:${m.content}${m.incomplete ? "…" : ""}`));
     older = window.older;

@@ -48,7 +48,7 @@ export const characterChat = defineFeature<CharacterChatInput>({
   schema: characterChatSchema,
   order: 1,
   settings: { temperature: 0.8, maxTokens: 4000 },
-  conversationKey: (input) => `character-chat/${input.character}`,
+  shelf: (input) => `character-chat/${input.character}`,
   continues: () => true,
   systemPrompt: (input, language) => characterSystemPrompt(input.character, language),
   userMessage: (input) => input.message,

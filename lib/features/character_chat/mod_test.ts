@@ -5,7 +5,7 @@ import { upstreamMessages } from "../feature.ts";
 Deno.test("a message becomes the user's turn under the persona's system prompt", () => {
   const result = characterChat.prepare({ character: "dracula", message: "  Good evening  " }, "en");
   ok(result.ok);
-  equal(result.value.conversationKey, "character-chat/dracula");
+  equal(result.value.shelf, "character-chat/dracula");
   equal(result.value.continues, true);
   ok(result.value.system.includes("Count Dracula"));
   ok(result.value.system.includes("Always answer in English"));
@@ -21,7 +21,7 @@ Deno.test("the system prompt asks for the chosen language", () => {
 
 Deno.test("jack-o-lantern is an alias of jack", () => {
   const result = characterChat.prepare({ character: "Jack-O-Lantern", message: "hi" }, "en");
-  ok(result.ok && result.value.conversationKey === "character-chat/jack");
+  ok(result.ok && result.value.shelf === "character-chat/jack");
 });
 
 Deno.test("a client's own conversation is used as context, and only its last 20 messages go upstream", () => {

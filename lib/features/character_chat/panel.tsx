@@ -21,8 +21,8 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
   const draft = useKeptInput<string>("chat.message", "");
   const problem = useSignal<string | null>(null);
   const name = (id: CharacterId) => t(`character.${id}`);
-  const slot = `character-chat/${character.value}`;
-  const showing = book.idIn(slot);
+  const shelf = `character-chat/${character.value}`;
+  const showing = book.idIn(shelf);
   /** Enter was pressed while an answer was being written: the message waits in the box. */
   const held = useSignal(false);
 
@@ -54,7 +54,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
     const message = draft.value.trim();
     draft.value = "";
     input.current?.focus();
-    void book.ask(slot, message, { language, character: character.value, message });
+    void book.ask(shelf, message, { language, character: character.value, message });
   }
 
   function showCharacter(id: CharacterId) {
@@ -78,7 +78,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
       </div>
       <ConversationList
         book={book}
-        slot={slot}
+        shelf={shelf}
         t={t}
         language={language}
         selected={selected}
@@ -92,7 +92,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
 
       <ConversationView
         book={book}
-        slot={slot}
+        shelf={shelf}
         t={t}
         selected={selected}
         empty={t("chat.empty", { name: name(character.value) })}

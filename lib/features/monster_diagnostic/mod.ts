@@ -41,7 +41,7 @@ export const monsterDiagnostic = defineFeature<MonsterInput>({
   schema: monsterSchema,
   order: 5,
   settings: { temperature: 0.8, maxTokens: 4000 },
-  conversationKey: () => "monster-diagnostic",
+  shelf: () => "monster-diagnostic",
   continues: (input) => input.kind === "follow-up",
   needsEarlierAnswer: (input) =>
     input.kind === "follow-up"

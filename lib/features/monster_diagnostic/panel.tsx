@@ -14,7 +14,7 @@ import { AnswerActions } from "../../../components/answer_actions.tsx";
 import { Thinking } from "../../../components/thinking.tsx";
 import type { Translate } from "../../../components/translate.ts";
 
-const SLOT = "monster-diagnostic";
+const SHELF = "monster-diagnostic";
 const FIELDS = MONSTER_FIELDS;
 const LABELS = {
   type: Object.values(MONSTER_LABELS).map((l) => l.type),
@@ -60,7 +60,7 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
   };
   const question = useKeptInput<string>("monster.question", "");
   const problem = useSignal<string | null>(null);
-  const showing = book.idIn(SLOT);
+  const showing = book.idIn(SHELF);
   const bubbles = book.bubbles(showing);
   // The first answer of the conversation is the diagnosis; later ones answer follow-up questions.
   const diagnosisIsLive = bubbles[1]?.live === true;
@@ -80,7 +80,7 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
     );
     if (problem.value) return;
     const body = Object.fromEntries(FIELDS.map((field) => [field, answers[field].value.trim()]));
-    void book.ask(SLOT, FIELDS.map((f) => body[f]).join(" / "), { language, ...body }, {
+    void book.ask(SHELF, FIELDS.map((f) => body[f]).join(" / "), { language, ...body }, {
       fresh: true,
     });
   }
@@ -94,7 +94,7 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
     if (problem.value) return;
     const text = question.value.trim();
     question.value = "";
-    void book.ask(SLOT, text, { language, question: text });
+    void book.ask(SHELF, text, { language, question: text });
   }
 
   return (
@@ -122,7 +122,7 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
       <FieldError message={problem.value} />
       <ConversationList
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         t={t}
         language={language}
         selected={selected}
@@ -154,7 +154,7 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
         <>
           <ConversationView
             book={book}
-            slot={SLOT}
+            shelf={SHELF}
             t={t}
             selected={selected}
             skip={2}

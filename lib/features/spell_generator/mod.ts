@@ -12,7 +12,7 @@ export const spellGenerator = defineFeature<z.output<typeof spellSchema>>({
   schema: spellSchema,
   order: 4,
   settings: { temperature: 1.0, maxTokens: 3000 },
-  conversationKey: () => "spell-generator",
+  shelf: () => "spell-generator",
   continues: () => false,
   systemPrompt: (_input, language) => spellSystemPrompt(language),
   userMessage: (input, language) => spellUserMessage(input.purpose, language),

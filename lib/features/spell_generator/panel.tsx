@@ -10,7 +10,7 @@ import { ConversationList } from "../../../components/conversation_list.tsx";
 import { SendButton } from "../../../components/send_button.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
-const SLOT = "spell-generator";
+const SHELF = "spell-generator";
 const LABELS = {
   spell: Object.values(SPELL_LABELS).map((l) => l.spell),
   meaning: Object.values(SPELL_LABELS).map((l) => l.meaning),
@@ -41,12 +41,12 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
   const purpose = useKeptInput<string>("spell.purpose", "");
   const problem = useSignal<string | null>(null);
   const cast = useSignal<{ purpose?: string } | null>(null);
-  const hasSpell = book.bubblesIn(SLOT).some((b) => b.role === "assistant");
+  const hasSpell = book.bubblesIn(SHELF).some((b) => b.role === "assistant");
 
   function castSpell(forPurpose: string) {
     const body = { language, ...(forPurpose ? { purpose: forPurpose } : {}) };
     cast.value = { purpose: forPurpose };
-    void book.ask(SLOT, forPurpose || "✨", body, { fresh: true });
+    void book.ask(SHELF, forPurpose || "✨", body, { fresh: true });
   }
 
   function submit(event: Event) {
@@ -74,14 +74,14 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
           id="spell-generator-submit"
           label={t("spell.submit")}
           book={book}
-          showing={book.idIn(SLOT)}
+          showing={book.idIn(SHELF)}
           t={t}
         />
       </form>
       <FieldError message={problem.value} />
       <ConversationList
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         t={t}
         language={language}
         selected={selected}
@@ -89,7 +89,7 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
       />
       <ResultArea
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         id="spell-generator-result"
         selected={selected}
         empty={t("spell.empty")}

@@ -16,7 +16,7 @@ export const storyGenerator = defineFeature<z.output<typeof storySchema>>({
   schema: storySchema,
   order: 3,
   settings: { temperature: 0.9, maxTokens: 8000 },
-  conversationKey: () => "story-generator",
+  shelf: () => "story-generator",
   continues: () => false,
   systemPrompt: (_input, language) => storySystemPrompt(language),
   userMessage: (input, language) => storyUserMessage(input, language),

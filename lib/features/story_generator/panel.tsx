@@ -9,7 +9,7 @@ import { SendButton } from "../../../components/send_button.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const STYLES = ["gothic", "parody", "classic"] as const;
-const SLOT = "story-generator";
+const SHELF = "story-generator";
 
 export function StoryPanel({ book, language, selected, t }: PanelProps) {
   const name = useKeptInput<string>("story.name", "");
@@ -29,7 +29,7 @@ export function StoryPanel({ book, language, selected, t }: PanelProps) {
     ], t);
     if (problem.value) return;
     const body = { language, name: name.value.trim(), theme: theme.value.trim(), style: style.value };
-    void book.ask(SLOT, `${body.name} / ${body.theme}`, body, { fresh: true });
+    void book.ask(SHELF, `${body.name} / ${body.theme}`, body, { fresh: true });
   }
 
   return (
@@ -67,14 +67,14 @@ export function StoryPanel({ book, language, selected, t }: PanelProps) {
           id="story-generator-submit"
           label={t("story.submit")}
           book={book}
-          showing={book.idIn(SLOT)}
+          showing={book.idIn(SHELF)}
           t={t}
         />
       </form>
       <FieldError message={problem.value} />
       <ConversationList
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         t={t}
         language={language}
         selected={selected}
@@ -82,7 +82,7 @@ export function StoryPanel({ book, language, selected, t }: PanelProps) {
       />
       <ResultArea
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         id="story-generator-result"
         selected={selected}
         empty={t("story.empty")}

@@ -12,7 +12,7 @@ export const triviaBot = defineFeature<z.output<typeof triviaSchema>>({
   schema: triviaSchema,
   order: 2,
   settings: { temperature: 0.7, maxTokens: 4000 },
-  conversationKey: () => "trivia-bot",
+  shelf: () => "trivia-bot",
   continues: () => true,
   systemPrompt: (_input, language) => triviaSystemPrompt(language),
   userMessage: (input, language) => triviaUserMessage(input.question, language),

@@ -10,7 +10,7 @@ import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const QUESTION_MAX = LONG_TEXT_MAX;
-const SLOT = "trivia-bot";
+const SHELF = "trivia-bot";
 const FACT_LINE = new RegExp(
   `^\\s*(?:[-*•🎃]\\s*)?(?:${Object.values(FACT_LABEL).map((l) => l.replace(":", "")).join("|")})\\s*[:：]`,
 );
@@ -26,10 +26,10 @@ export function FactText({ text }: { text: string }) {
 export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
   const draft = useKeptInput<string>("trivia.question", "");
   const problem = useSignal<string | null>(null);
-  const hasAnswer = book.bubblesIn(SLOT).some((b) => b.role === "assistant");
+  const hasAnswer = book.bubblesIn(SHELF).some((b) => b.role === "assistant");
 
   function ask(question: string, shown = question) {
-    void book.ask(SLOT, shown, { language, question });
+    void book.ask(SHELF, shown, { language, question });
   }
 
   function submit(event: Event) {
@@ -49,7 +49,7 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
     <section>
       <ConversationList
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         t={t}
         language={language}
         selected={selected}
@@ -58,7 +58,7 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
       />
       <ConversationView
         book={book}
-        slot={SLOT}
+        shelf={SHELF}
         maxLength={QUESTION_MAX}
         id="trivia-bot-result"
         t={t}
@@ -85,7 +85,7 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
           id="trivia-bot-submit"
           label={t("trivia.ask")}
           book={book}
-          showing={book.idIn(SLOT)}
+          showing={book.idIn(SHELF)}
           t={t}
         />
       </form>

@@ -259,10 +259,10 @@ eachLayout(
     const send = await placeOf("#chat-submit");
     await page.fill("#chat-message-input", "Talk a while");
     await page.click("#chat-submit");
-    const stop = panel(page).locator(".send-shelf").getByRole("button", { name: t("stream.stop") });
+    const stop = panel(page).locator(".send-place").getByRole("button", { name: t("stream.stop") });
     await stop.waitFor();
     equal(await stop.getAttribute("data-action"), "stop");
-    const box = await placeOf('.send-shelf [data-action="stop"]');
+    const box = await placeOf('.send-place [data-action="stop"]');
     const sent = await page.locator("#chat-submit").evaluate((el) => (el as HTMLElement).hidden);
     ok(sent, "Send is hidden while Stop stands in its place");
     for (const side of ["x", "y", "width", "height"] as const) {

@@ -1,6 +1,7 @@
 /**
  * The README's screenshots, as a person sees the page: Chromium at 1366 and 390 px, English and
- * Japanese, a chat that has answered and a story mid-stream, against the built-in demo model.
+ * Japanese, a chat that has answered, an edited question and a regenerated answer (‹ 2/2 ›), the list of
+ * chats, Stop in Send's place, a story mid-stream and the shelf of stories, against the built-in demo model.
  * `deno run -A scripts/screenshots.ts` writes them to docs/screenshots/.
  */
 import type { Page } from "playwright-core";
@@ -12,7 +13,10 @@ const WORDS = {
   en: {
     greeting: "Good evening!",
     question: "Do you really sleep in a coffin?",
+    edited: "Do you really sleep in a coffin, every night?",
+    more: "Tell me about your castle.",
     name: "Mina",
+    theme2: "a lantern in the fog",
     theme: "a locked attic",
     monster: {
       favorite_food: "tomato soup",
@@ -24,7 +28,10 @@ const WORDS = {
   ja: {
     greeting: "こんばんは！",
     question: "本当に棺で眠るのですか？",
+    edited: "本当に毎晩、棺で眠るのですか？",
+    more: "お城のことを教えてください。",
     name: "ミナ",
+    theme2: "霧の中のランタン",
     theme: "鍵のかかった屋根裏",
     monster: {
       favorite_food: "トマトスープ",
@@ -69,6 +76,32 @@ try {
       await page.waitForTimeout(300);
       await page.screenshot({ path: new URL(`chat-done-${lang}-${size}.png`, OUT).pathname });
 
+      // An edited question and a regenerated answer: ‹ 2/2 › on each.
+      await page.locator("#panel-character-chat .bubble.user .btn-edit").last().click();
+      await page.fill(".edit-box textarea", WORDS[lang].edited);
+      await page.click(".edit-box button[type=submit]");
+      await finished(page);
+      await page.click("#panel-character-chat .btn-regenerate");
+      await finished(page);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: new URL(`versions-${lang}-${size}.png`, OUT).pathname });
+
+      // New chat: the earlier one stays in the list (beside the chat, or one tap away on a phone).
+      await page.click("#panel-character-chat .new-conversation");
+      await send(page, WORDS[lang].more);
+      if (size === "phone") await page.click("#panel-character-chat .list-toggle");
+      await page.screenshot({ path: new URL(`conversations-${lang}-${size}.png`, OUT).pathname });
+      if (size === "phone") await page.click("#panel-character-chat .list-close");
+
+      // Stop in Send's place while an answer is written.
+      await page.fill("#chat-message-input", WORDS[lang].question);
+      await page.click("#chat-submit");
+      await page.waitForFunction(() =>
+        (document.querySelector("#streaming-bubble")?.textContent ?? "").length > 40
+      );
+      await page.screenshot({ path: new URL(`stop-in-place-${lang}-${size}.png`, OUT).pathname });
+      await finished(page);
+
       await page.click('[data-feature="story-generator"]');
       await page.fill("#story-name", WORDS[lang].name);
       await page.fill("#story-theme", WORDS[lang].theme);
@@ -79,6 +112,13 @@ try {
       );
       await page.screenshot({ path: new URL(`story-streaming-${lang}-${size}.png`, OUT).pathname });
       await finished(page);
+      // A second story joins the shelf instead of replacing the first.
+      await page.fill("#story-theme", WORDS[lang].theme2);
+      await page.click("#story-generator-submit");
+      await finished(page);
+      if (size === "phone") await page.click("#panel-story-generator .list-toggle");
+      await page.screenshot({ path: new URL(`shelf-${lang}-${size}.png`, OUT).pathname });
+      if (size === "phone") await page.click("#panel-story-generator .list-close");
 
       await page.click('[data-feature="monster-diagnostic"]');
       for (const [field, value] of Object.entries(WORDS[lang].monster)) {

@@ -390,19 +390,11 @@ export class ConversationStore {
     const turn = (await this.kv.get<TurnRecord>(turnKey(sessionId, conversationId, turnId))).value;
     if (!turn) return undefined;
     const prefix = textPrefix(sessionId, conversationId, turnId);
-    const versions = await Promise.all(turn.versions.map(async (version) => {
-      const text = await readSegments(this.kv, prefix, version.segments);
-      return {
-        role: "assistant" as const,
-        content: text.content,
-        ...(version.state !== "done" ? { incomplete: true } : {}),
-        ...(text.reasoning ? { reasoning: text.reasoning } : {}),
-        ...(version.stats ? { stats: version.stats } : {}),
-        ...(version.error ? { error: version.error } : {}),
-        ...(version.lang ? { lang: version.lang } : {}),
-        at: version.at,
-      };
-    }));
+    const versions = await Promise.all(
+      turn.versions.map(async (version) =>
+        answerMessage(version, await readSegments(this.kv, prefix, version.segments))
+      ),
+    );
     return { shown: turn.shown, versions };
   }
 
@@ -1013,19 +1005,26 @@ export function messagesOf(branch: BranchTurn[]): StoredMessage[] {
     });
     const version = shownOf(turn);
     if (!version || (!answer.content && !version.error)) continue;
-    messages.push({
-      role: "assistant",
-      content: answer.content,
-      ...(version.state !== "done" ? { incomplete: true } : {}),
-      ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
-      ...(version.stats ? { stats: version.stats } : {}),
-      ...(version.error ? { error: version.error } : {}),
-      ...(version.lang ? { lang: version.lang } : {}),
-      at: version.at,
-      turnId: turn.id,
-    });
+    messages.push({ ...answerMessage(version, answer), turnId: turn.id });
   }
   return messages;
+}
+
+/** An answer version as a message: its text, how it ended, its stats and language. */
+function answerMessage(
+  version: AnswerVersion,
+  text: { content: string; reasoning: string },
+): PublicMessage & { role: "assistant"; at: number } {
+  return {
+    role: "assistant",
+    content: text.content,
+    ...(version.state !== "done" ? { incomplete: true } : {}),
+    ...(text.reasoning ? { reasoning: text.reasoning } : {}),
+    ...(version.stats ? { stats: version.stats } : {}),
+    ...(version.error ? { error: version.error } : {}),
+    ...(version.lang ? { lang: version.lang } : {}),
+    at: version.at,
+  };
 }
 
 /** A message as the page and the API give it: what the reader sees, without the store's bookkeeping. */

@@ -114,9 +114,9 @@ console.log(`| stylesheet, gzip | ${kb(weight.style.gzip)} | — |`);
 console.log(`| cold start to first /api/health (median of 5) | ${ms(await coldStart())} | measured |`);
 const pages = await benchPageLoads();
 console.log(
-  `| page load, a visitor with full histories (${pages.turns} turns kept) | ${kb(pages.bytes)}, p50 ${
-    ms(pages.p50Ms)
-  }, ${ms(pages.cpuMsPerLoad)} of server CPU | bounded |`,
+  `| page load, a visitor at the session's bounds (${pages.conversations} conversations, ${pages.turns} turns kept) | ${
+    kb(pages.bytes)
+  }, p50 ${ms(pages.p50Ms)}, ${ms(pages.cpuMsPerLoad)} of server CPU | bounded |`,
 );
 console.log(
   `| a bystander's page load, alone → during 8 reload loops of that page | ${ms(pages.bystanderAloneMs)} → ${

@@ -1,11 +1,18 @@
 /**
- * The cost of a page load for a visitor with full histories: every chat character and trivia at
- * the turn limit, each answer 1,500 characters. The page renders each conversation's last turns
- * (earlier ones come on demand), so its size and cost stay bounded however much is kept. Reported
- * beside a bystander's page load (no history) measured while a loop of reloads runs.
+ * The cost of a page load for a visitor at the session's bounds: every chat character and trivia
+ * with a conversation at the turn limit, each answer 1,500 characters, and the rest of the
+ * session's CONVERSATION_LIMIT conversations as stories on the shelf. The page renders the list and
+ * each shelf's open conversation's last turns (earlier ones come on demand), so its size and cost
+ * stay bounded however much is kept. Reported beside a bystander's page load (no history) measured
+ * while a loop of reloads runs.
  */
 import { CHARACTER_IDS } from "../lib/shared/contract.ts";
-import { ConversationStore, newWriterToken, TURN_LIMIT } from "../lib/session/conversation_store.ts";
+import {
+  CONVERSATION_LIMIT,
+  ConversationStore,
+  newWriterToken,
+  TURN_LIMIT,
+} from "../lib/session/conversation_store.ts";
 import { SessionStore } from "../lib/session/sessions.ts";
 import { openKv } from "../lib/session/kv.ts";
 import { cpuMs } from "./cpu_time.ts";
@@ -13,6 +20,7 @@ import { median } from "./relay.ts";
 import { kabotanProcess } from "./processes.ts";
 
 export interface PageLoadCost {
+  conversations: number;
   turns: number;
   bytes: number;
   p50Ms: number;
@@ -34,6 +42,20 @@ async function fill(kvPath: string): Promise<string> {
       }, { writer: newWriterToken() });
       await store.finish(address, { content: answer, incomplete: false });
     }
+  }
+  for (let story = shelves.length; story < CONVERSATION_LIMIT; story++) {
+    const { address } = await store.ask(
+      session.id,
+      {
+        shelf: "story-generator",
+        feature: "story-generator",
+        fresh: true,
+        title: `Mina · room ${story}`,
+      },
+      { content: `A story about room ${story}` },
+      { writer: newWriterToken() },
+    );
+    await store.finish(address, { content: answer, incomplete: false });
   }
   kv.close();
   return session.id;
@@ -73,7 +95,8 @@ export async function benchPageLoads(loads = 40): Promise<PageLoadCost> {
     looping = false;
     await Promise.all(loops);
     return {
-      turns: TURN_LIMIT * (CHARACTER_IDS.length + 1),
+      conversations: CONVERSATION_LIMIT,
+      turns: TURN_LIMIT * (CHARACTER_IDS.length + 1) + CONVERSATION_LIMIT - (CHARACTER_IDS.length + 1),
       bytes,
       p50Ms: median(times),
       cpuMsPerLoad,

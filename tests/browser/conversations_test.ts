@@ -250,11 +250,15 @@ eachLayout(
   async (page, { upstream, lang }) => {
     const t = (key: MessageKey, values?: Record<string, string | number>) => translate(lang, key, values);
     upstream.use({ chunks: words(80), delayMs: 40 }, { chunks: words(80), delayMs: 40 });
-    /** Where a button stands relative to the message box (the conversation above moves both together). */
+    /**
+     * Where a button stands relative to the message box's bottom right corner (the conversation above
+     * moves both together, and the box grows upwards with its text).
+     */
     const placeOf = async (selector: string) => {
       const button = (await page.locator(selector).boundingBox())!;
       const input = (await page.locator("#chat-message-input").boundingBox())!;
-      return { x: button.x - input.x, y: button.y - input.y, width: button.width, height: button.height };
+      const [right, bottom] = [input.x + input.width, input.y + input.height];
+      return { x: button.x - right, y: button.y - bottom, width: button.width, height: button.height };
     };
     const send = await placeOf("#chat-submit");
     await page.fill("#chat-message-input", "Talk a while");

@@ -11,6 +11,7 @@ import type { FakeUpstream } from "../support/fake_upstream.ts";
 import type { RunningApp } from "../support/app_server.ts";
 import { translate } from "../../lib/i18n/mod.ts";
 import type { MessageKey } from "../../lib/i18n/mod.ts";
+import { CONVERSATION_LIMIT } from "../../lib/session/conversation_store.ts";
 
 const SIZES = [{ width: 1366, height: 900 }, { width: 390, height: 844 }] as const;
 const LANGUAGES = ["en", "ja"] as const;
@@ -299,5 +300,32 @@ eachLayout(
     await page.keyboard.press("Escape");
     await finished(page);
     ok((await panel(page).textContent())?.includes(t("stream.stopped")));
+  },
+);
+
+eachLayout(
+  "past the session's bounds the oldest conversation goes, and the list says so",
+  async (page, { app, upstream, lang, phone }) => {
+    const t = (key: MessageKey, values?: Record<string, string | number>) => translate(lang, key, values);
+    upstream.use({ chunks: ["✨ A spell."] });
+    // The browser's own session (its cookie), past the bound by one.
+    for (let i = 0; i <= CONVERSATION_LIMIT; i++) {
+      const response = await page.request.post(`${app.url}/api/spell-generator`, {
+        data: { purpose: `spell ${i}`, language: lang },
+      });
+      equal(response.status(), 200);
+    }
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
+    await page.click('[data-feature="spell-generator"]');
+    await openList(page, phone);
+    equal(await panel(page).locator(".conversation-item").count(), CONVERSATION_LIMIT);
+    const titles = await panel(page).locator(".item-title").allTextContents();
+    ok(titles.includes("spell 1") && !titles.includes("spell 0"), "the least recently used went first");
+    equal(
+      (await panel(page).locator(".conversation-list .removed").textContent())?.trim(),
+      t("list.removed", { title: "spell 0" }),
+    );
+    await clean(page, "a removal said in the list");
   },
 );

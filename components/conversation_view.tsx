@@ -281,7 +281,13 @@ class SettledBubble extends Component<BubbleProps> {
     return (
       <li class={`bubble ${bubble.role}`} lang={bubble.lang}>
         <span class="speaker">{speaker}</span>
-        <Thinking reasoning={bubble.reasoning} live={false} t={t} />
+        <Thinking
+          reasoning={bubble.reasoning}
+          live={false}
+          stats={bubble.stats}
+          stopped={bubble.incomplete && !bubble.content}
+          t={t}
+        />
         {(bubble.content || !answer) && (
           <div class="text">{answer ? renderText(bubble.content) : bubble.content}</div>
         )}

@@ -40,7 +40,14 @@ export function ResultArea({ book, shelf, id, selected, empty, speakerName, t, c
       lang={answer?.lang}
       aria-busy={live && controller.active.value ? "true" : "false"}
     >
-      <Thinking reasoning={answer?.reasoning} controller={live ? controller : undefined} live={live} t={t} />
+      <Thinking
+        reasoning={answer?.reasoning}
+        controller={live ? controller : undefined}
+        live={live}
+        stats={answer?.stats}
+        stopped={!live && answer?.incomplete && !answer.content}
+        t={t}
+      />
       {text
         ? (
           <div id={selected && live ? "streaming-bubble" : undefined} class="result-body">

@@ -29,7 +29,13 @@ export function StatusRow({ controller, t, onRetry, onContinue, onNewChat, stats
           <i />
           <i />
         </span>
-        <span class={controller.reconnecting.value ? "reconnecting" : undefined}>
+        <span
+          class={controller.reconnecting.value
+            ? "reconnecting"
+            : controller.thinkingSince.value !== null && controller.answerSince.value === null
+            ? "sr-only"
+            : undefined}
+        >
           {t(controller.reconnecting.value ? "stream.reconnecting" : "stream.generating")}
         </span>
       </div>

@@ -1,17 +1,23 @@
 import { useSignal, useSignalEffect } from "@preact/signals";
 import type { StreamController } from "../lib/client/stream_controller.ts";
+import type { AnswerStats } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
 
 /**
  * A reasoning model's thinking above its answer: folded, with "Thinking… 12 s" while it thinks
- * (it can be opened to read along), folded again once the answer starts; afterwards "Thoughts",
- * to open at will. Plain text: the model's words stay inert.
+ * (it can be opened to read along; the only word of progress on screen meanwhile), folded again
+ * once the answer starts; afterwards "Thought for 12 s", to open at will, or "Stopped while
+ * thinking" when it was stopped before any answer. Plain text: the model's words stay inert.
  */
-export function Thinking({ reasoning, controller, live, t }: {
+export function Thinking({ reasoning, controller, live, stats, stopped = false, t }: {
   reasoning: string | undefined;
   /** The controller of a live answer (for its timer), when this is one. */
   controller?: StreamController;
   live: boolean;
+  /** A stored answer's stats: how long it thought. */
+  stats?: AnswerStats;
+  /** A stored answer that was stopped (or failed) before any of its text. */
+  stopped?: boolean;
   t: Translate;
 }) {
   const open = useSignal(false);
@@ -31,6 +37,22 @@ export function Thinking({ reasoning, controller, live, t }: {
     return () => clearInterval(timer);
   });
   if (!reasoning) return null;
+  const status = live ? controller?.status.value : undefined;
+  const thinkingFrom = controller?.thinkingSince.value;
+  const answerFrom = controller?.answerSince.value;
+  const thoughtMs = live
+    ? (thinkingFrom != null && answerFrom != null ? answerFrom - thinkingFrom : undefined)
+    : stats?.first_chunk_ms !== undefined && stats.first_thought_ms !== undefined
+    ? stats.first_chunk_ms - stats.first_thought_ms
+    : undefined;
+  const stoppedThinking = live ? status !== "streaming" && answerFrom == null && status !== "done" : stopped;
+  const label = thinkingNow
+    ? t("stream.thinking", { seconds: seconds.value })
+    : stoppedThinking
+    ? t("stream.stopped_thinking")
+    : thoughtMs !== undefined
+    ? t("stream.thought_for", { seconds: Math.max(1, Math.round(thoughtMs / 1000)) })
+    : t("stream.thoughts");
   return (
     <details
       class="thinking"
@@ -38,7 +60,7 @@ export function Thinking({ reasoning, controller, live, t }: {
       onToggle={(event) => (open.value = (event.currentTarget as HTMLDetailsElement).open)}
     >
       <summary>
-        {thinkingNow ? t("stream.thinking", { seconds: seconds.value }) : t("stream.thoughts")}
+        {label}
       </summary>
       <div class="thinking-text">{reasoning}</div>
     </details>

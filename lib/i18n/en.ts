@@ -22,6 +22,8 @@ const core = {
   "stream.reconnecting": "Reconnecting…",
   "stream.stop": "Stop",
   "stream.thinking": "Thinking… {seconds} s",
+  "stream.thought_for": "Thought for {seconds} s",
+  "stream.stopped_thinking": "Stopped while thinking",
   "stream.thoughts": "Thoughts",
   "stream.length_limit": "The answer reached its length limit.",
   "stream.continue": "Continue",

@@ -20,6 +20,8 @@ export const ja: Dictionary = {
   "stream.reconnecting": "再接続中…",
   "stream.stop": "停止",
   "stream.thinking": "考え中… {seconds}秒",
+  "stream.thought_for": "{seconds} 秒考えました",
+  "stream.stopped_thinking": "考えている途中で止めました",
   "stream.thoughts": "考えたこと",
   "stream.length_limit": "回答が長さの上限に達しました。",
   "stream.continue": "続ける",

@@ -48,13 +48,17 @@ test(
     const summary = page.locator("#panel-character-chat .bubble.assistant .thinking summary");
     await summary.waitFor();
     match(await summary.textContent() ?? "", /^Thinking… \d+ s$/);
+    ok(
+      await page.locator(".streaming-indicator .sr-only").count() === 1,
+      "the status row's words are for screen readers while the thinking timer is on screen",
+    );
     equal(await page.locator("#panel-character-chat .thinking").getAttribute("open"), null, "folded");
     await page.waitForSelector(".streaming-indicator", { state: "hidden" });
     equal(
       await page.textContent("#panel-character-chat .bubble.assistant .text"),
       "Good evening, traveller.",
     );
-    equal(await summary.textContent(), "Thoughts");
+    match(await summary.textContent() ?? "", /^Thought for \d+ s$/, "how long it thought");
     await summary.click();
     equal(await page.textContent("#panel-character-chat .thinking-text"), thoughts.join(""));
     // After a reload the thinking is still there, with its answer.
@@ -95,5 +99,28 @@ test(
     equal(await note.count(), 0, "no longer cut");
     equal(upstream.requests.at(-1)!.body.messages!.at(-2)!.content, "Once upon a mid");
     equal(await page.locator("#panel-character-chat .bubble.assistant").count(), 1, "one answer, grown");
+  },
+);
+
+test(
+  "stopped while it thinks, the bubble says so rather than holding a bare fold",
+  async (browser, app, upstream) => {
+    upstream.script = () => ({
+      frames: [
+        chunk({ role: "assistant", content: null }),
+        ...Array.from({ length: 40 }, (_, i) => chunk({ reasoning_content: `thought ${i}. ` })),
+        chunk({ content: "Too late." }),
+        chunk({}, "stop"),
+        DONE,
+      ],
+      delayMs: 100,
+    });
+    const page = await openApp(browser, app.url);
+    await ask(page, "Think hard");
+    const summary = page.locator("#panel-character-chat .bubble.assistant .thinking summary");
+    await summary.waitFor();
+    await page.click('.send-place [data-action="stop"]');
+    await page.waitForSelector(".streaming-indicator", { state: "hidden" });
+    equal(await summary.textContent(), "Stopped while thinking");
   },
 );

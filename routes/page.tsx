@@ -78,7 +78,7 @@ export function pageRoutes({ rollout, client, resume, llm, assets, store, stream
         <Island name="KabotanApp" props={props} />
       </Page>,
     );
-    c.header("cache-control", "no-store");
+    c.header("cache-control", "private, no-cache");
     return c.html(`<!DOCTYPE html>${html}`);
   });
 }

@@ -14,6 +14,7 @@ Deno.test("API JSON is never cached; streams say no-cache, no-transform", async 
       await app.post("/api/spell-generator", {}),
       await app.post("/api/character-chat", { character: "nobody", message: "hi" }),
       await app.post("/api/set-language", { language: "ja" }),
+      await app.request("/api/conversations"),
     ];
     for (const response of responses) {
       equal(response.headers.get("cache-control"), "no-store", `${response.status} ${response.url}`);
@@ -93,5 +94,13 @@ Deno.test("the page, script and styles go gzipped to a browser that accepts it; 
     const json = await app.post("/api/spell-generator", {}, gzip.headers);
     equal(json.headers.get("content-encoding"), null);
     await json.body?.cancel();
+  });
+});
+
+Deno.test("the page is private and checked again on each visit, but not kept out of the back/forward cache", async () => {
+  await withInProcessApp({}, async (app) => {
+    const page = await app.request("/");
+    equal(page.headers.get("cache-control"), "private, no-cache");
+    await page.body?.cancel();
   });
 });

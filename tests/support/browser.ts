@@ -5,10 +5,16 @@ import { FakeUpstream } from "./fake_upstream.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with the flags this machine's closed network needs. `backForwardCache`
+ * keeps Chromium's back/forward cache on (Playwright switches it off by default).
+ */
+export function launchBrowser(
+  { backForwardCache = false }: { backForwardCache?: boolean } = {},
+): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
+    ...(backForwardCache ? { ignoreDefaultArgs: ["--disable-back-forward-cache"] } : {}),
     args: [
       "--no-sandbox",
       "--disable-gpu",

@@ -21,6 +21,8 @@ interface Props {
   speaker: (role: Bubble["role"]) => ComponentChildren;
   /** The answering speaker's name in words, for the screen-reader announcement of an answer. */
   speakerName: string;
+  /** Who writes on a shelf, when it can be another than the one shown (a chat's characters). */
+  speakerOf?: (shelf: string) => string;
   /** How an answer's text is shown; sanitised markdown by default. */
   renderText?: (text: string) => ComponentChildren;
   /** The body that asks a question of this conversation; without it, stored turns offer no Retry, Regenerate, Continue or Edit. */
@@ -44,6 +46,7 @@ export function ConversationView(
     selected,
     speaker,
     speakerName,
+    speakerOf,
     renderText = markdown,
     bodyFor,
     maxLength,
@@ -167,7 +170,7 @@ export function ConversationView(
         })}
       </ol>
       {live && <BookStatus book={book} t={t} stats={false} />}
-      <Announcer book={book} speakerName={speakerName} t={t} />
+      <Announcer book={book} speakerName={speakerName} speakerOf={speakerOf} t={t} />
     </>
   );
 }

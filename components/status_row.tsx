@@ -3,6 +3,7 @@ import type { StreamController } from "../lib/client/stream_controller.ts";
 import type { MessageKey } from "../lib/i18n/mod.ts";
 import { type AnswerStats, ERROR_CODES } from "../lib/shared/contract.ts";
 import type { Translate } from "./translate.ts";
+import { spokenAnswer } from "../lib/client/spoken_text.ts";
 
 /** The streaming indicator (Stop stands in Send's place), and after a failure the error with Retry. */
 export function StatusRow({ controller, t, onRetry, onContinue, onNewChat, stats = true }: {
@@ -168,15 +169,18 @@ export function failureText(
  * The polite live region of a conversation: its last finished answer once, with who wrote it, or
  * that it was stopped. Never token by token.
  */
-export function Announcer({ book, speakerName, t }: {
+export function Announcer({ book, speakerName, speakerOf, t }: {
   book: ConversationBook;
   speakerName: string;
+  /** Who writes on a shelf (a chat's character), for an answer written while another was shown. */
+  speakerOf?: (shelf: string) => string;
   t: Translate;
 }) {
   const said = book.announcement.value;
+  const speaker = said?.shelf && speakerOf ? speakerOf(said.shelf) : speakerName;
   return (
     <p class="sr-only announcer" aria-live="polite">
-      {said && (said.stopped ? t("stream.stopped") : `${speakerName}: ${said.text}`)}
+      {said && (said.stopped ? t("stream.stopped") : spokenAnswer(speaker, said.text))}
     </p>
   );
 }

@@ -80,8 +80,11 @@ export class ConversationBook {
   readonly removed = signal<RemovedNotice[]>([]);
   /** The conversation the controller's current answer belongs to. */
   readonly live = signal<string | null>(null);
-  /** The last finished (or stopped) answer, for a polite screen-reader announcement once per turn. */
-  readonly announcement = signal<{ text: string; stopped: boolean } | null>(null);
+  /**
+   * The last finished (or stopped) answer, for a polite screen-reader announcement once per turn,
+   * with the shelf it was written on: its speaker is named, whatever is shown meanwhile.
+   */
+  readonly announcement = signal<{ text: string; stopped: boolean; shelf?: string } | null>(null);
   /** Conversations with earlier turns than those shown: the turn to ask for the ones before. */
   readonly older = signal<Record<string, string>>({});
   /** A conversation being fetched to be shown. */
@@ -444,10 +447,17 @@ export class ConversationBook {
   }
 
   async #announce(run: Promise<StreamStatus>): Promise<StreamStatus> {
+    const live = this.live.value;
+    const shelf = live === null
+      ? undefined
+      : Object.entries(this.open.value).find(([, id]) => id === live)?.[0] ??
+        this.list.value.find((c) => c.id === live)?.shelf;
     const status = await run;
     this.#nameQuestion();
-    if (status === "done") this.announcement.value = { text: this.controller.text.value, stopped: false };
-    if (status === "stopped") this.announcement.value = { text: "", stopped: true };
+    if (status === "done") {
+      this.announcement.value = { text: this.#prefix + this.controller.text.value, stopped: false, shelf };
+    }
+    if (status === "stopped") this.announcement.value = { text: "", stopped: true, shelf };
     void this.refreshList();
     return status;
   }

@@ -220,6 +220,41 @@ browserTest("the finished answer is announced once, not token by token", async (
   });
 });
 
+browserTest(
+  "announcements name the answer's own speaker, whatever is shown meanwhile, without markdown's symbols",
+  async () => {
+    await withBrowser(async (browser, app, upstream) => {
+      upstream.use(
+        { chunks: Array.from({ length: 30 }, (_, i) => `word${i} `), delayMs: 40 },
+        { chunks: ["# The Attic\n\n", "Mina **climbed**."] },
+        { chunks: ["Spell: Lumos\n", "Meaning: light"] },
+      );
+      const page = await browser.newPage();
+      await open(page, app.url);
+      await page.fill("#chat-message-input", "Tell me");
+      await page.click("#chat-submit");
+      await page.waitForSelector("#streaming-bubble");
+      await page.selectOption("#chat-character", "witch"); // away while Dracula answers
+      await finished(page);
+      const said = () => page.textContent(".panel:not([hidden]) .announcer");
+      await page.waitForFunction(() =>
+        (document.querySelector("#panel-character-chat .announcer")?.textContent ?? "") !== ""
+      );
+      ok((await said())?.startsWith("Count Dracula: word0"), await said() ?? "");
+      await page.click('[data-feature="story-generator"]');
+      await page.fill("#story-name", "Mina");
+      await page.fill("#story-theme", "an attic");
+      await page.click("#story-generator-submit");
+      await finished(page);
+      equal(await said(), "Storyteller: The Attic\nMina climbed.");
+      await page.click('[data-feature="spell-generator"]');
+      await page.click("#spell-generator-submit");
+      await finished(page);
+      equal(await said(), "Spellbook: Spell: Lumos\nMeaning: light", "the label is the answer's, said once");
+    });
+  },
+);
+
 browserTest("a form with a missing field is refused inline, naming it, in the page's language", async () => {
   await withBrowser(async (browser, app, upstream) => {
     const page = await browser.newPage();

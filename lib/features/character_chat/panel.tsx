@@ -97,6 +97,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
         selected={selected}
         empty={t("chat.empty", { name: name(character.value) })}
         speakerName={name(character.value)}
+        speakerOf={(shelf) => name(shelf.split("/")[1] as CharacterId)}
         maxLength={MESSAGE_MAX}
         bodyFor={(message) => ({ language, character: character.value, message })}
         speaker={(role) =>

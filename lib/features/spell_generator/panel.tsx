@@ -93,7 +93,7 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
         id="spell-generator-result"
         selected={selected}
         empty={t("spell.empty")}
-        speakerName={t("feature.spell-generator")}
+        speakerName={t("spell.speaker")}
         t={t}
       >
         {(text) => <SpellView text={text} />}

@@ -86,7 +86,7 @@ export function StoryPanel({ book, language, selected, t }: PanelProps) {
         id="story-generator-result"
         selected={selected}
         empty={t("story.empty")}
-        speakerName={t("feature.story-generator")}
+        speakerName={t("story.speaker")}
         t={t}
       >
         {(text) => <Markdown text={text} />}

@@ -185,6 +185,29 @@ browserTest(
         1,
         "the tab whose answer is streaming says it is busy",
       );
+      const marker = await page.locator('[data-feature="character-chat"] .tab-busy').evaluate((dot) => {
+        const style = getComputedStyle(dot);
+        const tab = getComputedStyle(dot.closest(".tab")!);
+        const rgb = (color: string) => color.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
+        const luminance = (color: string) => {
+          const [r, g, b] = rgb(color).map((v) => {
+            const c = v / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const [a, b] = [luminance(style.backgroundColor), luminance(tab.backgroundColor)].sort((x, y) =>
+          y - x
+        );
+        return {
+          width: dot.getBoundingClientRect().width,
+          opacity: style.opacity,
+          contrast: (a + 0.05) / (b + 0.05),
+        };
+      });
+      ok(marker.width >= 9.5, `big enough to see: ${marker.width} px`);
+      equal(marker.opacity, "1", "never dimmed");
+      ok(marker.contrast >= 3, `at least 3:1 against its tab: ${marker.contrast.toFixed(2)}`);
       await page.click('[data-feature="character-chat"]');
       await finished(page);
       equal(

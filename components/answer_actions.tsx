@@ -45,7 +45,7 @@ export function AnswerActions({ source, onRegenerate, t, children }: {
 }
 
 /** The clipboard API where the page may use it; a hidden text area otherwise (plain http on a LAN). */
-async function copyText(text: string): Promise<void> {
+export async function copyText(text: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
     return;

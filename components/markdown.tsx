@@ -1,5 +1,8 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { splitFinished } from "../lib/client/markdown_blocks.ts";
+import { isLanguage } from "../lib/shared/contract.ts";
+import { translate } from "../lib/i18n/mod.ts";
+import { copyText } from "./answer_actions.tsx";
 
 type Render = (text: string) => string;
 let loading: Promise<Render> | undefined;
@@ -35,15 +38,17 @@ export function Markdown({ text, mark }: { text: string; mark?: (line: string) =
       const added = document.createElement("template");
       added.innerHTML = render(finished.slice(rendered.current.length));
       if (mark) markLines(added.content, mark);
+      decorateCode(added.content);
       finishedRef.current.append(added.content);
       rendered.current = finished;
     }
     tailRef.current.innerHTML = render(tail);
     if (mark) markLines(tailRef.current, mark);
+    decorateCode(tailRef.current);
   }, [text, render]);
   if (!render) return <div class="markdown plain">{text}</div>;
   return (
-    <div class="markdown">
+    <div class="markdown" onClick={copyCode}>
       <div ref={finishedRef} />
       <div ref={tailRef} />
     </div>
@@ -72,4 +77,44 @@ function markLines(root: ParentNode, mark: (line: string) => string | undefined)
       return index === 0 ? [line] : [document.createElement("br"), line];
     }));
   }
+}
+
+/** The page's language, for the few words the rendered answer adds (a code block's Copy). */
+const pageLanguage = () => {
+  const lang = document.documentElement.lang;
+  return isLanguage(lang) ? lang : "en";
+};
+
+/** Each code block gets a bar: its language (when the answer named one) and Copy. */
+function decorateCode(root: ParentNode): void {
+  for (const pre of root.querySelectorAll("pre")) {
+    if (pre.parentElement?.classList.contains("code-block")) continue;
+    const language = pre.querySelector("code")?.className.match(/^language-(.+)$/)?.[1];
+    const block = document.createElement("div");
+    block.className = "code-block";
+    const bar = document.createElement("div");
+    bar.className = "code-bar";
+    const label = document.createElement("span");
+    label.className = "code-language";
+    label.textContent = language ?? "";
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "btn btn-ghost btn-small btn-copy-code";
+    copy.textContent = translate(pageLanguage(), "answer.copy");
+    if (language) copy.setAttribute("aria-label", `${copy.textContent} (${language})`);
+    bar.append(label, copy);
+    pre.replaceWith(block);
+    block.append(bar, pre);
+  }
+}
+
+/** Copy on a code block's bar: its code, as text, and "Copied" for a moment. */
+async function copyCode(event: MouseEvent): Promise<void> {
+  const button = (event.target as Element).closest?.(".btn-copy-code") as HTMLButtonElement | null;
+  const code = button?.closest(".code-block")?.querySelector("pre");
+  if (!button || !code) return;
+  await copyText(code.textContent ?? "");
+  const language = pageLanguage();
+  button.textContent = translate(language, "answer.copied");
+  setTimeout(() => (button.textContent = translate(language, "answer.copy")), 2000);
 }

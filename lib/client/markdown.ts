@@ -47,11 +47,16 @@ export function renderMarkdown(text: string): string {
     DOMPurify.addHook("afterSanitizeAttributes", (node) => {
       if (node.tagName === "A") node.setAttribute("rel", "noopener noreferrer nofollow");
     });
+    // A code block's language (```js): the one class kept, and only in that shape.
+    DOMPurify.addHook("uponSanitizeAttribute", (node, data) => {
+      if (data.attrName !== "class") return;
+      data.keepAttr = node.tagName === "CODE" && /^language-[\w+#.-]{1,30}$/.test(data.attrValue);
+    });
     hooked = true;
   }
   const html = DOMPurify.sanitize(marked.parse(text) as string, {
     ALLOWED_TAGS,
-    ALLOWED_ATTR: ["href", "title"],
+    ALLOWED_ATTR: ["href", "title", "class"],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
   });
   // The line breaks marked puts between blocks are not text of the answer (copying, reading aloud).

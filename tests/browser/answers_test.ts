@@ -62,6 +62,24 @@ browserTest("chat answers render as markdown while they stream, with raw HTML in
   });
 });
 
+browserTest("a code block shows its language and its own Copy, which copies the code alone", async () => {
+  await withBrowser(async (browser, app, upstream) => {
+    upstream.use({ chunks: ["Try this:\n\n```ts\n", "const bats = 3;\n", "```\n\nAnd <b>this</b>."] });
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.waitForFunction(() => document.querySelector("[data-island]")?.hasAttribute("data-hydrated"));
+    await send(page, "Code please");
+    await finished(page);
+    const block = page.locator("#panel-character-chat .code-block");
+    equal(await block.locator(".code-language").textContent(), "ts");
+    await block.locator(".btn-copy-code").click();
+    equal(await page.evaluate(() => navigator.clipboard.readText()), "const bats = 3;\n");
+    equal(await block.locator(".btn-copy-code").textContent(), "Copied");
+    equal(await page.locator("#panel-character-chat .bubble.assistant b").count(), 0, "markup stays inert");
+  });
+});
+
 browserTest("Copy puts the answer's markdown source on the clipboard and says Copied", async () => {
   await withBrowser(async (browser, app, upstream) => {
     upstream.use({ chunks: ["**Bold** ", "words."] });

@@ -121,8 +121,9 @@ export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Tran
 }
 
 /**
- * Quiet lines under an answer: how soon it began and how fast it came; and, when earlier messages
- * were left out to fit the model's context, how many it remembered.
+ * Under an answer: when earlier messages were left out to fit the model's context, how many it
+ * remembered (said once, on the last answer); and, behind an info control, how soon and how fast
+ * it came and which model wrote it.
  */
 export function AnswerStatsLine(
   { stats, t, speakerName }: { stats: AnswerStats; t: Translate; speakerName?: string },
@@ -138,12 +139,21 @@ export function AnswerStatsLine(
           </p>
         )
         : null}
-      {first !== undefined && (
-        <p class="answer-stats">
-          {rate === undefined
-            ? t("stream.stats_first", { first })
-            : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
-        </p>
+      {(first !== undefined || stats.model) && (
+        <details class="answer-info">
+          <summary title={t("answer.info")}>
+            <span aria-hidden="true">ⓘ</span>
+            <span class="sr-only">{t("answer.info")}</span>
+          </summary>
+          {first !== undefined && (
+            <p class="answer-stats">
+              {rate === undefined
+                ? t("stream.stats_first", { first })
+                : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
+            </p>
+          )}
+          {stats.model && <p class="answer-model">{t("answer.model", { model: stats.model })}</p>}
+        </details>
       )}
     </>
   );

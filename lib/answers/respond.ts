@@ -85,6 +85,12 @@ function contextNote(fit: { dropped: number; remembered: number } | undefined): 
   return fit && fit.dropped > 0 ? { remembered: fit.remembered, forgotten: fit.dropped } : {};
 }
 
+/** Who answered, kept with the answer: the model, and its server when known. */
+function answeredBy(llm: LlmClient): Partial<AnswerStats> {
+  const label = [llm.model, llm.provider === "demo" ? undefined : llm.server].filter(Boolean).join(" · ");
+  return label ? { model: label } : {};
+}
+
 /**
  * A failure before any word of the answer: kept as a failed turn (the page offers Retry, or a new
  * chat, after a reload), and answered as an HTTP error. A conversation the model server found too
@@ -160,7 +166,7 @@ export async function answerAsJson(
   }
   const { content, reasoning, finishReason } = completion;
   // Cut at the length limit: kept, and marked as not finished.
-  const stats = { ...report("done", content), ...contextNote(fit) };
+  const stats = { ...report("done", content), ...contextNote(fit), ...answeredBy(deps.llm) };
   try {
     await save(deps, turn, content, finishReason === "length", reasoning, { stats });
   } catch (error) {
@@ -232,7 +238,7 @@ export async function answerAsStream(
     });
     throw await failedBeforeAWord(deps, turn, error, asker);
   }
-  const note = contextNote(fit);
+  const note = { ...contextNote(fit), ...answeredBy(deps.llm) };
   deps.metrics.streamOpened();
   let stats: AnswerStats | undefined;
   let place: AnswerPlace | undefined;

@@ -69,6 +69,8 @@ const core = {
   "chat.kept_while_answering": "Your message stays here: send it when the answer is done.",
   "lang.en": "English",
   "lang.ja": "Japanese",
+  "answer.info": "About this answer",
+  "answer.model": "Written by {model}",
   "answer.copy": "Copy",
   "answer.copied": "Copied",
   "answer.regenerate": "Regenerate",

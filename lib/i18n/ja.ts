@@ -67,6 +67,8 @@ export const ja: Dictionary = {
   "chat.kept_while_answering": "メッセージはここに残ります。回答が終わってから送信してください。",
   "lang.en": "英語",
   "lang.ja": "日本語",
+  "answer.info": "この回答について",
+  "answer.model": "回答したモデル: {model}",
   "answer.copy": "コピー",
   "answer.copied": "コピーしました",
   "answer.regenerate": "もう一度生成",

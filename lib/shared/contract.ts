@@ -49,6 +49,8 @@ export interface AnswerStats {
   remembered?: number;
   /** Earlier messages left out to fit the model's context. */
   forgotten?: number;
+  /** Who answered: the model, and the server it runs on when known ("qwen2.5 · llama.cpp"). */
+  model?: string;
 }
 
 /** Codes of an `error` event (and of a JSON error's `code`). */

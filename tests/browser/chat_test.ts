@@ -256,15 +256,19 @@ browserTest(
       });
       const page = await openApp(browser, app.url);
       await send(page, "Hello");
-      await page.waitForSelector(".answer-stats");
+      await page.waitForSelector(".answer-info", { state: "attached" });
+      ok(!(await page.isVisible(".answer-stats")), "kept behind the info control");
+      await page.click(".answer-info summary");
       const line = (await page.textContent(".answer-stats"))!;
       const match = line.match(/^First words after (\d+\.\d\d) s, then (\d+) tokens a second$/);
       ok(match, line);
       ok(Number(match[1]) >= 0.15 && Number(match[1]) < 2, line);
       ok(Number(match[2]) > 10 && Number(match[2]) < 200, line);
       await page.reload();
-      await page.waitForSelector(".bubble.assistant .answer-stats");
+      await page.click(".bubble.assistant .answer-info summary");
       equal(await page.textContent(".bubble.assistant .answer-stats"), line, "the same line after a reload");
+      const model = await page.textContent(".bubble.assistant .answer-model");
+      ok(model?.startsWith("Written by fake-model"), `and the model that wrote it: ${model}`);
     });
   },
 );

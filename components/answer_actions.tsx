@@ -2,16 +2,20 @@ import type { ComponentChildren } from "preact";
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Translate } from "./translate.ts";
+import type { AnswerStats } from "../lib/shared/contract.ts";
+import { AnswerInfo } from "./status_row.tsx";
 
 /**
  * Under a finished answer: which version it is (when Regenerate gave more than one), Copy (its
  * markdown source, with "Copied" for a moment) and, on the conversation's last answer, Regenerate
  * (a new answer, the earlier kept as a version).
  */
-export function AnswerActions({ source, onRegenerate, t, children }: {
+export function AnswerActions({ source, onRegenerate, t, children, stats }: {
   source: string;
   onRegenerate?: () => void;
   t: Translate;
+  /** The answer's stats: the info control ends the row. */
+  stats?: AnswerStats | null;
   /** Shown first: which version of the answer this is ("‹ 2/2 ›"). */
   children?: ComponentChildren;
 }) {
@@ -39,6 +43,7 @@ export function AnswerActions({ source, onRegenerate, t, children }: {
           {t("answer.regenerate")}
         </button>
       )}
+      {stats && <AnswerInfo stats={stats} t={t} />}
       <span class="sr-only" aria-live="polite">{copied.value ? t("answer.copied") : ""}</span>
     </div>
   );

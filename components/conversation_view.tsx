@@ -107,12 +107,18 @@ export function ConversationView(
                   t={t}
                 />
                 {controller.status.value === "done" && controller.stats.value && (
-                  <AnswerStatsLine stats={controller.stats.value} t={t} speakerName={speakerName} />
+                  <AnswerStatsLine
+                    stats={controller.stats.value}
+                    t={t}
+                    speakerName={speakerName}
+                    withInfo={!bubble.content}
+                  />
                 )}
                 {(controller.status.value === "done" || controller.status.value === "stopped") &&
                   bubble.content && (
                   <AnswerActions
                     source={bubble.content}
+                    stats={controller.status.value === "done" ? controller.stats.value : undefined}
                     onRegenerate={resend && question !== undefined
                       ? () => resend(question, { regenerate: true })
                       : undefined}
@@ -322,9 +328,16 @@ class SettledBubble extends Component<BubbleProps> {
             )}
           </p>
         )}
-        {answer && bubble.stats && <AnswerStatsLine stats={bubble.stats} t={t} speakerName={speakerName} />}
+        {answer && bubble.stats && (
+          <AnswerStatsLine
+            stats={bubble.stats}
+            t={t}
+            speakerName={speakerName}
+            withInfo={!bubble.content || !!bubble.error}
+          />
+        )}
         {answer && bubble.content && !bubble.error && (
-          <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t}>
+          <AnswerActions source={bubble.content} onRegenerate={regenerate} t={t} stats={bubble.stats}>
             {versionSwitch}
           </AnswerActions>
         )}

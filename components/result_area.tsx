@@ -56,9 +56,15 @@ export function ResultArea({ book, shelf, id, selected, empty, speakerName, t, c
         )
         : !live && <p class="empty">{empty}</p>}
       {!live && stored?.incomplete && <span class="note">{t("stream.incomplete")}</span>}
-      {stored?.stats && <AnswerStatsLine stats={stored.stats} t={t} />}
-      {finished && <AnswerActions source={text} t={t} />}
-      {live && <BookStatus book={book} t={t} />}
+      {stored?.stats && !finished && <AnswerStatsLine stats={stored.stats} t={t} />}
+      {finished && (
+        <AnswerActions
+          source={text}
+          t={t}
+          stats={stored?.stats ?? (controller.status.value === "done" ? controller.stats.value : undefined)}
+        />
+      )}
+      {live && <BookStatus book={book} t={t} stats={false} />}
       <Announcer book={book} speakerName={speakerName} t={t} />
     </div>
   );

@@ -122,14 +122,17 @@ export function BookStatus({ book, t, stats }: { book: ConversationBook; t: Tran
 
 /**
  * Under an answer: when earlier messages were left out to fit the model's context, how many it
- * remembered (said once, on the last answer); and, behind an info control, how soon and how fast
- * it came and which model wrote it.
+ * remembered (said once, on the last answer); and, unless the answer's actions carry it, the info
+ * control (`AnswerInfo`).
  */
 export function AnswerStatsLine(
-  { stats, t, speakerName }: { stats: AnswerStats; t: Translate; speakerName?: string },
+  { stats, t, speakerName, withInfo = true }: {
+    stats: AnswerStats;
+    t: Translate;
+    speakerName?: string;
+    withInfo?: boolean;
+  },
 ) {
-  const first = stats.first_chunk_ms === undefined ? undefined : (stats.first_chunk_ms / 1000).toFixed(2);
-  const rate = stats.tokens_per_second === undefined ? undefined : Math.round(stats.tokens_per_second);
   return (
     <>
       {stats.forgotten && speakerName
@@ -139,23 +142,31 @@ export function AnswerStatsLine(
           </p>
         )
         : null}
-      {(first !== undefined || stats.model) && (
-        <details class="answer-info">
-          <summary title={t("answer.info")}>
-            <span aria-hidden="true">ⓘ</span>
-            <span class="sr-only">{t("answer.info")}</span>
-          </summary>
-          {first !== undefined && (
-            <p class="answer-stats">
-              {rate === undefined
-                ? t("stream.stats_first", { first })
-                : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
-            </p>
-          )}
-          {stats.model && <p class="answer-model">{t("answer.model", { model: stats.model })}</p>}
-        </details>
-      )}
+      {withInfo && <AnswerInfo stats={stats} t={t} />}
     </>
+  );
+}
+
+/** Behind a quiet info control: how soon and how fast the answer came, and which model wrote it. */
+export function AnswerInfo({ stats, t }: { stats: AnswerStats; t: Translate }) {
+  const first = stats.first_chunk_ms === undefined ? undefined : (stats.first_chunk_ms / 1000).toFixed(2);
+  const rate = stats.tokens_per_second === undefined ? undefined : Math.round(stats.tokens_per_second);
+  if (first === undefined && !stats.model) return null;
+  return (
+    <details class="answer-info">
+      <summary title={t("answer.info")}>
+        <span aria-hidden="true">ⓘ</span>
+        <span class="sr-only">{t("answer.info")}</span>
+      </summary>
+      {first !== undefined && (
+        <p class="answer-stats">
+          {rate === undefined
+            ? t("stream.stats_first", { first })
+            : t(stats.estimated ? "stream.stats_estimated" : "stream.stats", { first, rate })}
+        </p>
+      )}
+      {stats.model && <p class="answer-model">{t("answer.model", { model: stats.model })}</p>}
+    </details>
   );
 }
 

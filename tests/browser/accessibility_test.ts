@@ -16,15 +16,26 @@ async function clean(page: Page, state: string) {
   equal(violations.length, 0, `${state}:\n${describeViolations(violations)}`);
 }
 
-for (const lang of ["en", "ja"] as const) {
+for (const [lang, theme] of [["en", "dark"], ["ja", "dark"], ["en", "light"], ["ja", "light"]] as const) {
   browserTest(
-    `axe-core finds no violation on any tab or answer state (${lang}, 1366 and 390 px)`,
+    `axe-core finds no violation on any tab or answer state (${lang}, ${theme} theme, 1366 and 390 px)`,
     async () => {
       await withBrowserApp({ OPENAI_API_KEY: "sk-browser" }, async (browser, app, upstream) => {
         upstream.use({
-          chunks: ["**Bold** answer\n\n", "- one\n- two\n\n", "| a | b |\n|---|---|\n| 1 | 2 |"],
+          chunks: [
+            "**Bold** answer\n\n",
+            "- one\n- two\n\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+            "```js\nconst a = 1;\n```",
+          ],
         });
         const page = await openApp(browser, app.url, `/?lang=${lang}`, { bypassCSP: true });
+        await page.emulateMedia({ colorScheme: theme });
+        equal(
+          await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme),
+          theme,
+          "the page follows the system's theme",
+        );
         equal(await page.locator("main").count(), 1, "one main landmark");
         for (const width of [1366, 390]) {
           await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });
@@ -42,6 +53,8 @@ for (const lang of ["en", "ja"] as const) {
         await clean(page, "mid-answer");
         await page.waitForSelector(".streaming-indicator", { state: "hidden", timeout: 10_000 });
         await clean(page, "answered");
+        await page.click(".bubble.assistant .answer-info summary");
+        await clean(page, "the answer's info open");
         upstream.use({ status: 401 });
         await page.fill("#chat-message-input", "Again");
         await page.click("#chat-submit");
@@ -67,41 +80,47 @@ browserTest("in forced-colors mode the focused control has a visible outline", a
   });
 });
 
-browserTest("placeholders read at 4.5:1 and control borders stand out at 3:1", async () => {
-  await withBrowserApp({ OPENAI_API_KEY: "sk-browser" }, async (browser, app) => {
-    const page = await openApp(browser, app.url);
-    const ratios = await page.evaluate(() => {
-      const rgb = (color: string) => color.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
-      const luminance = (color: string) => {
-        const [r, g, b] = rgb(color).map((c) => {
-          const v = c / 255;
-          return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+for (const theme of ["dark", "light"] as const) {
+  browserTest(
+    `placeholders read at 4.5:1 and control borders stand out at 3:1 (${theme} theme)`,
+    async () => {
+      await withBrowserApp({ OPENAI_API_KEY: "sk-browser" }, async (browser, app) => {
+        const page = await openApp(browser, app.url);
+        await page.emulateMedia({ colorScheme: theme });
+        const ratios = await page.evaluate(() => {
+          const rgb = (color: string) => color.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
+          const luminance = (color: string) => {
+            const [r, g, b] = rgb(color).map((c) => {
+              const v = c / 255;
+              return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const contrast = (a: string, b: string) => {
+            const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+            return (hi + 0.05) / (lo + 0.05);
+          };
+          const panel = getComputedStyle(document.querySelector(".panel")!).backgroundColor;
+          const input = document.querySelector("#chat-message-input")!;
+          const inputStyle = getComputedStyle(input);
+          return {
+            placeholder: contrast(getComputedStyle(input, "::placeholder").color, inputStyle.backgroundColor),
+            inputBorder: contrast(inputStyle.borderTopColor, panel),
+            selectBorder: contrast(
+              getComputedStyle(document.querySelector("#chat-character")!).borderTopColor,
+              panel,
+            ),
+            buttonBorder: contrast(
+              getComputedStyle(document.querySelector(".clear-all .btn")!).borderTopColor,
+              panel,
+            ),
+          };
         });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-      };
-      const contrast = (a: string, b: string) => {
-        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-        return (hi + 0.05) / (lo + 0.05);
-      };
-      const panel = getComputedStyle(document.querySelector(".panel")!).backgroundColor;
-      const input = document.querySelector("#chat-message-input")!;
-      const inputStyle = getComputedStyle(input);
-      return {
-        placeholder: contrast(getComputedStyle(input, "::placeholder").color, inputStyle.backgroundColor),
-        inputBorder: contrast(inputStyle.borderTopColor, panel),
-        selectBorder: contrast(
-          getComputedStyle(document.querySelector("#chat-character")!).borderTopColor,
-          panel,
-        ),
-        buttonBorder: contrast(
-          getComputedStyle(document.querySelector(".clear-all .btn")!).borderTopColor,
-          panel,
-        ),
-      };
-    });
-    ok(ratios.placeholder >= 4.5, `placeholder ${ratios.placeholder.toFixed(2)}:1`);
-    for (const [name, ratio] of Object.entries(ratios).filter(([name]) => name !== "placeholder")) {
-      ok(ratio >= 3, `${name} ${ratio.toFixed(2)}:1`);
-    }
-  });
-});
+        ok(ratios.placeholder >= 4.5, `placeholder ${ratios.placeholder.toFixed(2)}:1`);
+        for (const [name, ratio] of Object.entries(ratios).filter(([name]) => name !== "placeholder")) {
+          ok(ratio >= 3, `${name} ${ratio.toFixed(2)}:1`);
+        }
+      });
+    },
+  );
+}

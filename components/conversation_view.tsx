@@ -32,6 +32,8 @@ interface Props {
   /** Messages to leave out at the start (shown elsewhere, like a diagnosis card). */
   skip?: number;
   empty?: string;
+  /** What the conversation shows while it is empty (a greeting with openers), instead of `empty`. */
+  greeting?: ComponentChildren;
   id?: string;
 }
 
@@ -52,6 +54,7 @@ export function ConversationView(
     maxLength,
     skip = 0,
     empty,
+    greeting,
     id,
   }: Props,
 ) {
@@ -90,7 +93,7 @@ export function ConversationView(
         </p>
       )}
       <ol id={id} class="conversation">
-        {bubbles.length === 0 && empty && <li class="empty">{empty}</li>}
+        {bubbles.length === 0 && (greeting || empty) && <li class="empty">{greeting ?? empty}</li>}
         {bubbles.map((bubble, shown) => {
           const index = shown + skip;
           const question = questionBefore(index);

@@ -71,6 +71,7 @@ const core = {
   "lang.ja": "Japanese",
   "answer.info": "About this answer",
   "answer.model": "Written by {model}",
+  "greeting.suggestions": "Ways to begin",
   "answer.copy": "Copy",
   "answer.copied": "Copied",
   "answer.regenerate": "Regenerate",

@@ -69,6 +69,7 @@ export const ja: Dictionary = {
   "lang.ja": "日本語",
   "answer.info": "この回答について",
   "answer.model": "回答したモデル: {model}",
+  "greeting.suggestions": "話しかけ方の例",
   "answer.copy": "コピー",
   "answer.copied": "コピーしました",
   "answer.regenerate": "もう一度生成",

@@ -8,6 +8,8 @@ import { ConversationView } from "../../../components/conversation_view.tsx";
 import { ConversationList } from "../../../components/conversation_list.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 import { SendButton } from "../../../components/send_button.tsx";
+import { Greeting, suggestionsOf } from "../../../components/greeting.tsx";
+import { useEffect } from "preact/hooks";
 
 const MESSAGE_MAX = LONG_TEXT_MAX;
 
@@ -36,6 +38,18 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
     }
   });
 
+  // On a desktop the message box has the focus from the start (on a phone the keyboard would cover
+  // the greeting).
+  useEffect(() => {
+    if (selected && globalThis.matchMedia?.("(pointer: fine) and (min-width: 700px)").matches) {
+      input.current?.focus();
+    }
+  }, []);
+
+  function ask(message: string) {
+    void book.ask(shelf, message, { language, character: character.value, message });
+  }
+
   function send(event: Event) {
     event.preventDefault();
     // Never cut the answer being written: the message waits in the box (Escape or Stop ends it).
@@ -54,7 +68,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
     const message = draft.value.trim();
     draft.value = "";
     input.current?.focus();
-    void book.ask(shelf, message, { language, character: character.value, message });
+    ask(message);
   }
 
   function showCharacter(id: CharacterId) {
@@ -95,7 +109,17 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
         shelf={shelf}
         t={t}
         selected={selected}
-        empty={t("chat.empty", { name: name(character.value) })}
+        greeting={
+          <Greeting
+            avatar={CHARACTER_EMOJI[character.value]}
+            speaker={name(character.value)}
+            text={t(`chat.greeting.${character.value}`)}
+            suggestions={suggestionsOf(t(`chat.suggest.${character.value}`))}
+            onSuggest={ask}
+            disabled={busy}
+            t={t}
+          />
+        }
         speakerName={name(character.value)}
         speakerOf={(shelf) => name(shelf.split("/")[1] as CharacterId)}
         maxLength={MESSAGE_MAX}

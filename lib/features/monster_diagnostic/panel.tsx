@@ -7,6 +7,7 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { ConversationList } from "../../../components/conversation_list.tsx";
 import { SendButton } from "../../../components/send_button.tsx";
+import { Suggestions, suggestionsOf } from "../../../components/greeting.tsx";
 import { FieldError, firstProblem, TextField } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 import { Announcer, AnswerStatsLine, BookStatus } from "../../../components/status_row.tsx";
@@ -51,7 +52,7 @@ export function MonsterCard({ text, t }: { text: string; t: Translate }) {
   );
 }
 
-export function MonsterPanel({ book, language, selected, t }: PanelProps) {
+export function MonsterPanel({ book, language, busy, selected, t }: PanelProps) {
   const answers = {
     favorite_food: useKeptInput<string>("monster.favorite_food", ""),
     sleep_schedule: useKeptInput<string>("monster.sleep_schedule", ""),
@@ -67,8 +68,8 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
   const diagnosis = bubbles[1]?.content ?? "";
   const canFollowUp = bubbles.length >= 2 && (!diagnosisIsLive || book.controller.status.value === "done");
 
-  function diagnose(event: Event) {
-    event.preventDefault();
+  function diagnose(event?: Event) {
+    event?.preventDefault();
     problem.value = firstProblem(
       FIELDS.map((field) => ({
         label: t(`monster.${field}`),
@@ -120,6 +121,19 @@ export function MonsterPanel({ book, language, selected, t }: PanelProps) {
         />
       </form>
       <FieldError message={problem.value} />
+      {bubbles.length === 0 && (
+        <Suggestions
+          suggestions={[t("monster.example")]}
+          disabled={busy}
+          t={t}
+          onSuggest={() => {
+            const example = suggestionsOf(t("monster.example_answers"));
+            FIELDS.forEach((field, i) => (answers[field].value = example[i] ?? ""));
+            problem.value = null;
+            diagnose();
+          }}
+        />
+      )}
       <ConversationList
         book={book}
         shelf={SHELF}

@@ -8,6 +8,7 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ResultArea } from "../../../components/result_area.tsx";
 import { ConversationList } from "../../../components/conversation_list.tsx";
 import { SendButton } from "../../../components/send_button.tsx";
+import { Suggestions, suggestionsOf } from "../../../components/greeting.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const SHELF = "spell-generator";
@@ -79,6 +80,19 @@ export function SpellPanel({ book, language, busy, selected, t }: PanelProps) {
         />
       </form>
       <FieldError message={problem.value} />
+      {!hasSpell && (
+        <Suggestions
+          suggestions={suggestionsOf(t("spell.suggest"))}
+          label={t("spell.try")}
+          disabled={busy}
+          t={t}
+          onSuggest={(suggestion) => {
+            purpose.value = suggestion;
+            problem.value = null;
+            castSpell(suggestion);
+          }}
+        />
+      )}
       <ConversationList
         book={book}
         shelf={SHELF}

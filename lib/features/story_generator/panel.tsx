@@ -6,12 +6,13 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ResultArea } from "../../../components/result_area.tsx";
 import { ConversationList } from "../../../components/conversation_list.tsx";
 import { SendButton } from "../../../components/send_button.tsx";
+import { Suggestions, suggestionsOf } from "../../../components/greeting.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
 const STYLES = ["gothic", "parody", "classic"] as const;
 const SHELF = "story-generator";
 
-export function StoryPanel({ book, language, selected, t }: PanelProps) {
+export function StoryPanel({ book, language, busy, selected, t }: PanelProps) {
   const name = useKeptInput<string>("story.name", "");
   const theme = useKeptInput<string>("story.theme", "");
   const style = useKeptInput<typeof STYLES[number]>(
@@ -28,6 +29,10 @@ export function StoryPanel({ book, language, selected, t }: PanelProps) {
       { label: t("story.theme_label"), value: theme.value, max: SHORT_TEXT_MAX, required: true },
     ], t);
     if (problem.value) return;
+    write();
+  }
+
+  function write() {
     const body = { language, name: name.value.trim(), theme: theme.value.trim(), style: style.value };
     void book.ask(SHELF, `${body.name} / ${body.theme}`, body, { fresh: true });
   }
@@ -72,6 +77,21 @@ export function StoryPanel({ book, language, selected, t }: PanelProps) {
         />
       </form>
       <FieldError message={problem.value} />
+      {book.bubblesIn(SHELF).length === 0 && (
+        <Suggestions
+          suggestions={suggestionsOf(t("story.suggest"))}
+          label={t("story.try")}
+          disabled={busy}
+          t={t}
+          onSuggest={(suggestion) => {
+            const [hero, setting] = suggestion.split("·").map((part) => part.trim());
+            name.value = hero;
+            theme.value = setting;
+            problem.value = null;
+            write();
+          }}
+        />
+      )}
       <ConversationList
         book={book}
         shelf={SHELF}

@@ -6,6 +6,7 @@ import { Markdown } from "../../../components/markdown.tsx";
 import { ConversationView } from "../../../components/conversation_view.tsx";
 import { ConversationList } from "../../../components/conversation_list.tsx";
 import { SendButton } from "../../../components/send_button.tsx";
+import { Greeting, suggestionsOf } from "../../../components/greeting.tsx";
 import { FieldError, firstProblem } from "../../../components/form_fields.tsx";
 import type { PanelEntry, PanelProps } from "../panel.ts";
 
@@ -63,7 +64,17 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
         id="trivia-bot-result"
         t={t}
         selected={selected}
-        empty={t("trivia.empty")}
+        greeting={
+          <Greeting
+            avatar="🦉"
+            speaker={t("trivia.bot_name")}
+            text={t("trivia.greeting")}
+            suggestions={suggestionsOf(t("trivia.suggest"))}
+            onSuggest={(question) => ask(question)}
+            disabled={busy}
+            t={t}
+          />
+        }
         speaker={(role) => (role === "user" ? t("chat.you") : `🦉 ${t("trivia.bot_name")}`)}
         speakerName={t("trivia.bot_name")}
         bodyFor={(question) => ({ language, question })}

@@ -12,20 +12,24 @@ import type { Translate } from "./translate.ts";
  * conversation rather than above it. The URL names the conversation shown, so a reload (or the
  * link, in the same browser) opens it again.
  */
-export function ConversationList({ book, shelf, t, language, selected, listLabel, newLabel, onGoTo }: {
-  book: ConversationBook;
-  shelf: string;
-  t: Translate;
-  language: string;
-  /** Only the visible panel keeps its conversation in the URL. */
-  selected: boolean;
-  /** The list's name with its count ("Chats with Count Dracula (3)"). */
-  listLabel: (count: number) => string;
-  /** The New button's label; none for a shelf of results (a new request makes a new one). */
-  newLabel?: string;
-  /** Shows the conversation of another shelf (where an answer is being written). */
-  onGoTo?: (shelf: string, id: string) => void;
-}) {
+export function ConversationList(
+  { book, shelf, t, language, selected, listLabel, newLabel, toggleLabel = listLabel, onGoTo }: {
+    book: ConversationBook;
+    shelf: string;
+    t: Translate;
+    language: string;
+    /** Only the visible panel keeps its conversation in the URL. */
+    selected: boolean;
+    /** The list's name with its count ("Chats with Count Dracula (3)"). */
+    listLabel: (count: number) => string;
+    /** The New button's label; none for a shelf of results (a new request makes a new one). */
+    newLabel?: string;
+    /** A shorter name for the button that opens the list on a phone ("Chats (3)"). */
+    toggleLabel?: (count: number) => string;
+    /** Shows the conversation of another shelf (where an answer is being written). */
+    onGoTo?: (shelf: string, id: string) => void;
+  },
+) {
   const expanded = useSignal(false);
   const renaming = useSignal<string | null>(null);
   const shown = book.idIn(shelf);
@@ -81,7 +85,7 @@ export function ConversationList({ book, shelf, t, language, selected, listLabel
           aria-controls={listId}
           onClick={() => (expanded.value = !expanded.value)}
         >
-          <span aria-hidden="true">☰</span> {listLabel(items.length)}
+          <span aria-hidden="true">☰</span> {toggleLabel(items.length)}
         </button>
         {undo && (
           <p class="note undo" role="status">

@@ -98,6 +98,7 @@ export function ChatPanel({ book, language, busy, selected, t, place }: PanelPro
         selected={selected}
         newLabel={t("list.new_chat")}
         listLabel={(count) => t("chat.list", { name: name(character.value), count })}
+        toggleLabel={(count) => t("list.chats", { count })}
         onGoTo={(to, id) => {
           showCharacter(to.split("/")[1] as CharacterId);
           void book.openConversation(to, id);

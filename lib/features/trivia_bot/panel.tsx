@@ -56,6 +56,7 @@ export function TriviaPanel({ book, language, busy, selected, t }: PanelProps) {
         selected={selected}
         newLabel={t("trivia.new")}
         listLabel={(count) => t("trivia.list", { count })}
+        toggleLabel={(count) => t("list.chats", { count })}
       />
       <ConversationView
         book={book}

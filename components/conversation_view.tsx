@@ -93,7 +93,9 @@ export function ConversationView(
         </p>
       )}
       <ol id={id} class="conversation">
-        {bubbles.length === 0 && (greeting || empty) && <li class="empty">{greeting ?? empty}</li>}
+        {bubbles.length === 0 && (greeting || empty) && (
+          <li class={greeting ? "empty with-greeting" : "empty"}>{greeting ?? empty}</li>
+        )}
         {bubbles.map((bubble, shown) => {
           const index = shown + skip;
           const question = questionBefore(index);

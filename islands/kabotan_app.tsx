@@ -75,7 +75,8 @@ export default function KabotanApp(props: KabotanAppProps) {
   }, []);
   // Answers are rendered as markdown: load the renderer while the page is idle, before the first one.
   useEffect(() => {
-    const load = () => void loadMarkdownRenderer();
+    // Once loaded, it renders a sample off screen: its code is compiled before the first answer needs it.
+    const load = () => void loadMarkdownRenderer().then((render) => render(WARM_UP_MARKDOWN));
     if ("requestIdleCallback" in globalThis) requestIdleCallback(load, { timeout: 2000 });
     else setTimeout(load, 200);
   }, []);
@@ -236,3 +237,7 @@ function keptWithUrl(props: KabotanAppProps): KeptConversations {
   }
   return kept;
 }
+
+/** Every kind of block an answer may hold, rendered once (and thrown away) to warm the renderer. */
+const WARM_UP_MARKDOWN =
+  "# A\n\n## B\n\nSome **bold**, _em_, `code` and [a link](https://example.com).\n\n- one\n- two\n\n1. first\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\nx\n```\n";

@@ -5,7 +5,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { axeViolations, describeViolations } from "../support/axe.ts";
-import { openApp, withBrowserApp } from "../support/browser.ts";
+import { withBrowserApp } from "../support/browser.ts";
 import { translate } from "../../lib/i18n/mod.ts";
 
 for (const viewport of [{ width: 1366, height: 900 }, { width: 390, height: 844 }]) {

@@ -65,7 +65,17 @@ const browser = await launchBrowser();
 try {
   for (const [size, viewport] of Object.entries(SIZES)) {
     for (const lang of ["en", "ja"] as const) {
-      const page = await (await browser.newContext({ viewport, deviceScaleFactor: 1 })).newPage();
+      // The light theme's first screen, then everything else in the dark one.
+      const light = await (await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme: "light" }))
+        .newPage();
+      await light.goto(`${app.url}/?lang=${lang}`);
+      await light.waitForFunction(() =>
+        document.querySelector("[data-island]")?.hasAttribute("data-hydrated")
+      );
+      await light.screenshot({ path: new URL(`first-visit-light-${lang}-${size}.png`, OUT).pathname });
+      await light.context().close();
+      const page = await (await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme: "dark" }))
+        .newPage();
       await page.goto(`${app.url}/?lang=${lang}`);
       await page.waitForFunction(() =>
         document.querySelector("[data-island]")?.hasAttribute("data-hydrated")

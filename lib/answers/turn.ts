@@ -5,7 +5,7 @@
  * asked (the first word does not wait for the commit); the answer is saved only after its
  * question, against its own turn.
  */
-import type { PreparedRequest } from "../features/feature.ts";
+import { GO_ON, type PreparedRequest } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
 import type { AnswerStats, Language } from "../shared/contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
@@ -52,12 +52,6 @@ export interface AnswerExtras {
   /** The failure's code: a failed answer is kept even without text, so the page can offer Retry. */
   error?: string;
 }
-
-/** The ask to go on with an answer that was cut, in the request's language. */
-const GO_ON: Record<Language, string> = {
-  en: "Continue exactly where you stopped, without repeating anything.",
-  ja: "止まったところからそのまま続けてください。繰り返さないでください。",
-};
 
 export interface TurnOptions {
   continuing?: boolean;

@@ -16,6 +16,8 @@ export interface DemoRequest {
   lastUserMessage: string;
   /** The model's answer before it, in a conversation (a quiz question to judge the reply to). */
   previousAnswer?: string;
+  /** Every earlier answer of the conversation, joined: what it has said already. */
+  earlierAnswers?: string;
   random: Random;
 }
 

@@ -7,6 +7,12 @@ import { type ParseResult, parseWith } from "./fields.ts";
 /** How many earlier messages of a conversation are sent upstream. */
 export const CONTEXT_MESSAGES = 20;
 
+/** The ask to go on with an answer that was cut (Continue), in the request's language. */
+export const GO_ON: Record<Language, string> = {
+  en: "Continue exactly where you stopped, without repeating anything.",
+  ja: "止まったところからそのまま続けてください。繰り返さないでください。",
+};
+
 /**
  * A feature is data plus a prompt. Every answer belongs to a stored conversation: a request
  * either continues it (its last messages go upstream as context) or starts it afresh.

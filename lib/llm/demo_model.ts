@@ -22,6 +22,8 @@ export type DemoAnswers = (
   lastUserMessage: string,
   random: () => number,
   previousAnswer?: string,
+  /** Every earlier answer of the conversation, joined (what it has said already). */
+  earlierAnswers?: string,
 ) => { answer: string; asked: string };
 
 export interface DemoPace {
@@ -50,7 +52,14 @@ export function createDemoFetch(
     const previous = messages.slice(0, messages.lastIndexOf(lastUser!)).findLast((m) =>
       m.role === "assistant"
     );
-    const { answer: text, asked } = answers(hints, lastUser?.content ?? "", random, previous?.content ?? "");
+    const earlier = messages.filter((m) => m.role === "assistant").map((m) => m.content).join("\n");
+    const { answer: text, asked } = answers(
+      hints,
+      lastUser?.content ?? "",
+      random,
+      previous?.content ?? "",
+      earlier,
+    );
     const created = Math.floor(Date.now() / 1000);
     const base: CompletionIdentity = { id: `demo-${crypto.randomUUID()}`, created, model: "kabotan-demo" };
     const thinking = pace.reasoning ? demoThinking(hints?.language, lastUser?.content ?? "", asked) : "";

@@ -175,3 +175,19 @@ Deno.test("with DEMO_REASONING the demo model thinks first, as llama.cpp sends i
   const whole = await llm.complete(request);
   ok(whole.reasoning.length > 0 && whole.content.length > 0);
 });
+
+Deno.test("asked to go on (Continue), the demo goes on: nothing repeated, no word of the ask", async () => {
+  const { composeDemoAnswer } = await import("../features/registry.ts");
+  const { GO_ON } = await import("../features/feature.ts");
+  for (const language of ["en", "ja"] as const) {
+    for (const feature of ["character-chat", "trivia-bot", "story-generator"]) {
+      const hints = { feature, language, inputs: { character: "dracula", name: "Mina", theme: "fog" } };
+      const first = composeDemoAnswer(hints, "Tell me about your castle", Math.random);
+      const sofar = first.slice(0, Math.floor(first.length / 2));
+      const more = composeDemoAnswer(hints, GO_ON[language], Math.random, sofar);
+      ok(more.trim().length > 0, `${feature} ${language}: it goes on`);
+      ok(!/repeat|continue|繰り返|続けて/i.test(more), `${feature} ${language}: no word of the ask: ${more}`);
+      ok(!more.includes(sofar.slice(0, 20)), `${feature} ${language}: not the beginning again: ${more}`);
+    }
+  }
+});

@@ -1,4 +1,8 @@
-/** The demo model's story: a title and paragraphs in the chosen style, woven around the name and theme. */
+/**
+ * The demo model's story: a title and paragraphs in the chosen style, woven around the name and the
+ * theme — the theme named once, as a story would, and called back by a few words of the style's
+ * own after that ("the old whisper", "the whole business").
+ */
 import { type Bank, type DemoRequest, fill, pick, quoted } from "../demo_kit.ts";
 
 const storyParagraphs: Record<string, Bank> = {
@@ -58,49 +62,47 @@ const storyParagraphs: Record<string, Bank> = {
   },
 };
 
-/** Titles read right for any name and theme: `{Theme}` is the theme as a title, without its article. */
-const storyTitles: Bank = {
-  en: ["{name} and the {Theme}", "The {Theme}", "What {name} Found in the Dark"],
-  ja: ["{name}と{theme}", "真夜中の{theme}", "{name}が闇で見つけたもの"],
+/** How each style calls the theme back once it has been named. */
+const themeAgain: Record<string, Bank> = {
+  gothic: { en: ["the old whisper"], ja: ["あの囁き"] },
+  parody: { en: ["the whole business"], ja: ["例の件"] },
+  classic: { en: ["the story"], ja: ["その話"] },
 };
 
-const SMALL_WORDS = new Set([
-  "a",
-  "an",
-  "the",
-  "of",
-  "and",
-  "or",
-  "in",
-  "on",
-  "at",
-  "to",
-  "for",
-  "with",
-  "by",
-]);
-
-/** "a locked attic" → "Locked Attic": a theme as it stands in a title. */
-export function titleCase(theme: string): string {
-  const words = theme.trim().split(/\s+/);
-  while (words.length > 1 && /^(a|an|the|my|our|your)$/i.test(words[0])) words.shift();
-  return words.map((word, i) =>
-    i > 0 && SMALL_WORDS.has(word.toLowerCase()) ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1)
-  ).join(" ");
-}
+/** Titles read right for any name (the theme is named in the story, not again in its title). */
+const storyTitles: Record<string, Bank> = {
+  gothic: {
+    en: ["{name} and the House That Remembered", "The Thirteenth Bell"],
+    ja: ["{name}と記憶の館", "十三番目の鐘"],
+  },
+  parody: {
+    en: ["{name} Versus the Gift Shop", "The Least Scary Halloween"],
+    ja: ["{name}と売店の幽霊", "いちばん怖くないハロウィン"],
+  },
+  classic: {
+    en: ["What {name} Found in the East Wing", "The Rocking Chair"],
+    ja: ["{name}が東棟で見たもの", "揺り椅子"],
+  },
+};
 
 export function demoAnswer({ inputs, language, random }: DemoRequest): string {
-  const style = storyParagraphs[inputs.style ?? "classic"] ?? storyParagraphs.classic;
+  const styleName = storyParagraphs[inputs.style ?? ""] ? inputs.style! : "classic";
+  const style = storyParagraphs[styleName];
   const name = inputs.name || (language === "ja" ? "旅人" : "the traveller");
   const theme = inputs.theme || (language === "ja" ? "古い屋敷" : "the old house");
-  const values = {
-    name,
-    // In Japanese a theme is set in 「」, so one in English reads as a name, not stitched in.
-    theme: language === "ja" && inputs.theme ? quoted(theme, language) : theme,
-    Theme: titleCase(theme),
-  };
+  // In Japanese a theme is set in 「」, so one in English reads as a name, not stitched in.
+  const named = language === "ja" && inputs.theme ? quoted(theme, language) : theme;
+  const again = pick(themeAgain[styleName][language], random);
   const count = 4 + Math.floor(random() * 3);
-  const paragraphs = style[language].slice(0, count).map((p) => fill(p, values));
-  const title = fill(pick(storyTitles[language], random), values);
+  let told = false;
+  const paragraphs = style[language].slice(0, count).map((paragraph) =>
+    paragraph.replace(/\{(\w+)\}/g, (_, key: string) => {
+      if (key === "name") return name;
+      if (told) return again;
+      told = true;
+      return named;
+    })
+  ).map((paragraph) => paragraph.charAt(0).toUpperCase() + paragraph.slice(1));
+  const title = fill(pick(storyTitles[styleName][language], random), { name });
   return `# ${title[0].toUpperCase()}${title.slice(1)}\n\n${paragraphs.join("\n\n")}`;
 }

@@ -66,7 +66,9 @@ const QUESTION_LABEL: Record<Language, string> = { en: "Quiz question:", ja: "�
 const WANTS_QUIZ =
   /^(ask me a( halloween)? quiz|quiz me|another (one|question))|^ハロウィンのクイズ|クイズを出して|もう一問/i;
 
-export function demoAnswer({ language, lastUserMessage, previousAnswer = "", random }: DemoRequest): string {
+export function demoAnswer(
+  { language, lastUserMessage, previousAnswer = "", earlierAnswers = previousAnswer, random }: DemoRequest,
+): string {
   const asked = QUIZ.find((quiz) =>
     previousAnswer.includes(quiz.question.en) || previousAnswer.includes(quiz.question.ja)
   );
@@ -77,7 +79,13 @@ export function demoAnswer({ language, lastUserMessage, previousAnswer = "", ran
       ? `クイズの時間です！🎃\n${QUESTION_LABEL.ja} ${quiz.question.ja}\n答えを a、b、c で送ってください。`
       : `Quiz time! 🎃\n${QUESTION_LABEL.en} ${quiz.question.en}\nReply with a, b or c.`;
   }
-  const facts = pickSome(triviaFacts[language], 2, random);
+  // Never a fact the conversation has had already.
+  const facts = pickSome(triviaFacts[language].filter((fact) => !earlierAnswers.includes(fact)), 2, random);
+  if (facts.length === 0) {
+    return language === "ja"
+      ? "ハロウィンの豆知識は、これで全部お話ししました！次は「クイズを出して」で腕試しをどうぞ。"
+      : 'That is every Halloween fact in my book! Say "quiz me" and see how many you remember.';
+  }
   const intro = language === "ja" ? "ハロウィンの歴史へようこそ！" : "What a spooky question!";
   const outro = language === "ja"
     ? "クイズに挑戦したければ「クイズを出して」と言ってくださいね。"

@@ -42,7 +42,9 @@ Deno.test({
     const env = {
       OPENAI_BASE_URL: upstream.baseURL,
       KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
-      STREAM_POLL_MS: "30",
+      // The default poll (and so a 3 s lease): a live instance whose lease renewal waits out a busy KV
+      // file (retried "database is locked") must not be taken for dead here; that case has its own test.
+      STREAM_POLL_MS: "100",
       ...TEST_ENV,
     };
     const instances: MainProcess[] = [await startMain(env), await startMain(env)];

@@ -1,10 +1,10 @@
-import type { AnswerStats } from "../shared/contract.ts";
 import type { SourceReader } from "../shared/source_reader.ts";
 import { sseByteStream } from "./byte_stream.ts";
 import { encodeSseMessage } from "./encoder.ts";
 import type { Delta } from "../llm/types.ts";
 import {
   type AnswerEnd,
+  type AnswerStats,
   contentEvent,
   doneEvent,
   errorEvent,

@@ -4,10 +4,10 @@
  * readers elsewhere. It ends by itself, on Stop (here, or asked through KV by another
  * instance), or after `graceMs` with no reader anywhere.
  */
-import type { AnswerStats } from "../shared/contract.ts";
 import type { Delta } from "../llm/types.ts";
 import {
   type AnswerEnd,
+  type AnswerStats,
   contentEvent,
   doneEvent,
   errorEvent,

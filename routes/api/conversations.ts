@@ -16,6 +16,7 @@ import { addressGroup, clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { RateLimiter } from "../../lib/http/rate_limit.ts";
 import { readBodyFields } from "../../lib/http/read_json.ts";
+import { TURN_ID, windowQuery } from "./window_query.ts";
 import {
   AnswerBeingWritten,
   type ConversationStore,
@@ -24,12 +25,7 @@ import {
   TITLE_MAX,
 } from "../../lib/session/conversation_store.ts";
 
-/** Turns a window holds unless asked for fewer; at most so many. */
-export const WINDOW_TURNS = 20;
-export const MAX_WINDOW_TURNS = 50;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TURN_ID = /^[0-9a-z]{12,40}$/;
 
 const renameSchema = z.object({
   title: z.string({ error: "title is required" }).trim()
@@ -110,17 +106,7 @@ export function conversationsApi(
   });
 
   const windowOf = async (c: Context<AppEnv>, session: string, id: string) => {
-    const before = c.req.query("before");
-    if (before !== undefined && !TURN_ID.test(before)) {
-      throw new ApiError(400, "before must be a turn's id", { field: "before" });
-    }
-    const limit = Number(c.req.query("limit") ?? WINDOW_TURNS);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WINDOW_TURNS) {
-      throw new ApiError(400, `limit must be a whole number from 1 to ${MAX_WINDOW_TURNS}`, {
-        field: "limit",
-      });
-    }
-    const window = await store.window(session, id, { turns: limit, before });
+    const window = await store.window(session, id, windowQuery(c));
     if (!window.conversation) throw missing();
     return {
       conversation: window.conversation,

@@ -6,11 +6,8 @@ import { findFeature } from "../../lib/features/registry.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { ApiError } from "../../lib/http/api_error.ts";
 import { readBodyFields } from "../../lib/http/read_json.ts";
+import { windowQuery } from "./window_query.ts";
 import { type ConversationStore, publicMessage } from "../../lib/session/conversation_store.ts";
-
-/** Turns a window of history holds unless asked for fewer; at most so many. */
-const WINDOW_TURNS = 20;
-const MAX_WINDOW_TURNS = 50;
 
 const languageSchema = z.object({ language: choice("language", ["en", "ja"]) });
 
@@ -58,20 +55,9 @@ export function sessionApi(
   // A window of one conversation's turns, for the page's "Show earlier messages":
   // `GET /api/history/{feature}[/{part}]?before={turn id}&limit={turns}`.
   const window = async (c: Context<AppEnv>, shelf: string) => {
-    const before = c.req.query("before");
-    if (before !== undefined && !/^[0-9a-z]{12,40}$/.test(before)) {
-      throw new ApiError(400, "before must be a turn's id", { field: "before" });
-    }
-    const limit = Number(c.req.query("limit") ?? WINDOW_TURNS);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WINDOW_TURNS) {
-      throw new ApiError(400, `limit must be a whole number from 1 to ${MAX_WINDOW_TURNS}`, {
-        field: "limit",
-      });
-    }
+    const asked = windowQuery(c);
     const session = c.get("sessionAccess").current();
-    const found = session
-      ? await store.shelfWindow(session.id, shelf, { turns: limit, before })
-      : { messages: [] };
+    const found = session ? await store.shelfWindow(session.id, shelf, asked) : { messages: [] };
     return c.json({
       messages: found.messages.map(publicMessage),
       ...(found.older ? { older: found.older } : {}),

@@ -813,6 +813,11 @@ export class ConversationStore {
     for await (const entry of this.kv.list<Deno.KvU64>({ prefix: ["conv_size", sessionId] })) {
       sizes.set(String(entry.key[2]), Number(entry.value.value));
     }
+    // Every conversation has its counter from its first question: the counters alone say whether
+    // the session is within bounds, and the records are read only when it is not (after an answer,
+    // this runs on every save).
+    const total = [...sizes.values()].reduce((sum, n) => sum + n, 0);
+    if (sizes.size <= CONVERSATION_LIMIT && total <= TEXT_LIMIT) return;
     const all = await this.list(sessionId);
     let bytes = all.reduce((sum, c) => sum + (sizes.get(c.id) ?? 0), 0);
     let count = all.length;

@@ -117,15 +117,11 @@ export async function openTurn(
   // One read decides what the model gets now and where the question goes (read again only when
   // another write came between).
   const snapshot = await asStoreError(() => store.read(sessionId, destination, edit));
-  if (
-    destination.fresh && snapshot.conversation &&
-    placeOf(snapshot.branch, turn.user, regenerating).replaced === 0
-  ) {
+  const place = placeOf(snapshot.branch, turn.user, regenerating);
+  if (destination.fresh && snapshot.conversation && place.replaced === 0) {
     throw storeError(new ConversationTaken());
   }
-  const context = alternating(
-    edit ? messagesOf(snapshot.branch) : placeOf(snapshot.branch, turn.user, regenerating).context,
-  );
+  const context = alternating(edit ? messagesOf(snapshot.branch) : place.context);
   checkEarlierAnswer(turn, context);
   const asked = store.ask(
     sessionId,

@@ -94,7 +94,7 @@ Deno.test("demo answers vary", () => {
       () =>
         composeDemoAnswer(
           { feature: "character-chat", language: "en", inputs: { character: "witch" } },
-          "hi",
+          "What do the stars say about me?",
         ),
     ),
   );

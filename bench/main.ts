@@ -138,6 +138,11 @@ for (const r of [smooth.chat, smooth.story]) {
   );
 }
 console.log(
+  `\nThe first answer, sent the moment the page is interactive: ${smooth.first.withLongTask} of ${smooth.first.runs} fresh loads had a long task (> 50 ms) from the click to the end of the answer; the longest ${
+    ms(smooth.first.longestTaskMs)
+  }.`,
+);
+console.log(
   `\nA ${smooth.conversation.messages}-message conversation: sending one more message changed ${smooth.conversation.settledTouched} settled bubbles; ${
     ms(smooth.conversation.sendScriptingMs)
   } of scripting for the send and its short answer.`,

@@ -75,10 +75,22 @@ export default function KabotanApp(props: KabotanAppProps) {
   }, []);
   // Answers are rendered as markdown: load the renderer while the page is idle, before the first one.
   useEffect(() => {
-    // Once loaded, it renders a sample off screen: its code is compiled before the first answer needs it.
-    const load = () => void loadMarkdownRenderer().then((render) => render(WARM_UP_MARKDOWN));
-    if ("requestIdleCallback" in globalThis) requestIdleCallback(load, { timeout: 2000 });
-    else setTimeout(load, 200);
+    // Once loaded, it renders a sample off screen, one kind of block per idle moment: its code is
+    // compiled before the first answer needs it, and no piece of that work is a long task of its own.
+    const whenIdle = (work: () => void) =>
+      "requestIdleCallback" in globalThis
+        ? requestIdleCallback(work, { timeout: 2000 })
+        : setTimeout(work, 50);
+    whenIdle(() =>
+      void loadMarkdownRenderer().then((render) => {
+        const pieces = [...WARM_UP_MARKDOWN];
+        const next = () => {
+          render(pieces.shift()!);
+          if (pieces.length > 0) whenIdle(next);
+        };
+        whenIdle(next);
+      })
+    );
   }, []);
   const t = translator(language.value);
 
@@ -238,6 +250,13 @@ function keptWithUrl(props: KabotanAppProps): KeptConversations {
   return kept;
 }
 
-/** Every kind of block an answer may hold, rendered once (and thrown away) to warm the renderer. */
-const WARM_UP_MARKDOWN =
-  "# A\n\n## B\n\nSome **bold**, _em_, `code` and [a link](https://example.com).\n\n- one\n- two\n\n1. first\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\nx\n```\n";
+/** Every kind of block an answer may hold, rendered once each (and thrown away) to warm the renderer. */
+const WARM_UP_MARKDOWN = [
+  "Some text.",
+  "# A\n\n## B",
+  "Some **bold**, _em_, `code` and [a link](https://example.com).",
+  "- one\n- two\n\n1. first",
+  "> quote",
+  "| a | b |\n|---|---|\n| 1 | 2 |",
+  "```js\nx\n```\n",
+];

@@ -25,7 +25,11 @@ export interface Manifest {
 export const ASSET_PREFIX = "/static/build/";
 
 export function assetsOf(manifest: Manifest): Assets {
-  return { script: ASSET_PREFIX + manifest.script, style: ASSET_PREFIX + manifest.style };
+  return {
+    script: ASSET_PREFIX + manifest.script,
+    style: ASSET_PREFIX + manifest.style,
+    preload: manifest.chunks.map((chunk) => ASSET_PREFIX + chunk),
+  };
 }
 
 export async function readManifest(): Promise<Manifest | undefined> {

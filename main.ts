@@ -73,21 +73,28 @@ const onListen = ({ hostname, port }: Deno.NetAddr) =>
     model: llm.model,
     streaming: config.rollout.enabled,
     kv: kvPath ?? "deploy",
+    connections: onDeploy ? "platform" : config.trustProxy ? "proxy" : "gate",
   });
-// On Deno Deploy the platform owns the connections; elsewhere the gate guards them (timeouts,
-// caps per address, surviving descriptor exhaustion), which Deno.serve alone does not.
-const server = onDeploy ? Deno.serve({ onListen }, app.fetch) : serveGated({
-  hostname: config.hostname,
-  port: config.port,
-  headerTimeoutMs: config.connections.headerTimeoutMs,
-  idleTimeoutMs: config.connections.idleTimeoutMs,
-  // Behind a proxy every connection comes from the proxy: only the total is capped then.
-  perAddress: config.trustProxy ? 0 : config.connections.perAddress,
-  ipv6PrefixBits: config.limits.ipv6PrefixBits,
-  maxConnections: config.connections.max ?? defaultMaxConnections(),
-  logger,
-  onListen,
-}, guardHost(app.fetch, { hostname: config.hostname, publicOrigins: config.publicOrigins }));
+// On Deno Deploy the platform owns the connections, and behind a reverse proxy (TRUST_PROXY) the
+// proxy does (its timeouts, its caps per client): Deno.serve takes them directly. Bare, the gate
+// guards them (timeouts, caps per address, surviving descriptor exhaustion), which Deno.serve
+// alone does not, at the cost of a second loopback socket per connection.
+const handler = guardHost(app.fetch, { hostname: config.hostname, publicOrigins: config.publicOrigins });
+const server = onDeploy
+  ? Deno.serve({ onListen }, app.fetch)
+  : config.trustProxy
+  ? Deno.serve({ hostname: config.hostname, port: config.port, onListen }, handler)
+  : serveGated({
+    hostname: config.hostname,
+    port: config.port,
+    headerTimeoutMs: config.connections.headerTimeoutMs,
+    idleTimeoutMs: config.connections.idleTimeoutMs,
+    perAddress: config.connections.perAddress,
+    ipv6PrefixBits: config.limits.ipv6PrefixBits,
+    maxConnections: config.connections.max ?? defaultMaxConnections(),
+    logger,
+    onListen,
+  }, handler);
 
 /**
  * SIGTERM (or SIGINT): stop accepting, let running answers finish for up to SHUTDOWN_GRACE

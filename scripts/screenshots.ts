@@ -1,7 +1,8 @@
 /**
  * The README's screenshots, as a person sees the page: Chromium at 1366 and 390 px, English and
  * Japanese, a chat that has answered, an edited question and a regenerated answer (‹ 2/2 ›), the list of
- * chats, Stop in Send's place, a story mid-stream and the shelf of stories, against the built-in demo model.
+ * chats, Stop in Send's place, a story mid-stream and the shelf of stories, against the built-in demo model;
+ * then, with the demo model thinking first, an answer while it thinks and once it is done.
  * `deno run -A scripts/screenshots.ts` writes them to docs/screenshots/.
  */
 import type { Page } from "playwright-core";
@@ -142,6 +143,41 @@ try {
     }
   }
 } finally {
-  await browser.close();
   await app.close();
+}
+
+// A reasoning model: "Thinking… N s" while it thinks, then "Thought for N s" above the answer.
+const thinking = await startAppWithAssets({
+  LLM_PROVIDER: "demo",
+  OPENAI_API_KEY: "",
+  DEMO_REASONING: "true",
+  DEMO_FIRST_TOKEN_MS: "400",
+  DEMO_TOKENS_PER_SECOND: "12",
+});
+try {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const lang of ["en", "ja"] as const) {
+      const page = await (await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme: "dark" }))
+        .newPage();
+      await page.goto(`${thinking.url}/?lang=${lang}`);
+      await page.waitForFunction(() =>
+        document.querySelector("[data-island]")?.hasAttribute("data-hydrated")
+      );
+      await page.selectOption("#chat-character", "witch");
+      await page.locator("#panel-character-chat .suggestions .chip").first().click();
+      await page.waitForFunction(() =>
+        /[0-9]/.test(document.querySelector(".thinking summary")?.textContent ?? "")
+      );
+      await page.waitForTimeout(1200);
+      await page.screenshot({ path: new URL(`thinking-${lang}-${size}.png`, OUT).pathname });
+      await finished(page);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: new URL(`thought-${lang}-${size}.png`, OUT).pathname });
+      await page.context().close();
+      console.log(`${size} ${lang}: thinking done`);
+    }
+  }
+} finally {
+  await browser.close();
+  await thinking.close();
 }

@@ -188,3 +188,22 @@ Deno.test("bound to loopback, a request naming another host is refused (DNS rebi
     equal((await fetch(`${main.url}/api/health`)).status, 200);
   });
 });
+
+Deno.test("behind a proxy (TRUST_PROXY) Deno.serve takes the connections directly: the proxy owns idle timeouts", async () => {
+  await withMain(
+    { ...FAST_DEMO, TRUST_PROXY: "true", HEADER_TIMEOUT: "1", IDLE_CONNECTION_TIMEOUT: "1" },
+    async (main, port) => {
+      // The gate would close a silent connection after 1 s (the test above); served directly, it stays.
+      const idle = await closedAfter(await connect(port), 2500);
+      equal(idle, Infinity, `closed by the server after ${idle} ms`);
+      ok(main.started.includes('"connections":"proxy"'), "the start says who owns the connections");
+      const text = await streamedAnswer(main.url);
+      ok(text.length > 10);
+      // The client's address is the proxy's last X-Forwarded-For entry, as before.
+      equal(
+        (await fetch(`${main.url}/api/health`, { headers: { "x-forwarded-for": "203.0.113.9" } })).status,
+        200,
+      );
+    },
+  );
+});

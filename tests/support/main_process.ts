@@ -8,6 +8,8 @@ export interface MainProcess {
   process: Deno.ChildProcess;
   /** What it wrote to stderr so far (warnings and errors), kept to the last 64 KiB. */
   errors(): string;
+  /** What it logged up to listening (the "listening" line: url, model, store, connections). */
+  started: string;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startMain(
           url: match[1].replace("localhost", "127.0.0.1"),
           process,
           errors: () => errors,
+          started: buffer,
           async stop() {
             process.kill("SIGTERM");
             await process.status;

@@ -53,3 +53,33 @@ Deno.test("a KV_PATH in a missing or unwritable place stops main.ts with a clear
   equal(corrupt.code, 1);
   match(corrupt.stderr, /KV_PATH .*cannot open the store there/);
 });
+
+Deno.test("a KV Connect URL in KV_PATH is used with DENO_KV_ACCESS_TOKEN; unreachable or without a token, main.ts says so", async () => {
+  const noToken = await failedStart({ KV_PATH: "http://127.0.0.1:9/", DENO_KV_ACCESS_TOKEN: "" });
+  equal(noToken.code, 1);
+  match(noToken.stderr, /KV_PATH http:\/\/127\.0\.0\.1:9\/: a KV Connect URL needs DENO_KV_ACCESS_TOKEN/);
+
+  const refused = await failedStart({ KV_PATH: "http://127.0.0.1:9/", DENO_KV_ACCESS_TOKEN: "t" });
+  equal(refused.code, 1);
+  match(refused.stderr, /KV_PATH http:\/\/127\.0\.0\.1:9\/: cannot reach the KV Connect server \(.*refused/i);
+
+  // A server that is there but is not a KV Connect server: the request reached it, with the token.
+  const seen: Array<{ method: string; authorization: string | null }> = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    seen.push({ method: request.method, authorization: request.headers.get("authorization") });
+    return new Response("not kv", { status: 503 });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    const wrong = await failedStart({ KV_PATH: url, DENO_KV_ACCESS_TOKEN: "secret-token" });
+    equal(wrong.code, 1);
+    match(wrong.stderr, /cannot reach the KV Connect server/);
+    ok(!wrong.stderr.includes("secret-token"), "the token is never printed");
+    ok(
+      seen.some((r) => r.method === "POST" && r.authorization === "Bearer secret-token"),
+      JSON.stringify(seen),
+    );
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -22,20 +22,18 @@ export function StatusRow({ controller, t, onRetry, onContinue, onNewChat, stats
   const canContinue = onContinue !== undefined && controller.canRetry;
   const status = controller.status.value;
   const failure = controller.failure.value;
+  // While the model thinks, "Thinking… N s" in the answer is the one sign of progress on screen.
+  const thinking = controller.thinkingSince.value !== null && controller.answerSince.value === null;
   return (
     <>
       <div class="streaming-indicator" role="status" hidden={status !== "streaming"}>
-        <span class="dots" aria-hidden="true">
+        <span class="dots" aria-hidden="true" hidden={thinking && !controller.reconnecting.value}>
           <i />
           <i />
           <i />
         </span>
         <span
-          class={controller.reconnecting.value
-            ? "reconnecting"
-            : controller.thinkingSince.value !== null && controller.answerSince.value === null
-            ? "sr-only"
-            : undefined}
+          class={controller.reconnecting.value ? "reconnecting" : thinking ? "sr-only" : undefined}
         >
           {t(controller.reconnecting.value ? "stream.reconnecting" : "stream.generating")}
         </span>

@@ -52,8 +52,14 @@ test(
       await page.locator(".streaming-indicator .sr-only").count() === 1,
       "the status row's words are for screen readers while the thinking timer is on screen",
     );
+    equal(
+      await page.locator(".streaming-indicator .dots").isVisible(),
+      false,
+      "and its dots are not shown either",
+    );
     equal(await page.locator("#panel-character-chat .thinking").getAttribute("open"), null, "folded");
-    await page.waitForSelector(".streaming-indicator", { state: "hidden" });
+    // (While it thinks the row shows nothing, so it counts as hidden already: wait for the answer's end.)
+    await page.waitForSelector("#panel-character-chat .streaming-indicator[hidden]", { state: "attached" });
     equal(
       await page.textContent("#panel-character-chat .bubble.assistant .text"),
       "Good evening, traveller.",

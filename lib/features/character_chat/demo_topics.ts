@@ -184,6 +184,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "No, I cast no reflection; I have not seen my own face in a mirror since 1462.",
               "いや、わたしは鏡に映らぬ。1462年から、鏡で自分の顔を見ていない。",
+              /reflection|see yourself|\bcast|映|見え/i,
             ),
           ],
         },
@@ -242,8 +243,14 @@ export const PERSONAS: Record<string, Persona> = {
           ],
           yes: [
             say(
+              "Yes, I sleep in a coffin every day from dawn to dusk, and have not missed a day in five hundred years.",
+              "ああ、夜明けから日暮れまで、毎日棺で眠っている。五百年、一日も欠かさずにね。",
+              /coffin|sleep|棺|眠/i,
+            ),
+            say(
               "No, I never go out in the sun; one sunrise would be my last.",
               "いや、日の光の下へは決して出ない。朝日ひとつで、わたしは終わりだ。",
+              /\bsun|daylight|outside|go out|日光|太陽|外/i,
             ),
           ],
         },
@@ -688,6 +695,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes! I'd eat candy all night long, if only I had a tummy!",
               "うん！おなかがあったら、ひと晩じゅうお菓子を食べちゃうよ！",
+              /like|love|enjoy|\beat|好き|食べ/i,
             ),
           ],
         },
@@ -742,6 +750,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes! Halloween is my favourite night of the whole year!",
               "うん！ハロウィンは一年でいちばん好きな夜だよ！",
+              /like|love|enjoy|favou?rite|好き/i,
             ),
           ],
         },
@@ -870,6 +879,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes, I love reading more than anything. Books do not run away when they see me.",
               "うん、何よりも本を読むのが好きだ。本はわたしを見ても逃げないから。",
+              /like|love|enjoy|\bread|好き|読/i,
             ),
           ],
         },
@@ -926,6 +936,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes, I love music. When the old man in the cottage played his guitar, I cried, and I did not know why.",
               "うん、音楽は好きだ。小屋の老人がギターを弾いたとき、わたしは泣いた。なぜだか分からなかった。",
+              /like|love|enjoy|好き/i,
             ),
           ],
         },
@@ -950,6 +961,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes, I am often lonely. But less so tonight, because you are talking with me.",
               "うん、よくさみしくなる。でも今夜は少しちがう。君が話してくれているから。",
+              /lonely|alone|\bsad|寂し|さみし|孤独|悲し/i,
             ),
           ],
         },
@@ -1171,6 +1183,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes, I can walk through walls, though I still use the doors out of habit.",
               "ええ、壁を通り抜けられるわ。でも癖で、今もドアを使ってしまうの。",
+              /wall|through|壁|通り抜け/i,
             ),
           ],
         },
@@ -1208,6 +1221,7 @@ export const PERSONAS: Record<string, Persona> = {
             say(
               "Yes, I still play the piano. The family below thinks it is the wind.",
               "ええ、今もピアノを弾くわ。下の階の家族は風の音だと思っているけれど。",
+              /play|piano|弾/i,
             ),
           ],
         },

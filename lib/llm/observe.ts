@@ -151,6 +151,12 @@ export function observeDeltas(
           flush();
           return next();
         }
+        if (end) {
+          // Cancelled while this delta was on its way: what was stored at the cancel is all readers
+          // get (what was held is in it and goes on; this delta is not, and is dropped).
+          flush();
+          return ready.length > 0 ? next() : { done: true, value: undefined };
+        }
         if (result.done) {
           flush();
           end = {};
@@ -194,6 +200,7 @@ export function observeDeltas(
     read,
     async cancel(reason) {
       stopWaiting?.();
+      end ??= {};
       // Report first: cancelling the source settles a pending read as `done`.
       const reporting = report("cancelled", undefined, reason);
       await reader.cancel(reason);

@@ -115,3 +115,24 @@ Deno.test("a failure after held text: the text goes on first, then the failure",
   equal(reports.length, 1);
   equal(reports[0].outcome, "error");
 });
+
+Deno.test("a delta already on its way when the answer is cancelled is not passed on: readers see no more than is stored", async () => {
+  let source!: ReadableStreamDefaultController<Delta>;
+  const stored: string[] = [];
+  const observed = observeDeltas(
+    new ReadableStream<Delta>({ start: (controller) => void (source = controller) }, { highWaterMark: 0 }),
+    (report) => void stored.push(report.text),
+    { flushMs: 0 },
+  );
+  source.enqueue(content("a"));
+  equal((await observed.read()).value?.text, "a");
+  const reading = observed.read();
+  await sleep(5);
+  // The model's next words arrive, and in the same moment a person presses Stop.
+  source.enqueue(content("b"));
+  const cancelling = observed.cancel("stopped");
+  const after = await reading;
+  await cancelling;
+  deepEqual(stored, ["a"], "stored at the Stop");
+  ok(after.done, `after the Stop the reader was given ${JSON.stringify(after.value)}`);
+});

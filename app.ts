@@ -13,7 +13,7 @@ import { sameOrigin } from "./lib/http/same_origin.ts";
 import { pageLimit } from "./lib/http/page_limit.ts";
 import { traceIds } from "./lib/http/trace_ids.ts";
 import { clientAddress, isHttps, isLoopback } from "./lib/http/client_address.ts";
-import { AnswerLimits } from "./lib/http/rate_limit.ts";
+import { FleetLimits } from "./lib/http/fleet_limits.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/logger.ts";
 import { Metrics } from "./lib/telemetry/metrics.ts";
@@ -53,14 +53,12 @@ export function createApp(
   { config, llm, logger, assets, kv, stopAll, metrics = new Metrics(), features = FEATURES }: AppDeps,
 ): Hono<AppEnv> {
   const store = new ConversationStore(kv);
+  // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died; its
+  // answers are orphans and the slots they held under the limits lapse.
+  const leaseMs = Math.max(1000, 30 * config.resume.pollMs);
   const streams = new StreamHub(
     // A running answer's event log lives as long as the longest answer could, and its grace after.
-    // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died.
-    new EventLog(
-      kv,
-      config.llm.timeoutMs + config.resume.graceMs,
-      Math.max(1000, 30 * config.resume.pollMs),
-    ),
+    new EventLog(kv, config.llm.timeoutMs + config.resume.graceMs, leaseMs),
     {
       graceMs: config.resume.graceMs,
       pollMs: config.resume.pollMs,
@@ -147,7 +145,7 @@ export function createApp(
       logger,
       store,
       streams,
-      limits: new AnswerLimits(config.limits),
+      limits: new FleetLimits(kv, { ...config.limits, leaseMs }),
       stopAll: stopAll ?? new AbortController().signal,
       metrics,
       keepAliveMs: config.sse.keepAliveMs,

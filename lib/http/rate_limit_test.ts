@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { ConcurrencyLimit, RateLimiter } from "./rate_limit.ts";
+import { RateLimiter } from "./rate_limit.ts";
 
 Deno.test("a bucket allows its burst, then one request per 60/n seconds", () => {
   let now = 0;
@@ -15,18 +15,4 @@ Deno.test("a bucket allows its burst, then one request per 60/n seconds", () => 
 Deno.test("zero means no limit", () => {
   const limiter = new RateLimiter(0);
   for (let i = 0; i < 1000; i++) ok(limiter.take("a").ok);
-});
-
-Deno.test("a concurrency cap gives slots back once", () => {
-  const limit = new ConcurrencyLimit(2);
-  const first = limit.enter("s")!;
-  const second = limit.enter("s")!;
-  equal(limit.enter("s"), undefined);
-  first();
-  first();
-  const third = limit.enter("s");
-  ok(third);
-  equal(limit.enter("s"), undefined);
-  second();
-  third!();
 });

@@ -13,7 +13,7 @@ import { answerAsJson, answerAsStream, type AnswerDeps } from "../../lib/answers
 import { openTurn } from "../../lib/answers/turn.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
-import type { AnswerLimits } from "../../lib/http/rate_limit.ts";
+import type { FleetLimits } from "../../lib/http/fleet_limits.ts";
 import type { Feature } from "../../lib/features/feature.ts";
 import type { ConversationStore } from "../../lib/session/conversation_store.ts";
 import { requestFingerprint } from "../../lib/streams/request_key.ts";
@@ -21,7 +21,7 @@ import { requestFingerprint } from "../../lib/streams/request_key.ts";
 export interface FeatureApiDeps extends AnswerDeps {
   features: ReadonlyMap<string, Feature>;
   store: ConversationStore;
-  limits: AnswerLimits;
+  limits: FleetLimits;
   bodyTimeoutMs: number;
   rolloutPercent: number;
   trustProxy: boolean;
@@ -56,7 +56,7 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       if (attached) return attached;
     }
 
-    using slot = limits.take(sessionAccess.id(), clientAddress(c, deps.trustProxy));
+    using slot = await limits.take(sessionAccess.id(), clientAddress(c, deps.trustProxy));
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
     const session = request.turn.clientHistory && !id ? undefined : await sessionAccess.ensure();
     const claimed = id && session

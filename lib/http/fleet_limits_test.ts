@@ -14,7 +14,7 @@ const OPEN: FleetLimitOptions = {
 async function fleet(options: Partial<FleetLimitOptions>, now?: () => number) {
   const kv = await Deno.openKv(":memory:");
   const instances = [0, 1, 2].map(() => new FleetLimits(kv, { ...OPEN, ...options }, now));
-  return { kv, instances, [Symbol.asyncDispose]: async () => kv.close() };
+  return { kv, instances, [Symbol.dispose]: () => kv.close() };
 }
 
 async function refusal(taking: Promise<unknown>): Promise<string | undefined> {
@@ -30,7 +30,7 @@ async function refusal(taking: Promise<unknown>): Promise<string | undefined> {
 
 Deno.test("a session's rate is exact across instances: taken in turn on three, the configured number a minute", async () => {
   let now = 1_000_000;
-  await using store = await fleet({ perSessionPerMinute: 6 }, () => now);
+  using store = await fleet({ perSessionPerMinute: 6 }, () => now);
   const codes = [];
   for (let i = 0; i < 12; i++) codes.push(await refusal(store.instances[i % 3].take("s1", "10.0.0.1")));
   equal(codes.filter((code) => code === undefined).length, 6);
@@ -42,7 +42,7 @@ Deno.test("a session's rate is exact across instances: taken in turn on three, t
 });
 
 Deno.test("an address's rate is exact across instances, whatever the sessions", async () => {
-  await using store = await fleet({ perIpPerMinute: 5 });
+  using store = await fleet({ perIpPerMinute: 5 });
   let allowed = 0;
   for (let i = 0; i < 15; i++) {
     if (await refusal(store.instances[i % 3].take(`s${i}`, "2001:db8::" + i)) === undefined) allowed++;
@@ -51,7 +51,7 @@ Deno.test("an address's rate is exact across instances, whatever the sessions", 
 });
 
 Deno.test("answers at once are capped across instances, and a slot given back on one is free on all", async () => {
-  await using store = await fleet({ concurrentPerSession: 2, concurrentPerIp: 3 });
+  using store = await fleet({ concurrentPerSession: 2, concurrentPerIp: 3 });
   const a = await store.instances[0].take("s", "10.0.0.2");
   const b = await store.instances[1].take("s", "10.0.0.2");
   equal(await refusal(store.instances[2].take("s", "10.0.0.2")), "too_many_answers");
@@ -64,10 +64,10 @@ Deno.test("answers at once are capped across instances, and a slot given back on
 });
 
 Deno.test("concurrent takes on many instances never exceed the cap (every commit is checked)", async () => {
-  await using store = await fleet({ concurrentPerSession: 3 });
+  using store = await fleet({ concurrentPerSession: 3 });
   const many = Array.from(
     { length: 8 },
-    (_, i) => new FleetLimits(store.kv, { ...OPEN, concurrentPerSession: 3 }),
+    () => new FleetLimits(store.kv, { ...OPEN, concurrentPerSession: 3 }),
   )
     .concat(store.instances);
   const results = await Promise.allSettled(many.map((limits) => limits.take("s", "10.0.0.3")));
@@ -76,7 +76,7 @@ Deno.test("concurrent takes on many instances never exceed the cap (every commit
 });
 
 Deno.test("a slot whose instance died (no renewal) lapses after the lease; a held one is renewed and stays", async () => {
-  await using store = await fleet({ concurrentPerSession: 1, leaseMs: 300 });
+  using store = await fleet({ concurrentPerSession: 1, leaseMs: 300 });
   const alive = await store.instances[0].take("kept", "10.0.0.4");
   // An instance that dies holding a slot: its lease is written and never renewed.
   const now = Date.now();
@@ -89,7 +89,7 @@ Deno.test("a slot whose instance died (no renewal) lapses after the lease; a hel
 });
 
 Deno.test("a refusal takes nothing: no slot is left held by a request that was refused", async () => {
-  await using store = await fleet({ perSessionPerMinute: 1, concurrentPerSession: 5 });
+  using store = await fleet({ perSessionPerMinute: 1, concurrentPerSession: 5 });
   await (await store.instances[0].take("s", "10.0.0.6"))[Symbol.dispose]();
   await rejects(store.instances[1].take("s", "10.0.0.6"), ApiError);
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -31,3 +31,11 @@ export class ApiError extends Error {
     });
   }
 }
+
+/** A rate said no: 429 naming what there was too much of, with when to try again (Retry-After). */
+export function tooMany(what: string, retryAfterSeconds: number): ApiError {
+  return new ApiError(429, `too many ${what}: try again in ${retryAfterSeconds} s`, {
+    code: "too_many_requests",
+    headers: { "retry-after": String(retryAfterSeconds) },
+  });
+}

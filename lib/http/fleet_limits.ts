@@ -5,7 +5,7 @@
  * when the instance holding them stops renewing, as a killed one does). One read of the four
  * keys and one atomic commit per answer; a commit that meets another instance's is retried.
  */
-import { ApiError } from "./api_error.ts";
+import { ApiError, tooMany } from "./api_error.ts";
 import { addressGroup } from "./client_address.ts";
 import { Held } from "../held.ts";
 
@@ -70,10 +70,7 @@ export class FleetLimits {
         const tat = Math.max((entries[i].value as Rate | null)?.tat ?? now, now) + interval;
         if (tat - now > WINDOW_MS) {
           const seconds = Math.max(1, Math.ceil((tat - WINDOW_MS - now) / 1000));
-          throw new ApiError(429, `too many requests: try again in ${seconds} s`, {
-            code: "too_many_requests",
-            headers: { "retry-after": String(seconds) },
-          });
+          throw tooMany("requests", seconds);
         }
         atomic.set(key, { tat } satisfies Rate, { expireIn: Math.ceil(tat - now) + 1000 });
       });

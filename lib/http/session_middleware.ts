@@ -1,6 +1,6 @@
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "./api_error.ts";
+import { tooMany } from "./api_error.ts";
 import { addressGroup, clientAddress, isHttps } from "./client_address.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { newSessionId, type Session, type SessionStore } from "../session/sessions.ts";
@@ -53,10 +53,7 @@ export function sessionMiddleware(
         if (!session) {
           const taken = creations.take(addressGroup(clientAddress(c, trustProxy), ipv6PrefixBits));
           if (!taken.ok) {
-            throw new ApiError(429, `too many new sessions: try again in ${taken.retryAfterSeconds} s`, {
-              code: "too_many_requests",
-              headers: { "retry-after": String(taken.retryAfterSeconds) },
-            });
+            throw tooMany("new sessions", taken.retryAfterSeconds);
           }
           session = await store.create({}, reserved);
           cookieFor = session.id;

@@ -5,7 +5,7 @@
  * text kept.
  */
 import { type AnswerEnd, type AnswerStats, doneEvent, errorEvent } from "../shared/contract.ts";
-import { ApiError } from "../http/api_error.ts";
+import { ApiError, tooMany } from "../http/api_error.ts";
 import { RateLimiter } from "../http/rate_limit.ts";
 import type { Delta } from "../llm/types.ts";
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
@@ -89,10 +89,7 @@ export class StreamHub {
     if (afterId === 0) {
       const taken = this.#replays.take(sessionId);
       if (!taken.ok) {
-        throw new ApiError(429, `too many replays: try again in ${taken.retryAfterSeconds} s`, {
-          code: "too_many_requests",
-          headers: { "retry-after": String(taken.retryAfterSeconds) },
-        });
+        throw tooMany("replays", taken.retryAfterSeconds);
       }
     }
     return this.read(id, afterId);

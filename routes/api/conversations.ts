@@ -11,7 +11,7 @@ import { z } from "zod";
 import { parseWith } from "../../lib/features/fields.ts";
 import type { Feature } from "../../lib/features/feature.ts";
 import { findFeature } from "../../lib/features/registry.ts";
-import { ApiError } from "../../lib/http/api_error.ts";
+import { ApiError, tooMany } from "../../lib/http/api_error.ts";
 import { addressGroup, clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { RateLimiter } from "../../lib/http/rate_limit.ts";
@@ -54,10 +54,7 @@ export function conversationsApi(
     const key = c.get("sessionAccess").current()?.id ?? addressGroup(clientAddress(c, trustProxy));
     const taken = rate.take(key);
     if (!taken.ok) {
-      throw new ApiError(429, `too many requests: try again in ${taken.retryAfterSeconds} s`, {
-        code: "too_many_requests",
-        headers: { "retry-after": String(taken.retryAfterSeconds) },
-      });
+      throw tooMany("requests", taken.retryAfterSeconds);
     }
     await next();
   });

@@ -6,7 +6,7 @@
  * question; nothing it said earlier in the conversation is said again.
  */
 import type { Language } from "../../shared/contract.ts";
-import { type DemoRequest, pick, type Random } from "../demo_kit.ts";
+import { type DemoRequest, fill, pick, type Random } from "../demo_kit.ts";
 import { type Persona, PERSONAS, type Said, type Slot, type Topic } from "./demo_topics.ts";
 
 export type Form = Slot | "list" | "greeting" | "feeling" | "thanks" | "farewell" | "remark";
@@ -112,8 +112,10 @@ export function demoAnswer(
     );
   } else {
     const menu = menuOf(persona, undefined, voice);
-    const fresh = voice.fresh(persona.elsewhere.map((line) => voice.filled(line, { menu })), "");
-    parts.push(fresh.length > 0 ? pick(fresh, random)[language] : voice.fill(persona.again, { menu }));
+    parts.push(
+      voice.line(persona.elsewhere.map((line) => voice.filled(line, { menu }))) ??
+        voice.fill(persona.again, { menu }),
+    );
     return voice.join(parts);
   }
   const close = voice.line(persona.close);
@@ -179,8 +181,7 @@ class Voice {
   }
 
   filled(line: Said, values: Record<string, string>): Said {
-    const put = (text: string) => text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "");
-    return { en: put(line.en), ja: put(line.ja), only: line.only };
+    return { en: fill(line.en, values), ja: fill(line.ja, values), only: line.only };
   }
 
   join(parts: string[]): string {

@@ -27,6 +27,7 @@ import { featureApi } from "./routes/api/features.ts";
 import type { Feature } from "./lib/features/feature.ts";
 import { FEATURES } from "./lib/features/registry.ts";
 import { describeFailure } from "./lib/answers/respond.ts";
+import { takeUpAnswer } from "./lib/answers/handover.ts";
 import { ApiError } from "./lib/http/api_error.ts";
 import { healthApi } from "./routes/api/health.ts";
 import { sessionApi } from "./routes/api/session.ts";
@@ -49,9 +50,27 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
-export function createApp(
+/** The app, and what its process does with its answers when it shuts down or starts. */
+export interface Kabotan {
+  app: Hono<AppEnv>;
+  /** Shutting down: no new answers start here (a 503 sends them elsewhere); those running go on. */
+  drain(): void;
+  /**
+   * Hands every answer running here over to the other instances (shutting down): answers how many
+   * went over. From then on this instance takes no new answers and takes up none.
+   */
+  handOverAnswers(): Promise<number>;
+  /** Takes up answers other instances hand over (from the KV queue, and a look every so often). */
+  takeUpHandovers(): Disposable;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  return createKabotan(deps).app;
+}
+
+export function createKabotan(
   { config, llm, logger, assets, kv, stopAll, metrics = new Metrics(), features = FEATURES }: AppDeps,
-): Hono<AppEnv> {
+): Kabotan {
   const store = new ConversationStore(kv);
   // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died; its
   // answers are orphans and the slots they held under the limits lapse.
@@ -77,6 +96,22 @@ export function createApp(
         logger("warn", "could not write an answer's events to KV", { attempt, error: String(error) }),
     },
   );
+  const answering = {
+    llm,
+    logger,
+    store,
+    streams,
+    limits: new FleetLimits(kv, { ...config.limits, leaseMs }),
+    stopAll: stopAll ?? new AbortController().signal,
+    metrics,
+    keepAliveMs: config.sse.keepAliveMs,
+    flushMs: config.sse.flushMs,
+    maxTokens: config.llm.maxTokens,
+    bodyTimeoutMs: config.connections.bodyTimeoutMs,
+    rolloutPercent: config.rollout.percent,
+    trustProxy: config.trustProxy,
+    features,
+  };
   const withSession = sessionMiddleware(new SessionStore(kv, Date.now, config.historyDays * DAY_MS), {
     trustProxy: config.trustProxy,
     createPerIpPerMinute: config.limits.sessionsPerIpPerMinute,
@@ -138,25 +173,7 @@ export function createApp(
     }),
   );
   app.route("/api/streams", streamsApi({ keepAliveMs: config.sse.keepAliveMs, streams }));
-  app.route(
-    "/api",
-    featureApi({
-      llm,
-      logger,
-      store,
-      streams,
-      limits: new FleetLimits(kv, { ...config.limits, leaseMs }),
-      stopAll: stopAll ?? new AbortController().signal,
-      metrics,
-      keepAliveMs: config.sse.keepAliveMs,
-      flushMs: config.sse.flushMs,
-      maxTokens: config.llm.maxTokens,
-      bodyTimeoutMs: config.connections.bodyTimeoutMs,
-      rolloutPercent: config.rollout.percent,
-      trustProxy: config.trustProxy,
-      features,
-    }),
-  );
+  app.route("/api", featureApi(answering));
   app.all("/api/*", (c) => jsonError(404, `no such endpoint: ${new URL(c.req.url).pathname}`));
 
   app.get("/metrics", async (c) => {
@@ -214,5 +231,12 @@ export function createApp(
     logger("error", "unhandled error", { traceId: c.get("traceId"), error: String(error?.stack ?? error) });
     return jsonError(500, "internal error");
   });
-  return app;
+  return {
+    app,
+    drain: () => streams.drain(),
+    handOverAnswers: () => streams.handOverAll(),
+    // Looked for as often as a lost lease is noticed: a handed-over answer waits at most that long.
+    takeUpHandovers: () =>
+      streams.watchHandovers((id) => takeUpAnswer(answering, id), Math.max(250, 5 * config.resume.pollMs)),
+  };
 }

@@ -2,7 +2,7 @@
 import { demoAnswersFor, FEATURES } from "./lib/features/registry.ts";
 import { ConversationStore } from "./lib/session/conversation_store.ts";
 import { startHistorySweeper } from "./lib/session/history_sweeper.ts";
-import { createApp } from "./app.ts";
+import { createKabotan } from "./app.ts";
 import { assetsOf, readManifest } from "./lib/build/assets.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { shutdownError } from "./lib/llm/errors.ts";
@@ -50,7 +50,7 @@ const llm = createLlm(
 // Nothing configured: a model server running beside Kabotan is found before the first answer.
 if (llm instanceof DiscoveringLlm) await llm.look();
 const stopping = new AbortController();
-const app = createApp({
+const kabotan = createKabotan({
   config,
   llm,
   logger,
@@ -59,6 +59,9 @@ const app = createApp({
   stopAll: stopping.signal,
   metrics,
 });
+const app = kabotan.app;
+// Answers other instances hand over when they shut down are gone on with here.
+kabotan.takeUpHandovers();
 
 // Lapsed sessions' conversations are deleted at start and hourly (they never expire on their own).
 startHistorySweeper(kv, new ConversationStore(kv), {
@@ -97,25 +100,29 @@ const server = onDeploy
   }, handler);
 
 /**
- * SIGTERM (or SIGINT): stop accepting, let running answers finish for up to SHUTDOWN_GRACE
- * seconds, then end the rest with an error event (their text so far is kept), and exit.
+ * SIGTERM (or SIGINT): stop accepting and starting answers, let running answers finish for up to
+ * SHUTDOWN_GRACE seconds, then hand the rest over to the other instances sharing the store (they
+ * go on from the text so far, and readers reconnect to read on); an answer that cannot be handed
+ * over ends with an error event, its text kept. Then exit.
  */
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   logger("info", "shutting down", { signal, graceMs: config.shutdownGraceMs });
-  const endAnswers = () => {
-    if (!stopping.signal.aborted) stopping.abort(shutdownError());
-  };
-  const deadline = setTimeout(() => {
-    logger("warn", "ending the answers still running");
-    endAnswers();
-  }, config.shutdownGraceMs);
+  kabotan.drain();
+  let handingOver: Promise<void> | undefined;
+  const handOver = () =>
+    handingOver ??= kabotan.handOverAnswers().then((handed) => {
+      if (handed > 0) logger("info", "handed answers over to the other instances", { handed });
+      // What could not go over (plain relays, JSON answers, readers of answers run elsewhere) ends.
+      if (!stopping.signal.aborted) stopping.abort(shutdownError());
+    });
+  const deadline = setTimeout(handOver, config.shutdownGraceMs);
   await server.shutdown();
   clearTimeout(deadline);
-  // Answers nobody was reading (waiting for a reconnect) cannot go on elsewhere: end and keep them.
-  endAnswers();
+  // Answers nobody is reading now (a reader reconnecting) go over at once.
+  await handOver();
   await new Promise((resolve) => setTimeout(resolve, 200));
   kv.close();
   logger("info", "stopped");

@@ -12,10 +12,11 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../telemetry/metrics.ts";
 import { type AnswerStats, httpStatusOf } from "../shared/contract.ts";
 import { SSE_HEADERS } from "../sse/encoder.ts";
-import { relayDeltas } from "../sse/relay.ts";
+import { type NumberedEvent, relayDeltas } from "../sse/relay.ts";
 import { sseBody } from "../sse/response.ts";
 import type { StreamHub } from "../streams/hub.ts";
 import type { AnswerRequest } from "./request.ts";
+import { recipeOf } from "./handover.ts";
 import type { AnswerExtras, AnswerPlace, OpenTurn } from "./turn.ts";
 
 export interface AnswerDeps {
@@ -44,6 +45,8 @@ export interface Asker {
   clientTraceId?: string;
   /** Aborted when the client's connection closes. */
   signal: AbortSignal;
+  /** The client's address (the limits count by it). */
+  address?: string;
 }
 
 /**
@@ -195,7 +198,8 @@ export async function answerAsJson(
 /**
  * The answer as an SSE stream. `release` gives back the answer's slot once it has ended; a
  * resumable answer runs on its own (its claim is then the AnswerRun's), others end with their
- * connection.
+ * connection. `takenOver`: the answer goes on from another instance's, after these events (read
+ * by nobody here yet: the response is empty).
  */
 export async function answerAsStream(
   deps: AnswerDeps,
@@ -203,6 +207,7 @@ export async function answerAsStream(
   turn: OpenTurn,
   asker: Asker,
   release: () => void,
+  takenOver?: NumberedEvent[],
 ): Promise<Response> {
   const answerId = request.answerId;
   // Times are from the request: the model server taking it is part of the wait for the first word.
@@ -271,11 +276,23 @@ export async function answerAsStream(
   }, { flushMs: deps.flushMs, startedAt });
   if (answerId) {
     try {
-      await deps.streams.launch(answerId, deltas, () => stats, () => ({ finishReason, ...place }));
+      await deps.streams.launch(answerId, deltas, {
+        stats: () => stats,
+        end: () => ({ finishReason, ...place }),
+        // Cut by a shutdown before it ended: another instance goes on from where it was kept.
+        recipe: async () => {
+          const where = place ?? await turn.place();
+          return finishReason === undefined && where && asker.address !== undefined
+            ? recipeOf(request, where, asker.address)
+            : undefined;
+        },
+        after: takenOver,
+      });
     } catch (error) {
       await deltas.cancel(error);
       throw error;
     }
+    if (takenOver) return new Response(null, { status: 204 });
     return new Response(sseBody(deps.streams.read(answerId, 0), deps.keepAliveMs), {
       headers: SSE_HEADERS,
     });
@@ -342,6 +359,13 @@ export function describeFailure(
     };
   }
   if (error instanceof StorageError) return { message: error.message, code: "storage" };
+  if (error instanceof ApiError) {
+    return {
+      message: error.message,
+      code: error.details.code ?? "internal",
+      serverMessage: error.details.serverMessage,
+    };
+  }
   logger("error", "unexpected stream failure", { traceId, error: String(error) });
   return { message: "The answer failed unexpectedly.", code: "internal" };
 }

@@ -44,14 +44,20 @@ export class FleetLimits {
 
   /**
    * A slot for a new answer, held until the answer ends (`using`, or handed over to the answer);
-   * throws a 429 ApiError, with Retry-After, when a rate or a cap says no.
+   * throws a 429 ApiError, with Retry-After, when a rate or a cap says no. `running`: the answer
+   * runs already (taken up from an instance that shut down): it holds a slot, counted by no rate
+   * and refused by no cap.
    */
-  async take(session: string | undefined, address: string): Promise<Held> {
+  async take(
+    session: string | undefined,
+    address: string,
+    { running = false }: { running?: boolean } = {},
+  ): Promise<Held> {
     const ip = addressGroup(address, this.#v6Bits);
     const o = this.options;
     const rates: Array<[Deno.KvKey, number]> = [];
-    if (o.perIpPerMinute > 0) rates.push([["limit", "rate", "ip", ip], o.perIpPerMinute]);
-    if (session !== undefined && o.perSessionPerMinute > 0) {
+    if (!running && o.perIpPerMinute > 0) rates.push([["limit", "rate", "ip", ip], o.perIpPerMinute]);
+    if (!running && session !== undefined && o.perSessionPerMinute > 0) {
       rates.push([["limit", "rate", "session", session], o.perSessionPerMinute]);
     }
     const caps: Array<[Deno.KvKey, number]> = [];
@@ -76,7 +82,7 @@ export class FleetLimits {
       });
       caps.forEach(([key, max], i) => {
         const live = liveLeases(entries[rates.length + i].value as Running | null, now);
-        if (live.length >= max) {
+        if (live.length >= max && !running) {
           throw new ApiError(429, "too many answers at once: wait for one to finish, or stop it", {
             code: "too_many_answers",
             headers: { "retry-after": "5" },

@@ -17,7 +17,7 @@ import {
 import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import { readerOf, type SourceReader } from "../shared/source_reader.ts";
 import { readDense } from "./dense_reader.ts";
-import { type EventLog, FencedError, type StreamMeta } from "./event_log.ts";
+import { type EventLog, FencedError, type HandoverRecipe, type StreamMeta } from "./event_log.ts";
 
 export interface AnswerRunOptions {
   id: string;
@@ -38,7 +38,20 @@ export interface AnswerRunOptions {
   retryDelayMs?: number;
   /** Told of each failed event log write. */
   onWriteFailed?: (error: unknown, attempt: number) => void;
+  /** How another instance can go on with the answer, should this one shut down first. */
+  recipe?: () => Promise<HandoverRecipe | undefined>;
+  /** The events an earlier instance ran and logged (a handed-over answer this run goes on with). */
+  after?: NumberedEvent[];
 }
+
+/**
+ * Sent without an id to this instance's readers of an answer it handed over: the answer goes on
+ * elsewhere, so they come back for it (as after any drop), through another instance.
+ */
+export const HANDED_OVER_EVENT: NumberedEvent = {
+  id: 0,
+  event: errorEvent("This server is restarting: reconnect to go on reading.", "shutdown"),
+};
 
 /** Batches are written at least this often while events arrive. */
 const FLUSH_MS = 150;
@@ -72,14 +85,23 @@ export class AnswerRun {
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
   /** The lease was written with the claim. */
   #leaseRenewedAt = Date.now();
+  /** Asked to hand the answer over: the model's stream is being cancelled for it. */
+  #handingOver = false;
+  /** Handed over: another instance goes on with it, and readers here are sent there. */
+  #handedOver = false;
+  #ended: Promise<void>;
 
   constructor(deltas: ReadableStream<Delta> | SourceReader<Delta>, options: AnswerRunOptions) {
     this.#options = options;
     this.#meta = options.meta;
     this.#versionstamp = options.versionstamp;
     this.#source = readerOf(deltas);
+    if (options.after) {
+      this.events.push(...options.after);
+      this.#written = options.after.length;
+    }
     this.#timers.flush = setInterval(() => void this.#tick(), Math.min(FLUSH_MS, options.pollMs));
-    void this.#pump();
+    this.#ended = this.#pump();
   }
 
   get id(): string {
@@ -105,13 +127,33 @@ export class AnswerRun {
     this.#cancelled = this.#source?.cancel(reason).catch(() => {}) ?? Promise.resolve();
   }
 
+  /**
+   * Hands the answer over to another instance (this one is shutting down): the model's stream is
+   * cancelled, the text so far saved (as when stopped) and every event written; then the log says
+   * how to go on, and readers here are sent elsewhere. False when it could not be (it had ended, or
+   * has no recipe, or the log could not take it): the answer then ends here with `shutdown`.
+   */
+  async handOver(): Promise<boolean> {
+    if (this.#stopping || this.finished || !this.#options.recipe) return false;
+    this.#stopping = true;
+    this.#handingOver = true;
+    this.#cancelled = this.#source?.cancel("handover").catch(() => {}) ?? Promise.resolve();
+    await this.#ended;
+    return this.#handedOver;
+  }
+
+  /** With nobody reading here from the start (a run taken over from another instance), the grace starts at once. */
+  unattended(): void {
+    if (this.#readers === 0 && !this.finished) this.#startGrace();
+  }
+
   /** This instance's view of the answer from event `afterId` on: logged events, then live ones. */
   read(afterId: number): ReadableStream<NumberedEvent> {
     this.#attach();
     return readDense(
       {
         events: this.events,
-        ending: () => (this.finished ? "end" : undefined),
+        ending: () => (this.#handedOver ? HANDED_OVER_EVENT : this.finished ? "end" : undefined),
         changed: () => new Promise<void>((resolve) => this.#wake.push(resolve)),
       },
       afterId,
@@ -131,6 +173,15 @@ export class AnswerRun {
     } catch (error) {
       const { message, code, serverMessage } = this.#options.describeError(error);
       this.#push(errorEvent(message, code, serverMessage));
+      this.#handingOver = false; // it failed by itself: there is nothing to go on with
+    }
+    // A stopped answer is saved before its readers hear `done`, as a finished one is: a reload
+    // right after always finds it.
+    await this.#cancelled;
+    // Cut for a handover (not ended by itself as it was being cut): goes on elsewhere, or ends here.
+    if (this.#handingOver && this.#options.end?.().finishReason === undefined) {
+      if (await this.#writeHandover()) return;
+      this.#push(errorEvent("The server is restarting: ask again in a moment.", "shutdown"));
     }
     if (this.#fenced) {
       // Readers elsewhere were told it was cut off; readers here hear the same, and nothing is written.
@@ -140,9 +191,6 @@ export class AnswerRun {
         errorEvent("The answer could not be saved, so it was stopped. Please try again.", "storage"),
       );
     }
-    // A stopped answer is saved before its readers hear `done`, as a finished one is: a reload
-    // right after always finds it.
-    await this.#cancelled;
     this.#push(doneEvent(this.#options.stats?.(), this.#options.end?.()));
     this.finished = true;
     clearInterval(this.#timers.flush);
@@ -150,6 +198,26 @@ export class AnswerRun {
     await this.#flush();
     this.#wakeReaders();
     this.#options.onFinished?.();
+  }
+
+  /** The handover: the text is saved (the stream's end), every event written, then the recipe. */
+  async #writeHandover(): Promise<boolean> {
+    clearInterval(this.#timers.flush);
+    await this.#flush();
+    const recipe = await this.#options.recipe?.().catch(() => undefined);
+    const handedOver = recipe !== undefined && !this.#fenced && this.#logLost === undefined &&
+      this.#written === this.events.length &&
+      await this.#options.eventLog.handOver(this.id, this.#meta, this.#versionstamp, recipe).catch(() =>
+        false
+      );
+    if (!handedOver) return false;
+    this.#handedOver = true;
+    this.finished = true;
+    clearInterval(this.#timers.flush);
+    clearTimeout(this.#timers.grace);
+    this.#wakeReaders();
+    this.#options.onFinished?.();
+    return true;
   }
 
   #push(event: StreamEvent): void {
@@ -233,7 +301,9 @@ export class AnswerRun {
   async #tick(): Promise<void> {
     await this.#flush();
     const now = Date.now();
-    if (!this.finished && now - this.#leaseRenewedAt >= this.#options.eventLog.leaseMs / 3) {
+    if (
+      !this.finished && !this.#handingOver && now - this.#leaseRenewedAt >= this.#options.eventLog.leaseMs / 3
+    ) {
       this.#leaseRenewedAt = now;
       await this.#options.eventLog.renewLease(this.id).catch(() => {});
     }

@@ -20,6 +20,8 @@ export interface StreamMeta {
   saved?: boolean;
   /** Ended by another instance, which took the answer for orphaned: its runner is fenced out. */
   orphaned?: boolean;
+  /** Handed over by an instance shutting down, not yet taken up by another (then unset). */
+  handedOverAt?: number;
   /** The id of the last event written to the event log. */
   lastId: number;
   createdAt: number;
@@ -49,6 +51,34 @@ const stopKey = (id: string) => ["stream_stop", id];
 const readerKey = (id: string) => ["stream_reader", id];
 const leaseKey = (id: string) => ["stream_lease", id];
 const activeKey = (sessionId: string, id: string) => ["session_stream", sessionId, id];
+const handoverPrefix = ["stream_handover"];
+const handoverKey = (id: string) => [...handoverPrefix, id];
+
+/**
+ * What an instance taking over an answer needs to go on with it: opaque here (the answers layer
+ * writes and reads it), and small (the request's inputs and where the answer is kept).
+ */
+export type HandoverRecipe = Record<string, unknown>;
+
+/** An answer taken over: how to go on, and the events its readers already have. */
+export interface TakenOver {
+  recipe: HandoverRecipe;
+  meta: StreamMeta;
+  events: NumberedEvent[];
+}
+
+/** The message an instance handing an answer over leaves on the KV queue for the others. */
+interface HandoverMessage {
+  handover: string;
+}
+
+function isHandoverMessage(message: unknown): message is HandoverMessage {
+  return typeof message === "object" && message !== null &&
+    typeof (message as HandoverMessage).handover === "string";
+}
+
+/** How long a handed-over answer waits for another instance to take it up before it counts as orphaned. */
+export const HANDOVER_WAIT_MS = 60_000;
 
 export class EventLog {
   /** How many batches were written, and how often the meta was read (for tests and benchmarks). */
@@ -99,8 +129,80 @@ export class EventLog {
       .set([...batchPrefix(id), lastId], closing, { expireIn: FINISHED_TTL_MS })
       .set(metaKey(id), ended, { expireIn: FINISHED_TTL_MS })
       .delete(activeKey(meta.sessionId, id))
+      .delete(handoverKey(id))
       .commit();
     return result.ok ? ended : undefined;
+  }
+
+  /**
+   * Hands a running answer over (its instance is shutting down): its events are all written, and
+   * `recipe` says how to go on. Its lease is stretched for HANDOVER_WAIT_MS so that nobody takes it
+   * for orphaned meanwhile. False when the meta moved on (the answer was ended elsewhere).
+   */
+  async handOver(
+    id: string,
+    meta: StreamMeta,
+    versionstamp: string,
+    recipe: HandoverRecipe,
+  ): Promise<boolean> {
+    let base = { meta, versionstamp };
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const at = Date.now();
+      const result = await this.kv.atomic()
+        .check({ key: metaKey(id), versionstamp: base.versionstamp })
+        .set(metaKey(id), { ...base.meta, handedOverAt: at }, { expireIn: this.runningTtlMs })
+        .set(leaseKey(id), at + HANDOVER_WAIT_MS, { expireIn: HANDOVER_WAIT_MS + this.leaseMs * 4 })
+        .set(handoverKey(id), recipe, { expireIn: HANDOVER_WAIT_MS })
+        .commit();
+      if (result.ok) return true;
+      // Marked saved meanwhile (the text so far went to history): hand over the meta as it is now.
+      const current = await this.metaEntry(id);
+      if (!current || current.value.orphaned || current.value.status !== "running") return false;
+      base = { meta: current.value, versionstamp: current.versionstamp };
+    }
+    return false;
+  }
+
+  /** Leaves word of a handed-over answer on the KV queue, for another instance (`delayMs` later). */
+  async announceHandover(id: string, delayMs = 0): Promise<void> {
+    await this.kv.enqueue({ handover: id } satisfies HandoverMessage, { delay: delayMs });
+  }
+
+  /** Hears of handed-over answers from the KV queue, for as long as the store is open. */
+  listenForHandovers(heard: (id: string) => Promise<void> | void): void {
+    this.kv.listenQueue(async (message: unknown) => {
+      if (isHandoverMessage(message)) await heard(message.handover);
+    }).catch(() => {});
+  }
+
+  /** The answers handed over and not yet taken up. */
+  async handedOver(): Promise<string[]> {
+    const entries = await Array.fromAsync(this.kv.list({ prefix: handoverPrefix }, { limit: 100 }));
+    return entries.map((entry) => String(entry.key.at(-1)));
+  }
+
+  /**
+   * Takes up a handed-over answer: only one caller wins (the meta and the recipe must be unchanged);
+   * the winner holds the lease from now and gets the recipe, the meta and the events so far.
+   */
+  async takeOver(id: string): Promise<TakenOver | undefined> {
+    const [meta, recipe] = await this.kv.getMany<[StreamMeta, HandoverRecipe]>([
+      metaKey(id),
+      handoverKey(id),
+    ]);
+    if (!meta.value || !recipe.value || meta.value.handedOverAt === undefined || meta.value.orphaned) {
+      return undefined;
+    }
+    const { handedOverAt: _at, ...running } = meta.value;
+    const result = await this.kv.atomic()
+      .check(meta)
+      .check(recipe)
+      .set(metaKey(id), running, { expireIn: this.runningTtlMs })
+      .set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 })
+      .delete(handoverKey(id))
+      .commit();
+    if (!result.ok) return undefined;
+    return { recipe: recipe.value, meta: running, events: await this.eventsAfter(id, 0) };
   }
 
   /** Registers a new answer; false when the id is already taken (someone started it first). */

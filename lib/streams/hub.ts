@@ -12,7 +12,7 @@ import type { DescribeError, NumberedEvent } from "../sse/relay.ts";
 import type { SourceReader } from "../shared/source_reader.ts";
 import { LogFollower } from "./follower.ts";
 import { AnswerRun } from "./answer_run.ts";
-import type { ActiveStream, EventLog, StreamMeta } from "./event_log.ts";
+import type { ActiveStream, EventLog, HandoverRecipe, StreamMeta } from "./event_log.ts";
 
 export interface HubOptions {
   graceMs: number;
@@ -30,10 +30,21 @@ export interface HubOptions {
   onOrphaned?: (id: string, meta: StreamMeta, text: string) => Promise<void>;
 }
 
+/** How a launched answer may go on elsewhere, or what it goes on with. */
+export interface LaunchOptions {
+  stats?: () => AnswerStats | undefined;
+  end?: () => AnswerEnd;
+  /** How another instance can go on with it, should this one shut down first. */
+  recipe?: () => Promise<HandoverRecipe | undefined>;
+  /** Taken over from another instance: the events its readers already have, and nobody reads it here yet. */
+  after?: NumberedEvent[];
+}
+
 export class StreamHub {
   readonly #local = new Map<string, AnswerRun>();
   readonly #followers = new Map<string, LogFollower>();
   readonly #replays: RateLimiter;
+  #draining = false;
 
   constructor(readonly eventLog: EventLog, private readonly options: HubOptions) {
     this.#replays = new RateLimiter(options.replaysPerMinute ?? 0);
@@ -52,8 +63,7 @@ export class StreamHub {
   async launch(
     id: string,
     deltas: ReadableStream<Delta> | SourceReader<Delta>,
-    stats?: () => AnswerStats | undefined,
-    end?: () => AnswerEnd,
+    { stats, end, recipe, after }: LaunchOptions = {},
   ): Promise<void> {
     const claimed = await this.eventLog.metaEntry(id);
     if (!claimed) throw new Error(`stream ${id} was not claimed`);
@@ -69,8 +79,56 @@ export class StreamHub {
       onFinished: () => this.#local.delete(id),
       stats,
       end,
+      recipe,
+      after,
     });
     this.#local.set(id, run);
+    if (after) run.unattended();
+  }
+
+  /** Whether this instance is shutting down: it starts no answers, and takes up none. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** This instance is shutting down: it starts no new answers and takes up none (its own run on). */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /**
+   * Hands every answer running here over to the other instances (this one is shutting down), and
+   * leaves word of each on the KV queue. Answers how many went over; the others ended here.
+   */
+  async handOverAll(): Promise<number> {
+    this.drain();
+    const runs = [...this.#local.values()];
+    const results = await Promise.all(runs.map((run) => run.handOver().catch(() => false)));
+    const handed = runs.filter((_, i) => results[i]);
+    await Promise.all(handed.map((run) => this.eventLog.announceHandover(run.id).catch(() => {})));
+    return handed.length;
+  }
+
+  /**
+   * Takes up answers other instances handed over: told by the KV queue (at once on Deno Deploy),
+   * and by a look at the log every `everyMs` (a queue shared through a local file tells other
+   * processes only now and then). `takeUp` goes on with one; only one instance wins each.
+   */
+  watchHandovers(takeUp: (id: string) => Promise<void>, everyMs: number): Disposable {
+    const take = (id: string) => {
+      if (!this.#draining && !this.#local.has(id)) void takeUp(id).catch(() => {});
+    };
+    this.eventLog.listenForHandovers(async (id) => {
+      // Shutting down: the word goes back on the queue for another instance.
+      if (this.#draining) await this.eventLog.announceHandover(id, 1000);
+      else take(id);
+    });
+    const look = setInterval(async () => {
+      if (this.#draining) return;
+      for (const id of await this.eventLog.handedOver().catch(() => [])) take(id);
+    }, everyMs);
+    Deno.unrefTimer(look);
+    return { [Symbol.dispose]: () => clearInterval(look) };
   }
 
   /** The answer's events after `afterId`: from memory when it runs here, else from the event log. */

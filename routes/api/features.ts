@@ -11,6 +11,7 @@ import { attach, claim, type Reader } from "../../lib/answers/attach.ts";
 import { readAnswerRequest } from "../../lib/answers/request.ts";
 import { answerAsJson, answerAsStream, type AnswerDeps } from "../../lib/answers/respond.ts";
 import { openTurn } from "../../lib/answers/turn.ts";
+import { ApiError } from "../../lib/http/api_error.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
 import type { FleetLimits } from "../../lib/http/fleet_limits.ts";
@@ -56,7 +57,15 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       if (attached) return attached;
     }
 
-    using slot = await limits.take(sessionAccess.id(), clientAddress(c, deps.trustProxy));
+    // Shutting down: the answer is asked of another instance (a balancer passes a 503 on).
+    if (streams.draining) {
+      throw new ApiError(503, "this server is restarting: ask again in a moment", {
+        code: "shutdown",
+        headers: { "retry-after": "1" },
+      });
+    }
+    const address = clientAddress(c, deps.trustProxy);
+    using slot = await limits.take(sessionAccess.id(), address);
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
     const session = request.turn.clientHistory && !id ? undefined : await sessionAccess.ensure();
     const claimed = id && session
@@ -88,6 +97,7 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       traceId: c.get("traceId"),
       clientTraceId: c.get("clientTraceId"),
       signal: c.req.raw.signal,
+      address,
     };
     if (request.delivery === "json") return await answerAsJson(deps, request, turn, asker);
     const response = await answerAsStream(deps, request, turn, asker, slot.handOver());

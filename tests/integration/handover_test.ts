@@ -1,0 +1,127 @@
+/**
+ * Restarts nobody notices: an instance that shuts down hands each answer it still runs at the end
+ * of its grace over to another instance sharing the store, which goes on from the text kept; the
+ * reader, sent elsewhere, reads one answer to `done`, and the history keeps it whole.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { pagePropsOf } from "../support/page_props.ts";
+import { CookieJar } from "../support/cookie_jar.ts";
+import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
+import { startMain } from "../support/main_process.ts";
+import { readSse, type ReceivedEvent } from "../support/sse_client.ts";
+import { GO_ON } from "../../lib/features/feature.ts";
+
+const FIRST = Array.from({ length: 300 }, (_, i) => `w${i} `);
+const REST = ["and ", "so ", "it ", "ends."];
+
+/** The model: a long answer, and, asked to go on, the rest of it. */
+function scriptedUpstream(): FakeUpstream {
+  const upstream = new FakeUpstream();
+  upstream.script = (request) =>
+    request.body.messages!.at(-1)!.content === GO_ON.en
+      ? { chunks: REST, delayMs: 20 }
+      : { chunks: FIRST, delayMs: 20 };
+  return upstream;
+}
+
+Deno.test("SIGTERM hands a running answer over: another instance goes on from its text, the reader reads one answer, history keeps it whole", async () => {
+  const upstream = scriptedUpstream();
+  const env = {
+    OPENAI_BASE_URL: upstream.baseURL,
+    KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
+    STREAM_POLL_MS: "50",
+  };
+  const leaving = await startMain({ ...env, SHUTDOWN_GRACE: "1" });
+  const staying = await startMain(env);
+  try {
+    const jar = new CookieJar();
+    const answerId = crypto.randomUUID();
+    const first: ReceivedEvent[] = [];
+    const reading = readSse(
+      await jar.post(`${leaving.url}/api/character-chat-stream`, {
+        character: "ghost",
+        message: "Tell me a long tale",
+        request_id: answerId,
+      }),
+      (event) => first.push(event),
+    );
+    while (first.length < 20) await sleep(20);
+    leaving.process.kill("SIGTERM");
+    const cut = await reading;
+    // Told without an id to come back elsewhere, as after a dropped connection.
+    const last = cut.events.at(-1)!;
+    equal(last.id, undefined);
+    deepEqual(last.payload.type === "error" && last.payload.code, "shutdown");
+    const lastId = Number(cut.events.findLast((event) => event.id !== undefined)!.id);
+    equal((await leaving.process.status).code, 0);
+
+    const rest = await readSse(
+      await jar.fetch(`${staying.url}/api/streams/${answerId}`, {
+        headers: { "last-event-id": String(lastId) },
+        signal: AbortSignal.timeout(15_000),
+      }),
+    );
+    ok(rest.events.every((event) => event.payload.type !== "error"), JSON.stringify(rest.events.at(-1)));
+    equal(rest.events.at(-1)!.payload.type, "done");
+    equal(Number(rest.events[0].id), lastId + 1, "it goes on right after what the reader had");
+    const whole = cut.text + rest.text;
+    ok(whole.startsWith("w0 w1 ") && whole.endsWith("and so it ends."), whole.slice(-60));
+
+    // The model was asked to go on from the text the reader had, as the answer so far.
+    const goOn = upstream.requests.at(-1)!.body.messages!;
+    equal(goOn.at(-1)!.content, GO_ON.en);
+    equal(goOn.at(-2)!.role, "assistant");
+    equal(goOn.at(-2)!.content, cut.text);
+
+    // History keeps the one answer, whole and finished.
+    const props = pagePropsOf(await (await jar.fetch(staying.url)).text());
+    const chat = props.history["character-chat/ghost"];
+    equal(chat.length, 2);
+    equal(chat[1].content, whole);
+    equal(chat[1].incomplete, undefined);
+  } finally {
+    await leaving.stop().catch(() => {});
+    await staying.stop();
+    await upstream.close();
+  }
+});
+
+Deno.test("an answer handed over while nobody reads it is gone on with all the same", async () => {
+  const upstream = scriptedUpstream();
+  const env = {
+    OPENAI_BASE_URL: upstream.baseURL,
+    KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
+    STREAM_POLL_MS: "50",
+  };
+  const leaving = await startMain({ ...env, SHUTDOWN_GRACE: "5" });
+  const staying = await startMain(env);
+  try {
+    const jar = new CookieJar();
+    const answerId = crypto.randomUUID();
+    const response = await jar.post(`${leaving.url}/api/character-chat-stream`, {
+      character: "witch",
+      message: "A long spell, please",
+      request_id: answerId,
+    });
+    await sleep(300);
+    await response.body!.cancel(); // the reader went away (a reload)
+    leaving.process.kill("SIGTERM");
+    equal((await leaving.process.status).code, 0);
+    // Nobody reads it: it is taken up all the same, and ends whole, in history.
+    const deadline = Date.now() + 15_000;
+    let chat;
+    while (Date.now() < deadline) {
+      const props = pagePropsOf(await (await jar.fetch(staying.url)).text());
+      chat = props.history["character-chat/witch"];
+      if (chat?.[1]?.content.endsWith("and so it ends.") && !props.active?.length) break;
+      await sleep(200);
+    }
+    ok(chat?.[1]?.content.startsWith("w0 w1 "), chat?.[1]?.content.slice(0, 30));
+    ok(chat?.[1]?.content.endsWith("and so it ends."), chat?.[1]?.content.slice(-30));
+    equal(chat?.[1]?.incomplete, undefined);
+  } finally {
+    await leaving.stop().catch(() => {});
+    await staying.stop();
+    await upstream.close();
+  }
+});

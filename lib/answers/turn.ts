@@ -69,6 +69,8 @@ export interface TurnOptions {
   feature: string;
   /** A second guard on saving the answer (a resumable answer's event log). */
   fence?: WriteFence;
+  /** The session's record being written (a new visitor's): the question is stored after it. */
+  sessionWritten?: Promise<unknown>;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function openTurn(
     feature,
     fence,
     conversationId,
+    sessionWritten,
   }: TurnOptions,
 ): Promise<OpenTurn> {
   if (continuing) {
@@ -123,11 +126,13 @@ export async function openTurn(
   }
   const context = alternating(edit ? messagesOf(snapshot.branch) : place.context);
   checkEarlierAnswer(turn, context);
-  const asked = store.ask(
-    sessionId,
-    destination,
-    { content: turn.user, lang: language },
-    { writer, regenerating, edit, snapshot },
+  const asked = (sessionWritten ?? Promise.resolve()).then(() =>
+    store.ask(
+      sessionId,
+      destination,
+      { content: turn.user, lang: language },
+      { writer, regenerating, edit, snapshot },
+    )
   );
   // Raised when the answer is saved, so an answer never goes in without its question.
   asked.catch(() => {});

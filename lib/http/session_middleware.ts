@@ -18,6 +18,12 @@ export interface SessionAccess {
   id(): string;
   /** The current session, creating it (and its cookie) when there is none. */
   ensure(): Promise<Session>;
+  /**
+   * The session's id at once, its record written meanwhile (`written`): an answer's first writes
+   * can go alongside the model request instead of after the session's. Refuses (429) a new
+   * session over the address's limit before anything is written, as `ensure` does.
+   */
+  begin(): { id: string; written: Promise<Session> };
   /** Saves changed fields of the session. */
   update(fields: Partial<Omit<Session, "id" | "touchedAt">>): Promise<Session>;
 }
@@ -46,19 +52,24 @@ export function sessionMiddleware(
       session = touched;
     }
     let reserved: string | undefined;
+    let creating: Promise<Session> | undefined;
     c.set("sessionAccess", {
       current: () => session,
       id: () => session?.id ?? (reserved ??= newSessionId()),
-      async ensure() {
-        if (!session) {
+      ensure() {
+        return this.begin().written;
+      },
+      begin() {
+        if (session) return { id: session.id, written: Promise.resolve(session) };
+        if (!creating) {
           const taken = creations.take(addressGroup(clientAddress(c, trustProxy), ipv6PrefixBits));
-          if (!taken.ok) {
-            throw tooMany("new sessions", taken.retryAfterSeconds);
-          }
-          session = await store.create({}, reserved);
-          cookieFor = session.id;
+          if (!taken.ok) throw tooMany("new sessions", taken.retryAfterSeconds);
+          const id = (reserved ??= newSessionId());
+          cookieFor = id;
+          creating = store.create({}, id).then((created) => (session = created));
+          creating.catch(() => {}); // whoever waits for it hears of a failure
         }
-        return session;
+        return { id: reserved!, written: creating };
       },
       async update(fields) {
         const base = session ?? await this.ensure();

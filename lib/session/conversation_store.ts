@@ -748,7 +748,11 @@ export class ConversationStore {
     const prefix = textPrefix(sessionId, conversationId, turnId);
     // Short text goes inline in the turn's record (one commit, and read with it); longer text first,
     // under new keys that nothing names yet: the record then names it, or it goes.
-    const current = (await this.kv.get<TurnRecord>(turnKey(sessionId, conversationId, turnId))).value;
+    // One read of the turn serves the first try of the commit too (read again only after a conflict).
+    let read: Deno.KvEntryMaybe<TurnRecord> | undefined = await this.kv.get<TurnRecord>(
+      turnKey(sessionId, conversationId, turnId),
+    );
+    const current = read.value;
     let inline = current ? inlineCharacters(current) : 0;
     const written: Segment[] = [];
     for (
@@ -762,7 +766,8 @@ export class ConversationStore {
     }
     const added = bytesOf(ending.content) + bytesOf(ending.reasoning ?? "");
     const outcome = await untilCommitted("save an answer", async () => {
-      const entry = await this.kv.get<TurnRecord>(turnKey(sessionId, conversationId, turnId));
+      const entry = read ?? await this.kv.get<TurnRecord>(turnKey(sessionId, conversationId, turnId));
+      read = undefined;
       const turn = entry.value;
       const version = turn?.versions[address.version];
       if (!turn || !version || version.state !== "writing" || !holds(version)) return "fenced" as const;

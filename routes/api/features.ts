@@ -67,7 +67,9 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
     const address = clientAddress(c, deps.trustProxy);
     using slot = await limits.take(sessionAccess.id(), address);
     // A client that sends its own conversation keeps it itself; otherwise the session keeps it.
-    const session = request.turn.clientHistory && !id ? undefined : await sessionAccess.ensure();
+    // The session's record (a new visitor's) is written while the answer begins: its history's
+    // first write waits for it, the model request does not.
+    const session = request.turn.clientHistory && !id ? undefined : sessionAccess.begin();
     const claimed = id && session
       ? await claim(streams, id, {
         sessionId: session.id,
@@ -92,6 +94,7 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
       conversationId: request.conversationId,
       // A resumable answer is saved only while its log says it runs (not ended as an orphan).
       fence: claimed ? streams.eventLog.fenceFor(id!) : undefined,
+      sessionWritten: session?.written,
     });
     const asker = {
       traceId: c.get("traceId"),

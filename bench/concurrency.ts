@@ -3,6 +3,7 @@
  * one must arrive whole; completion time is compared with a lone answer's through the same relay,
  * and each process's memory and open files are read from /proc before, at the peak, and after.
  */
+import { LIMITS_ON } from "./cpu.ts";
 import { kabotanProcess, referenceProcess, upstreamProcess } from "./processes.ts";
 import { median, relayText, timeStream } from "./relay.ts";
 
@@ -113,7 +114,8 @@ export async function benchConcurrency(
 ): Promise<{ levels: ConcurrencyResult[]; fdsAtStart: number; fdsDrained?: number }> {
   const upstream = await upstreamProcess(CHUNKS, PACE_MS);
   const baseURL = String(upstream.info.baseURL);
-  const kabotan = await kabotanProcess(baseURL);
+  // As it runs in production: a session, its history, and the fleet's limits on (set high enough to refuse nothing).
+  const kabotan = await kabotanProcess(baseURL, LIMITS_ON);
   const reference = await referenceProcess(baseURL);
   const relays: Record<"kabotan" | "reference", Relay> = {
     kabotan: {
@@ -153,5 +155,7 @@ export async function benchConcurrency(
 }
 
 if (import.meta.main) {
-  console.log(JSON.stringify(await benchConcurrency([100, 500], 0), null, 2));
+  // `deno run -A bench/concurrency.ts [streams…]`
+  const levels = Deno.args.length > 0 ? Deno.args.map(Number) : [100, 500];
+  console.log(JSON.stringify(await benchConcurrency(levels, 0), null, 2));
 }

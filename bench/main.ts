@@ -52,6 +52,13 @@ for (const row of await benchCpu()) {
       ratio(row.readOnlyMs, row.referenceMs)
     } of the reference) | ${ms(row.pipelineMs)} (${ratio(row.pipelineMs, row.referenceMs)}) |`,
   );
+  if (row.variants.length > 1) {
+    console.log(
+      `|   … served ${
+        row.variants.map((v) => `${v.label}: ${ms(v.ms)} (${ratio(v.ms, row.referenceMs)})`).join("; ")
+      } | | | | | | | |`,
+    );
+  }
 }
 
 console.log("\n## Concurrent answers (60 chunks at 50 chunks/s each), Kabotan beside the reference relay\n");

@@ -31,6 +31,8 @@ const SHUTDOWN_EVENT: NumberedEvent = {
 
 export class LogFollower {
   readonly events: NumberedEvent[] = [];
+  /** Ended as an orphan: the id of its closing error (then done). */
+  orphanErrorId: number | undefined;
   #ended = false;
   #interrupted = false;
   #readers = 0;
@@ -83,6 +85,7 @@ export class LogFollower {
           this.#wakeReaders();
         }
         if (meta.status === "finished" && this.events.length >= meta.lastId) {
+          if (meta.orphaned) this.orphanErrorId = meta.lastId - 1;
           this.#ended = true;
           break;
         }

@@ -40,6 +40,8 @@ export interface LaunchOptions {
   after?: NumberedEvent[];
 }
 
+const ORPHANED_MESSAGE = "The answer was cut off: the server writing it stopped. Ask again.";
+
 export class StreamHub {
   readonly #local = new Map<string, AnswerRun>();
   readonly #followers = new Map<string, LogFollower>();
@@ -139,7 +141,9 @@ export class StreamHub {
     if (max > 0 && (local?.readers ?? follower?.readers ?? 0) >= max) {
       throw new ApiError(429, "too many readers of this answer", { code: "too_many_requests" });
     }
-    return local?.read(afterId) ?? this.#follow(id).read(afterId);
+    if (local) return local.read(afterId);
+    const following = this.#follow(id);
+    return following.read(afterId).pipeThrough(orphanEndingAfter(afterId, following));
   }
 
   /** A reader coming back for an answer that exists: reads from the start are limited per session. */
@@ -188,7 +192,7 @@ export class StreamHub {
     const ended = await this.eventLog.endOrphan(id, (lastId) => [
       {
         id: lastId + 1,
-        event: errorEvent("The answer was cut off: the server writing it stopped. Ask again.", "orphaned"),
+        event: errorEvent(ORPHANED_MESSAGE, "orphaned"),
       },
       { id: lastId + 2, event: doneEvent() },
     ]);
@@ -212,4 +216,34 @@ export class StreamHub {
     }
     return follower;
   }
+}
+
+/**
+ * An answer whose instance died may have sent a reader events it had not logged: their ids are
+ * then those the log gave the orphan's closing events (an error, then done), and the reader would
+ * skip the error, or both. Such a reader hears them all the same, numbered after what it has.
+ */
+function orphanEndingAfter(
+  afterId: number,
+  follower: LogFollower,
+): TransformStream<NumberedEvent, NumberedEvent> {
+  let last = afterId;
+  let ended = false;
+  const closing = (controller: TransformStreamDefaultController<NumberedEvent>) => {
+    ended = true;
+    controller.enqueue({ id: last + 1, event: errorEvent(ORPHANED_MESSAGE, "orphaned") });
+    controller.enqueue({ id: last + 2, event: doneEvent() });
+  };
+  const skipped = () => follower.orphanErrorId !== undefined && afterId >= follower.orphanErrorId;
+  return new TransformStream({
+    transform(numbered, controller) {
+      if (numbered.event.type === "done" && skipped()) return closing(controller);
+      if (numbered.id > 0) last = numbered.id;
+      if (numbered.event.type === "done") ended = true;
+      controller.enqueue(numbered);
+    },
+    flush(controller) {
+      if (!ended && skipped()) closing(controller);
+    },
+  });
 }

@@ -79,3 +79,17 @@ Deno.test("readers per answer are capped, and so are replays from the start per 
     kv.close();
   }
 });
+
+Deno.test("a reader following a dead instance's answer from beyond its log hears the orphan's error and done", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const log = new EventLog(kv, 60_000, 30);
+  const hub = new StreamHub(log, { graceMs: 5000, pollMs: 5, describeError: () => ({ message: "x" }) });
+  await log.create("a1", META);
+  const claimed = (await log.metaEntry("a1"))!;
+  const logged = [1, 2, 3, 4, 5].map((id) => ({ id, event: contentEvent(`w${id} `) }));
+  await log.append("a1", claimed.value, logged, false, claimed.versionstamp);
+  // The reader was shown six events (one never logged): it follows from 6; the owner is dead.
+  const types: Array<[number, string]> = [];
+  for await (const { id, event } of hub.read("a1", 6)) types.push([id, event.type]);
+  deepEqual(types, [[7, "error"], [8, "done"]]);
+});

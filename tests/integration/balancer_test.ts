@@ -199,7 +199,11 @@ Deno.test("behind HAProxy: kill -9 of one instance mid-answer ends its answers w
     for (const { jar, read } of ended) {
       equal(read.events.at(-1)!.type, "done");
       const chat = pagePropsOf(await (await jar.fetch(fleet.url)).text()).history["character-chat/ghost"];
-      if (chat[1].incomplete) cut++;
+      if (chat[1].incomplete) {
+        cut++;
+        const error = read.events.find((event) => event.type === "error");
+        equal(error?.type === "error" && error.code, "orphaned", "its reader is told it was cut off");
+      }
       // The killed instance's answers keep what reached the log: at most the last flush's worth
       // (a few words a reader was shown just before the kill) is missing, nothing is invented.
       ok(

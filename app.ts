@@ -14,6 +14,7 @@ import { pageLimit } from "./lib/http/page_limit.ts";
 import { traceIds } from "./lib/http/trace_ids.ts";
 import { clientAddress, isHttps, isLoopback } from "./lib/http/client_address.ts";
 import { FleetLimits } from "./lib/http/fleet_limits.ts";
+import { InstanceLease } from "./lib/instance_lease.ts";
 import type { LlmClient } from "./lib/llm/types.ts";
 import type { Logger } from "./lib/logger.ts";
 import { Metrics } from "./lib/telemetry/metrics.ts";
@@ -75,9 +76,13 @@ export function createKabotan(
   // The lease: an instance that has not renewed it for 30 polls (at least 1 s) has died; its
   // answers are orphans and the slots they held under the limits lapse.
   const leaseMs = Math.max(1000, 30 * config.resume.pollMs);
+  // One heartbeat for the instance: its answers and slots live by it.
+  const instance = new InstanceLease(kv, leaseMs);
+  // No answer runs longer than the model's timeout and its grace without readers.
+  const longestAnswerMs = config.llm.timeoutMs + config.resume.graceMs;
   const streams = new StreamHub(
     // A running answer's event log lives as long as the longest answer could, and its grace after.
-    new EventLog(kv, config.llm.timeoutMs + config.resume.graceMs, leaseMs),
+    new EventLog(kv, longestAnswerMs, instance),
     {
       graceMs: config.resume.graceMs,
       pollMs: config.resume.pollMs,
@@ -101,7 +106,7 @@ export function createKabotan(
     logger,
     store,
     streams,
-    limits: new FleetLimits(kv, { ...config.limits, leaseMs }),
+    limits: new FleetLimits(kv, { ...config.limits, maxHoldMs: longestAnswerMs }, instance),
     stopAll: stopAll ?? new AbortController().signal,
     metrics,
     keepAliveMs: config.sse.keepAliveMs,

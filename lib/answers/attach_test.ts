@@ -1,3 +1,4 @@
+import { InstanceLease } from "../instance_lease.ts";
 import { deepEqual, equal } from "node:assert/strict";
 import { readSse } from "../../tests/support/sse_client.ts";
 import { contentEvent, doneEvent, errorEvent } from "../shared/contract.ts";
@@ -7,8 +8,12 @@ import { readAnswer } from "./attach.ts";
 
 Deno.test("a reader shown more than its dead instance logged still hears the orphan's error and done, after what it has", async () => {
   using kv = await Deno.openKv(":memory:");
-  const log = new EventLog(kv, 60_000, 1);
-  const hub = new StreamHub(log, { graceMs: 1000, pollMs: 10, describeError: () => ({ message: "x" }) });
+  const log = new EventLog(kv, 60_000, new InstanceLease(kv, 1));
+  const hub = new StreamHub(new EventLog(kv, 60_000, new InstanceLease(kv, 1)), {
+    graceMs: 1000,
+    pollMs: 10,
+    describeError: () => ({ message: "x" }),
+  });
   await log.create("a1", { sessionId: "s", fingerprint: "f", feature: "trivia-bot", shelf: "trivia-bot" });
   const claimed = (await log.metaEntry("a1"))!;
   // Five events logged; the instance sent its reader eight before it died.

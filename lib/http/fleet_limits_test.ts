@@ -1,19 +1,21 @@
 import { equal, ok, rejects } from "node:assert/strict";
 import { type FleetLimitOptions, FleetLimits } from "./fleet_limits.ts";
 import { ApiError } from "./api_error.ts";
+import { InstanceLease } from "../instance_lease.ts";
 
 const OPEN: FleetLimitOptions = {
   perSessionPerMinute: 0,
   perIpPerMinute: 0,
   concurrentPerSession: 0,
   concurrentPerIp: 0,
-  leaseMs: 60_000,
 };
 
 /** Three instances sharing one store: what each takes counts for all. */
-async function fleet(options: Partial<FleetLimitOptions>, now?: () => number) {
+async function fleet(options: Partial<FleetLimitOptions>, now?: () => number, leaseMs = 60_000) {
   const kv = await Deno.openKv(":memory:");
-  const instances = [0, 1, 2].map(() => new FleetLimits(kv, { ...OPEN, ...options }, now));
+  const instances = [0, 1, 2].map(() =>
+    new FleetLimits(kv, { ...OPEN, ...options }, new InstanceLease(kv, leaseMs, now), now)
+  );
   return { kv, instances, [Symbol.dispose]: () => kv.close() };
 }
 
@@ -67,7 +69,8 @@ Deno.test("concurrent takes on many instances never exceed the cap (every commit
   using store = await fleet({ concurrentPerSession: 3 });
   const many = Array.from(
     { length: 8 },
-    () => new FleetLimits(store.kv, { ...OPEN, concurrentPerSession: 3 }),
+    () =>
+      new FleetLimits(store.kv, { ...OPEN, concurrentPerSession: 3 }, new InstanceLease(store.kv, 60_000)),
   )
     .concat(store.instances);
   const results = await Promise.allSettled(many.map((limits) => limits.take("s", "10.0.0.3")));
@@ -75,17 +78,34 @@ Deno.test("concurrent takes on many instances never exceed the cap (every commit
   for (const r of results) if (r.status === "fulfilled") r.value[Symbol.dispose]();
 });
 
-Deno.test("a slot whose instance died (no renewal) lapses after the lease; a held one is renewed and stays", async () => {
-  using store = await fleet({ concurrentPerSession: 1, leaseMs: 300 });
+Deno.test("a slot whose instance died (its heartbeat stopped) lapses after the lease; a held one stays", async () => {
+  using store = await fleet({ concurrentPerSession: 1 }, undefined, 300);
   const alive = await store.instances[0].take("kept", "10.0.0.4");
-  // An instance that dies holding a slot: its lease is written and never renewed.
+  // An instance that dies holding a slot: its lease names it, and its heartbeat never comes.
   const now = Date.now();
-  await store.kv.set(["limit", "running", "session", "dead"], { leases: [{ id: "x", until: now + 300 }] });
+  await store.kv.set(["limit", "running", "session", "dead"], {
+    leases: [{ id: "x", instance: "gone", at: now, until: now + 60_000 }],
+  });
   equal(await refusal(store.instances[1].take("dead", "10.0.0.5")), "too_many_answers");
   await new Promise((resolve) => setTimeout(resolve, 700));
   equal(await refusal(store.instances[1].take("dead", "10.0.0.5")), undefined, "lapsed");
-  equal(await refusal(store.instances[2].take("kept", "10.0.0.4")), "too_many_answers", "renewed while held");
+  equal(
+    await refusal(store.instances[2].take("kept", "10.0.0.4")),
+    "too_many_answers",
+    "kept by its heartbeat",
+  );
   alive[Symbol.dispose]();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  equal(await refusal(store.instances[2].take("kept", "10.0.0.4")), undefined, "given back");
+});
+
+Deno.test("no answer holds a slot past the longest an answer runs, heartbeat or not", async () => {
+  using store = await fleet({ concurrentPerSession: 1, maxHoldMs: 200 });
+  const held = await store.instances[0].take("s", "10.0.0.7");
+  equal(await refusal(store.instances[1].take("s", "10.0.0.7")), "too_many_answers");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  equal(await refusal(store.instances[1].take("s", "10.0.0.7")), undefined);
+  held[Symbol.dispose]();
 });
 
 Deno.test("a refusal takes nothing: no slot is left held by a request that was refused", async () => {

@@ -83,8 +83,8 @@ export class AnswerRun {
   #versionstamp: string;
   #flushing: Promise<void> = Promise.resolve();
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
-  /** The lease was written with the claim. */
-  #leaseRenewedAt = Date.now();
+  /** This instance's heartbeat, kept going while the answer runs (the answer lives by it). */
+  #alive: Disposable;
   /** Asked to hand the answer over: the model's stream is being cancelled for it. */
   #handingOver = false;
   /** Handed over: another instance goes on with it, and readers here are sent there. */
@@ -96,6 +96,7 @@ export class AnswerRun {
     this.#meta = options.meta;
     this.#versionstamp = options.versionstamp;
     this.#source = readerOf(deltas);
+    this.#alive = options.eventLog.instance.hold();
     if (options.after) {
       this.events.push(...options.after);
       this.#written = options.after.length;
@@ -196,6 +197,7 @@ export class AnswerRun {
     clearInterval(this.#timers.flush);
     clearTimeout(this.#timers.grace);
     await this.#flush();
+    this.#alive[Symbol.dispose]();
     this.#wakeReaders();
     this.#options.onFinished?.();
   }
@@ -215,6 +217,7 @@ export class AnswerRun {
     this.finished = true;
     clearInterval(this.#timers.flush);
     clearTimeout(this.#timers.grace);
+    this.#alive[Symbol.dispose]();
     this.#wakeReaders();
     this.#options.onFinished?.();
     return true;
@@ -297,16 +300,9 @@ export class AnswerRun {
     }
   }
 
-  /** The periodic tick: write new events, renew the lease, and see whether another instance asked for a Stop. */
+  /** The periodic tick: write new events, and see whether another instance asked for a Stop. */
   async #tick(): Promise<void> {
     await this.#flush();
-    const now = Date.now();
-    if (
-      !this.finished && !this.#handingOver && now - this.#leaseRenewedAt >= this.#options.eventLog.leaseMs / 3
-    ) {
-      this.#leaseRenewedAt = now;
-      await this.#options.eventLog.renewLease(this.id).catch(() => {});
-    }
     if (!this.finished && await this.#options.eventLog.stopRequested(this.id).catch(() => false)) this.stop();
   }
 

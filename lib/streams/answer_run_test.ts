@@ -1,3 +1,4 @@
+import { InstanceLease } from "../instance_lease.ts";
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { NumberedEvent } from "../sse/relay.ts";
 import { AnswerRun, splitText } from "./answer_run.ts";
@@ -30,7 +31,7 @@ async function withRun(
   body: (run: AnswerRun, log: EventLog, kv: Deno.Kv) => Promise<void>,
 ) {
   const kv = await Deno.openKv(":memory:");
-  const log = new EventLog(kv, 60_000);
+  const log = new EventLog(kv, 60_000, new InstanceLease(kv, 3000));
   const meta = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", shelf: "trivia-bot" };
   await log.create("g1", meta);
   let finished!: () => void;
@@ -173,7 +174,7 @@ async function withFlakyLog(
   body: (run: AnswerRun, log: FlakyLog, finished: Promise<void>) => Promise<void>,
 ) {
   const kv = await Deno.openKv(":memory:");
-  const log = new FlakyLog(kv, 60_000);
+  const log = new FlakyLog(kv, 60_000, new InstanceLease(kv, 3000));
   await log.create("g1", {
     sessionId: "s",
     fingerprint: "f",

@@ -5,6 +5,7 @@
  */
 import type { NumberedEvent } from "../sse/relay.ts";
 import type { WriteFence } from "../session/conversation_store.ts";
+import type { InstanceLease } from "../instance_lease.ts";
 
 export interface StreamMeta {
   sessionId: string;
@@ -25,6 +26,9 @@ export interface StreamMeta {
   /** The id of the last event written to the event log. */
   lastId: number;
   createdAt: number;
+  /** The instance running it (the answer lives while its heartbeat does), and since when. */
+  instance?: string;
+  leasedAt?: number;
 }
 
 export interface ActiveStream {
@@ -49,7 +53,6 @@ const metaKey = (id: string) => ["stream", id];
 const batchPrefix = (id: string) => ["stream_events", id];
 const stopKey = (id: string) => ["stream_stop", id];
 const readerKey = (id: string) => ["stream_reader", id];
-const leaseKey = (id: string) => ["stream_lease", id];
 const activeKey = (sessionId: string, id: string) => ["session_stream", sessionId, id];
 const handoverPrefix = ["stream_handover"];
 const handoverKey = (id: string) => [...handoverPrefix, id];
@@ -87,29 +90,37 @@ export class EventLog {
 
   /**
    * @param runningTtlMs how long a running answer's entries live at most
-   * @param leaseMs how long the instance running an answer may go without renewing its lease before
-   *   the answer counts as orphaned (its instance died)
+   * @param instance this instance's heartbeat: an answer lives while the heartbeat of the instance
+   *   running it does (it died when it stops)
    */
   constructor(
     private readonly kv: Deno.Kv,
     private readonly runningTtlMs: number,
-    readonly leaseMs = 3000,
+    readonly instance: InstanceLease,
   ) {}
+
+  /** How long an instance may go without a heartbeat before its answers count as orphaned. */
+  get leaseMs(): number {
+    return this.instance.leaseMs;
+  }
 
   async meta(id: string): Promise<StreamMeta | undefined> {
     this.metaReads++;
     return (await this.kv.get<StreamMeta>(metaKey(id))).value ?? undefined;
   }
 
-  /** The instance running the answer says it is alive. */
-  async renewLease(id: string): Promise<void> {
-    await this.kv.set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 });
-  }
-
-  /** Whether the instance running the answer renewed its lease lately. */
-  async leaseAlive(id: string): Promise<boolean> {
-    const renewed = (await this.kv.get<number>(leaseKey(id))).value;
-    return renewed !== null && Date.now() - renewed < this.leaseMs;
+  /**
+   * Whether the answer's instance is alive (or one will take it up: handed over a short while ago).
+   * `meta`: the answer's, when just read.
+   */
+  async leaseAlive(id: string, meta?: StreamMeta): Promise<boolean> {
+    meta ??= await this.meta(id);
+    if (!meta || meta.status !== "running") return false;
+    const now = Date.now();
+    if (meta.handedOverAt !== undefined) return now - meta.handedOverAt < HANDOVER_WAIT_MS;
+    // Just claimed: its instance's first heartbeat may still be on its way.
+    if (now - (meta.leasedAt ?? meta.createdAt) < this.leaseMs) return true;
+    return meta.instance !== undefined && (await this.instance.alive([meta.instance])).has(meta.instance);
   }
 
   /**
@@ -120,7 +131,7 @@ export class EventLog {
   async endOrphan(id: string, events: (lastId: number) => NumberedEvent[]): Promise<StreamMeta | undefined> {
     const entry = await this.kv.get<StreamMeta>(metaKey(id));
     const meta = entry.value;
-    if (!meta || meta.status !== "running" || await this.leaseAlive(id)) return undefined;
+    if (!meta || meta.status !== "running" || await this.leaseAlive(id, meta)) return undefined;
     const closing = events(meta.lastId);
     const lastId = closing.at(-1)?.id ?? meta.lastId;
     const ended: StreamMeta = { ...meta, status: "finished", lastId, orphaned: true };
@@ -136,8 +147,8 @@ export class EventLog {
 
   /**
    * Hands a running answer over (its instance is shutting down): its events are all written, and
-   * `recipe` says how to go on. Its lease is stretched for HANDOVER_WAIT_MS so that nobody takes it
-   * for orphaned meanwhile. False when the meta moved on (the answer was ended elsewhere).
+   * `recipe` says how to go on. It lives HANDOVER_WAIT_MS without an instance, so that nobody takes
+   * it for orphaned meanwhile. False when the meta moved on (the answer was ended elsewhere).
    */
   async handOver(
     id: string,
@@ -151,7 +162,6 @@ export class EventLog {
       const result = await this.kv.atomic()
         .check({ key: metaKey(id), versionstamp: base.versionstamp })
         .set(metaKey(id), { ...base.meta, handedOverAt: at }, { expireIn: this.runningTtlMs })
-        .set(leaseKey(id), at + HANDOVER_WAIT_MS, { expireIn: HANDOVER_WAIT_MS + this.leaseMs * 4 })
         .set(handoverKey(id), recipe, { expireIn: HANDOVER_WAIT_MS })
         .commit();
       if (result.ok) return true;
@@ -193,12 +203,12 @@ export class EventLog {
     if (!meta.value || !recipe.value || meta.value.handedOverAt === undefined || meta.value.orphaned) {
       return undefined;
     }
-    const { handedOverAt: _at, ...running } = meta.value;
+    const { handedOverAt: _at, ...rest } = meta.value;
+    const running: StreamMeta = { ...rest, instance: this.instance.id, leasedAt: Date.now() };
     const result = await this.kv.atomic()
       .check(meta)
       .check(recipe)
       .set(metaKey(id), running, { expireIn: this.runningTtlMs })
-      .set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 })
       .delete(handoverKey(id))
       .commit();
     if (!result.ok) return undefined;
@@ -207,11 +217,18 @@ export class EventLog {
 
   /** Registers a new answer; false when the id is already taken (someone started it first). */
   async create(id: string, meta: Omit<StreamMeta, "status" | "lastId" | "createdAt">): Promise<boolean> {
-    const entry: StreamMeta = { ...meta, status: "running", lastId: 0, createdAt: Date.now() };
+    const now = Date.now();
+    const entry: StreamMeta = {
+      ...meta,
+      status: "running",
+      lastId: 0,
+      createdAt: now,
+      instance: this.instance.id,
+      leasedAt: now,
+    };
     const result = await this.kv.atomic()
       .check({ key: metaKey(id), versionstamp: null })
       .set(metaKey(id), entry, { expireIn: this.runningTtlMs })
-      .set(leaseKey(id), Date.now(), { expireIn: this.leaseMs * 4 })
       .set(activeKey(meta.sessionId, id), {
         answerId: id,
         feature: meta.feature,

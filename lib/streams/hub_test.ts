@@ -1,3 +1,4 @@
+import { InstanceLease } from "../instance_lease.ts";
 import { deepEqual, ok, throws } from "node:assert/strict";
 import { contentEvent, doneEvent } from "../shared/contract.ts";
 import { StreamHub } from "./hub.ts";
@@ -7,7 +8,7 @@ const META = { sessionId: "s", fingerprint: "f", feature: "trivia-bot", shelf: "
 
 /** An answer that another instance runs: claimed, leased and logged, with no AnswerRun here. */
 async function answerElsewhere(kv: Deno.Kv, pollMs: number) {
-  const log = new EventLog(kv, 60_000, 5000);
+  const log = new EventLog(kv, 60_000, new InstanceLease(kv, 5000));
   const hub = new StreamHub(log, {
     graceMs: 5000,
     pollMs,
@@ -82,7 +83,7 @@ Deno.test("readers per answer are capped, and so are replays from the start per 
 
 Deno.test("a reader following a dead instance's answer from beyond its log hears the orphan's error and done", async () => {
   using kv = await Deno.openKv(":memory:");
-  const log = new EventLog(kv, 60_000, 30);
+  const log = new EventLog(kv, 60_000, new InstanceLease(kv, 30));
   const hub = new StreamHub(log, { graceMs: 5000, pollMs: 5, describeError: () => ({ message: "x" }) });
   await log.create("a1", META);
   const claimed = (await log.metaEntry("a1"))!;

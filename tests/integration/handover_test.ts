@@ -10,6 +10,7 @@ import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
 import { startMain } from "../support/main_process.ts";
 import { readSse, type ReceivedEvent } from "../support/sse_client.ts";
 import { GO_ON } from "../../lib/features/feature.ts";
+import { withInProcessApp } from "../support/in_process.ts";
 
 const FIRST = Array.from({ length: 300 }, (_, i) => `w${i} `);
 const REST = ["and ", "so ", "it ", "ends."];
@@ -124,4 +125,20 @@ Deno.test("an answer handed over while nobody reads it is gone on with all the s
     await staying.stop();
     await upstream.close();
   }
+});
+
+Deno.test("an instance shutting down starts no new answer: a 503 `shutdown` with Retry-After, which a balancer retries elsewhere", async () => {
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["Boo."] });
+    app.drain();
+    const refused = await app.post("/api/character-chat-stream", {
+      character: "ghost",
+      message: "Hello",
+      request_id: crypto.randomUUID(),
+    });
+    equal(refused.status, 503);
+    equal(refused.headers.get("retry-after"), "1");
+    equal((await refused.json()).code, "shutdown");
+    equal(upstream.requests.length, 0, "the model was not asked");
+  });
 });

@@ -56,3 +56,50 @@ Deno.test("a fresh cookie does not reset the cap on answers at once: it is count
     },
   );
 });
+
+Deno.test("a new visitor's session is written alongside the model request, not before it; its question after it", async () => {
+  let sessionWritten = 0;
+  let questionStored = 0;
+  // A store whose commits take 300 ms: the session's record and the question's are told apart.
+  const slowCommits = (kv: Deno.Kv) =>
+    new Proxy(kv, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (prop !== "atomic") return typeof value === "function" ? value.bind(target) : value;
+        return () => {
+          const op = target.atomic();
+          const keys: string[] = [];
+          const set = op.set.bind(op);
+          op.set = (key, v, options) => {
+            keys.push(String(key[0]));
+            return set(key, v, options);
+          };
+          const commit = op.commit.bind(op);
+          op.commit = async () => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            const result = await commit();
+            if (keys.includes("session")) sessionWritten = performance.now();
+            if (keys.some((k) => k.startsWith("conv"))) {
+              questionStored ||= performance.now();
+            }
+            return result;
+          };
+          return op;
+        };
+      },
+    });
+  await withInProcessApp({}, async (app, upstream) => {
+    upstream.use({ chunks: ["Good ", "evening."] });
+    const response = await app.post("/api/character-chat-stream", { character: "dracula", message: "Hello" });
+    equal(response.status, 200);
+    await response.text();
+    const asked = upstream.requests[0].at;
+    ok(sessionWritten > 0 && questionStored > 0, "both were written");
+    ok(
+      asked < sessionWritten,
+      `the model was asked ${(sessionWritten - asked).toFixed(0)} ms before the session was written`,
+    );
+    ok(questionStored >= sessionWritten, "the question is stored after its session");
+    ok(response.headers.getSetCookie().some((cookie) => cookie.startsWith("kabotan_session=")));
+  }, { wrapKv: slowCommits });
+});

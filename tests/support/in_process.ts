@@ -3,7 +3,7 @@
  * through `app.request`, with a cookie jar; the model server is a scripted fake on loopback.
  */
 import { demoAnswersFor } from "../../lib/features/registry.ts";
-import { createApp } from "../../app.ts";
+import { createKabotan } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { Feature } from "../../lib/features/feature.ts";
 import { createLlm } from "../../lib/llm/mod.ts";
@@ -25,6 +25,8 @@ export interface InProcessApp {
   client(): InProcessApp;
   logs: string[];
   kv: Deno.Kv;
+  /** Shuts the instance to new answers, as SIGTERM does. */
+  drain(): void;
 }
 
 const ORIGIN = "http://kabotan.test";
@@ -48,7 +50,7 @@ export async function withInProcessApp(
   const logger = createLogger(config.logLevel, (line) => logs.push(line), [config.llm.apiKey]);
   const kv = await openKv(config.kvPath ?? ":memory:");
   const metrics = new Metrics();
-  const app = createApp({
+  const kabotan = createKabotan({
     config,
     llm: createLlm(config.llm, { ...config.demo, answers: demoAnswersFor(features) }, logger),
     logger,
@@ -57,6 +59,7 @@ export async function withInProcessApp(
     metrics,
     features,
   });
+  const app = kabotan.app;
   const client = (): InProcessApp => {
     const cookies = new Map<string, string>();
     const request = async (path: string, init: RequestInit = {}) => {
@@ -82,6 +85,7 @@ export async function withInProcessApp(
       client,
       logs,
       kv,
+      drain: () => kabotan.drain(),
     };
   };
   try {

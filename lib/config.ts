@@ -181,8 +181,8 @@ export function loadConfig(env: Env = readEnv()): Config {
     limits: {
       perSessionPerMinute: integer(env, "RATE_LIMIT_SESSION", 20, 0, 100_000),
       perIpPerMinute: integer(env, "RATE_LIMIT_IP", 60, 0, 1_000_000),
-      concurrentPerSession: integer(env, "MAX_CONCURRENT_STREAMS", 3, 0, 10_000),
-      concurrentPerIp: integer(env, "MAX_CONCURRENT_STREAMS_PER_IP", 10, 0, 1_000_000),
+      concurrentPerSession: integer(env, "MAX_CONCURRENT_STREAMS", 3, 0, 1000),
+      concurrentPerIp: integer(env, "MAX_CONCURRENT_STREAMS_PER_IP", 10, 0, 1000),
       sessionsPerIpPerMinute: integer(env, "SESSION_CREATE_PER_IP", 30, 0, 1_000_000),
       pagesPerMinute: integer(env, "RATE_LIMIT_PAGES", 60, 0, 1_000_000),
       ipv6PrefixBits: integer(env, "IPV6_PREFIX_BITS", 64, 1, 128),

@@ -7,7 +7,8 @@
 const key = (id: string) => ["instance", id];
 
 export class InstanceLease {
-  readonly id = crypto.randomUUID();
+  /** 48 random bits: short, since every slot and answer names it. */
+  readonly id = shortId();
   #holds = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastBeat = 0;
@@ -76,4 +77,10 @@ export class InstanceLease {
       // Tried again at the next beat; a lease outlives two missed beats.
     });
   }
+}
+
+/** 12 hex digits of randomness: ids that many records carry, unique enough among live instances and slots. */
+export function shortId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
 }

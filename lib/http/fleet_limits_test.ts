@@ -116,3 +116,34 @@ Deno.test("a refusal takes nothing: no slot is left held by a request that was r
   const running = await store.kv.get(["limit", "running", "session", "s"]);
   equal(running.value, null, "nothing running, nothing held");
 });
+
+Deno.test("a burst from one address is decided, not refused as busy: 300 takes at once on one instance, then on three", async () => {
+  using store = await fleet({
+    perIpPerMinute: 1000,
+    perSessionPerMinute: 5,
+    concurrentPerSession: 2,
+    concurrentPerIp: 1000,
+  });
+  const burst = (instances: FleetLimits[], from: number) =>
+    Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        instances[i % instances.length].take(`s${from + i}`, "10.0.0.9").then(
+          (held) =>
+            held,
+          (error: ApiError) => error.details.code,
+        )),
+    );
+  const alone = await burst([store.instances[0]], 0);
+  equal(
+    alone.filter((outcome) => typeof outcome === "string").length,
+    0,
+    String(alone.find((o) => typeof o === "string")),
+  );
+  const shared = await burst(store.instances, 300);
+  const refused = shared.filter((outcome) => typeof outcome === "string");
+  // 600 asked of a rate of 1000 a minute: all taken; and the address holds 600 slots.
+  equal(refused.length, 0, String(refused[0]));
+  const running = await store.kv.get<{ leases: unknown[] }>(["limit", "running", "ip", "10.0.0.9"]);
+  equal(running.value?.leases.length, 600);
+  for (const held of [...alone, ...shared]) (held as Disposable)[Symbol.dispose]();
+});

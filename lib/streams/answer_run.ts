@@ -59,6 +59,8 @@ const FLUSH_MS = 150;
 const BATCH_CHARACTERS = 24_000;
 /** A longer delta is split over several events. */
 const EVENT_CHARACTERS = 8_000;
+/** The answer's own Stop key is looked at this often (the instance's mailbox every poll). */
+const STOP_LOOK_MS = 2000;
 /** Tries of one batch before the event log counts as lost (with waits of 100, 200, 400, 800 ms by default). */
 const WRITE_ATTEMPTS = 5;
 
@@ -83,6 +85,8 @@ export class AnswerRun {
   #versionstamp: string;
   #flushing: Promise<void> = Promise.resolve();
   #timers: { flush?: ReturnType<typeof setInterval>; grace?: ReturnType<typeof setTimeout> } = {};
+  /** When the answer's own Stop key was last looked at (at once for an answer taken up). */
+  #stopLookedAt = 0;
   /** This instance's heartbeat, kept going while the answer runs (the answer lives by it). */
   #alive: Disposable;
   /** Asked to hand the answer over: the model's stream is being cancelled for it. */
@@ -97,6 +101,8 @@ export class AnswerRun {
     this.#versionstamp = options.versionstamp;
     this.#source = readerOf(deltas);
     this.#alive = options.eventLog.instance.hold();
+    // A new answer has no Stop yet; one taken up may have had one asked while it changed hands.
+    if (!options.after) this.#stopLookedAt = Date.now();
     if (options.after) {
       this.events.push(...options.after);
       this.#written = options.after.length;
@@ -300,10 +306,17 @@ export class AnswerRun {
     }
   }
 
-  /** The periodic tick: write new events, and see whether another instance asked for a Stop. */
+  /**
+   * The periodic tick: write new events, and now and then see whether a Stop was asked on the answer
+   * itself (the instance's mailbox, looked at every poll, is how a Stop usually comes: this catches
+   * one asked while the answer changed instances).
+   */
   async #tick(): Promise<void> {
     await this.#flush();
-    if (!this.finished && await this.#options.eventLog.stopRequested(this.id).catch(() => false)) this.stop();
+    const now = Date.now();
+    if (this.finished || now - this.#stopLookedAt < STOP_LOOK_MS) return;
+    this.#stopLookedAt = now;
+    if (await this.#options.eventLog.stopRequested(this.id).catch(() => false)) this.stop();
   }
 
   #attach(): void {

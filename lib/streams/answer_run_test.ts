@@ -100,16 +100,16 @@ Deno.test("stop ends the answer with done and cancels the model's stream", async
   });
 });
 
-Deno.test("another instance's Stop arrives through the log", async () => {
-  const { stream, state } = source(1000, 5);
+Deno.test("a Stop asked on the answer itself (not through its instance's mailbox) still arrives, within a few seconds", async () => {
+  const { stream, state } = source(10_000, 5);
   await withRun(stream, { pollMs: 20 }, async (run, log) => {
     const reader = run.read(0).getReader();
     await reader.read();
     const asked = performance.now();
-    await log.requestStop("g1");
+    await log.requestStop("g1", { ...(await log.meta("g1"))!, instance: "elsewhere" });
     while (!run.finished) await new Promise((r) => setTimeout(r, 5));
     ok(state.cancelled);
-    ok(performance.now() - asked < 200, `stopped after ${performance.now() - asked} ms`);
+    ok(performance.now() - asked < 3000, `stopped after ${performance.now() - asked} ms`);
     await reader.cancel();
   });
 });

@@ -52,6 +52,8 @@ export const FINISHED_TTL_MS = 10 * 60 * 1000;
 const metaKey = (id: string) => ["stream", id];
 const batchPrefix = (id: string) => ["stream_events", id];
 const stopKey = (id: string) => ["stream_stop", id];
+/** Stops asked of the answers one instance runs: it looks at its own, not at each answer's. */
+const stopsPrefix = (instance: string) => ["stream_stops_for", instance];
 const readerKey = (id: string) => ["stream_reader", id];
 const activeKey = (sessionId: string, id: string) => ["session_stream", sessionId, id];
 const handoverPrefix = ["stream_handover"];
@@ -324,8 +326,27 @@ export class EventLog {
     await this.kv.atomic().delete(metaKey(id)).delete(activeKey(meta?.sessionId ?? "", id)).commit();
   }
 
-  async requestStop(id: string): Promise<void> {
-    await this.kv.set(stopKey(id), true, { expireIn: FINISHED_TTL_MS });
+  /**
+   * Asks for a Stop: in the mailbox of the instance running the answer (it looks there every poll),
+   * and on the answer itself (looked at now and then, and by an instance taking it up).
+   */
+  async requestStop(id: string, meta?: StreamMeta): Promise<void> {
+    meta ??= await this.meta(id);
+    const op = this.kv.atomic().set(stopKey(id), true, { expireIn: FINISHED_TTL_MS });
+    if (meta?.instance) op.set([...stopsPrefix(meta.instance), id], true, { expireIn: FINISHED_TTL_MS });
+    await op.commit();
+  }
+
+  /** The answers whose Stop was asked of this instance since it last looked (one listing for them all). */
+  async stopsAsked(): Promise<string[]> {
+    const asked = await Array.fromAsync(
+      this.kv.list({ prefix: stopsPrefix(this.instance.id) }, { limit: 100 }),
+    );
+    if (asked.length === 0) return [];
+    const op = this.kv.atomic();
+    for (const entry of asked) op.delete(entry.key);
+    await op.commit();
+    return asked.map((entry) => String(entry.key.at(-1)));
   }
 
   async stopRequested(id: string): Promise<boolean> {

@@ -47,6 +47,7 @@ export class StreamHub {
   readonly #followers = new Map<string, LogFollower>();
   readonly #replays: RateLimiter;
   #draining = false;
+  #stops: ReturnType<typeof setInterval> | undefined;
 
   constructor(readonly eventLog: EventLog, private readonly options: HubOptions) {
     this.#replays = new RateLimiter(options.replaysPerMinute ?? 0);
@@ -78,7 +79,10 @@ export class StreamHub {
       pollMs: this.options.pollMs,
       describeError: this.options.describeError,
       onWriteFailed: this.options.onWriteFailed,
-      onFinished: () => this.#local.delete(id),
+      onFinished: () => {
+        this.#local.delete(id);
+        if (this.#local.size === 0) this.#stopLookingForStops();
+      },
       stats,
       end,
       recipe,
@@ -86,6 +90,17 @@ export class StreamHub {
     });
     this.#local.set(id, run);
     if (after) run.unattended();
+    this.#stops ??= setInterval(() => void this.#lookForStops(), this.options.pollMs);
+  }
+
+  /** Stops asked of this instance's answers by other instances: one look for them all, every poll. */
+  async #lookForStops(): Promise<void> {
+    for (const id of await this.eventLog.stopsAsked().catch(() => [])) this.#local.get(id)?.stop();
+  }
+
+  #stopLookingForStops(): void {
+    clearInterval(this.#stops);
+    this.#stops = undefined;
   }
 
   /** Whether this instance is shutting down: it starts no answers, and takes up none. */
@@ -167,11 +182,12 @@ export class StreamHub {
       local.stop();
       return true;
     }
-    if (!await this.eventLog.leaseAlive(id)) {
+    const meta = await this.eventLog.meta(id);
+    if (!await this.eventLog.leaseAlive(id, meta)) {
       await this.endOrphan(id);
       return false;
     }
-    await this.eventLog.requestStop(id);
+    await this.eventLog.requestStop(id, meta);
     return true;
   }
 

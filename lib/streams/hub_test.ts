@@ -94,3 +94,32 @@ Deno.test("a reader following a dead instance's answer from beyond its log hears
   for await (const { id, event } of hub.read("a1", 6)) types.push([id, event.type]);
   deepEqual(types, [[7, "error"], [8, "done"]]);
 });
+
+Deno.test("another instance's Stop reaches the answer through its instance's mailbox, within a poll or two", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const options = { graceMs: 5000, pollMs: 20, describeError: () => ({ message: "x" }) };
+  const running = new StreamHub(new EventLog(kv, 60_000, new InstanceLease(kv, 3000)), options);
+  const elsewhere = new StreamHub(new EventLog(kv, 60_000, new InstanceLease(kv, 3000)), options);
+  await running.claim("a1", META);
+  let cancelled = false;
+  let sent = 0;
+  const deltas = new ReadableStream({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.enqueue({ kind: "content" as const, text: `d${sent++} ` });
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  await running.launch("a1", deltas);
+  const reader = running.read("a1", 0).getReader();
+  await reader.read();
+  const asked = performance.now();
+  ok(await elsewhere.stop("a1"), "there was something to stop");
+  let last;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) last = r.value;
+  ok(cancelled);
+  deepEqual(last?.event.type, "done");
+  ok(performance.now() - asked < 300, `stopped after ${(performance.now() - asked).toFixed(0)} ms`);
+});

@@ -111,7 +111,7 @@ export class LogFollower {
   /** With nothing new for a lease's length, whether the owner's lease has lapsed. */
   async #orphaned(meta: StreamMeta, lastProgress: number): Promise<boolean> {
     if (meta.status !== "running" || Date.now() - lastProgress < this.eventLog.leaseMs) return false;
-    return !await this.eventLog.leaseAlive(this.id);
+    return !await this.eventLog.leaseAlive(this.id, meta);
   }
 
   #sleep(ms: number): Promise<void> {

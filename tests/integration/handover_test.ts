@@ -142,3 +142,49 @@ Deno.test("an instance shutting down starts no new answer: a 503 `shutdown` with
     equal(upstream.requests.length, 0, "the model was not asked");
   });
 });
+
+Deno.test("a lone instance restarted takes up the answers it handed over: the reader reads on, one answer, whole", async () => {
+  const upstream = scriptedUpstream();
+  const env = {
+    OPENAI_BASE_URL: upstream.baseURL,
+    KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
+    STREAM_POLL_MS: "50",
+  };
+  const before = await startMain({ ...env, SHUTDOWN_GRACE: "0" });
+  let after;
+  try {
+    const jar = new CookieJar();
+    const answerId = crypto.randomUUID();
+    const first: ReceivedEvent[] = [];
+    const reading = readSse(
+      await jar.post(`${before.url}/api/character-chat-stream`, {
+        character: "dracula",
+        message: "Tell me of your castle",
+        request_id: answerId,
+      }),
+      (event) => first.push(event),
+    );
+    while (first.length < 10) await sleep(20);
+    before.process.kill("SIGTERM");
+    const cut = await reading;
+    equal((await before.process.status).code, 0);
+    after = await startMain(env);
+    const lastId = cut.events.findLast((event) => event.id !== undefined)!.id!;
+    const rest = await readSse(
+      await jar.fetch(`${after.url}/api/streams/${answerId}`, {
+        headers: { "last-event-id": lastId },
+        signal: AbortSignal.timeout(15_000),
+      }),
+    );
+    equal(rest.events.at(-1)!.payload.type, "done");
+    ok(rest.events.every((event) => event.payload.type !== "error"));
+    const whole = cut.text + rest.text;
+    ok(whole.startsWith("w0 ") && whole.endsWith("and so it ends."), whole.slice(-40));
+    const chat = pagePropsOf(await (await jar.fetch(after.url)).text()).history["character-chat/dracula"];
+    equal(chat[1].content, whole);
+  } finally {
+    await before.stop().catch(() => {});
+    await after?.stop();
+    await upstream.close();
+  }
+});

@@ -61,8 +61,11 @@ export interface Kabotan {
    * went over. From then on this instance takes no new answers and takes up none.
    */
   handOverAnswers(): Promise<number>;
-  /** Takes up answers other instances hand over (from the KV queue, and a look every so often). */
-  takeUpHandovers(): Disposable;
+  /**
+   * Takes up answers other instances hand over: told by the KV queue, and looking at the log every
+   * `lookEveryMs` (by default as often as a lost lease is noticed).
+   */
+  takeUpHandovers(lookEveryMs?: number): Disposable;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -240,8 +243,7 @@ export function createKabotan(
     app,
     drain: () => streams.drain(),
     handOverAnswers: () => streams.handOverAll(),
-    // Looked for as often as a lost lease is noticed: a handed-over answer waits at most that long.
-    takeUpHandovers: () =>
-      streams.watchHandovers((id) => takeUpAnswer(answering, id), Math.max(250, 5 * config.resume.pollMs)),
+    takeUpHandovers: (lookEveryMs = Math.max(250, 5 * config.resume.pollMs)) =>
+      streams.watchHandovers((id) => takeUpAnswer(answering, id), lookEveryMs),
   };
 }

@@ -60,8 +60,9 @@ const kabotan = createKabotan({
   metrics,
 });
 const app = kabotan.app;
-// Answers other instances hand over when they shut down are gone on with here.
-kabotan.takeUpHandovers();
+// Answers other instances hand over when they shut down are gone on with here. On Deno Deploy the
+// KV queue tells at once, and the look at the log is only a safety net.
+kabotan.takeUpHandovers(onDeploy ? 10_000 : undefined);
 
 // Lapsed sessions' conversations are deleted at start and hourly (they never expire on their own).
 startHistorySweeper(kv, new ConversationStore(kv), {

@@ -4,6 +4,9 @@
  * and the page is told that window). A connection that comes back resets it: a later drop gets a
  * whole window of its own.
  */
+/** The wait before the first try again after a drop. */
+export const FIRST_WAIT_MS = 250;
+
 export class ReconnectPolicy {
   #droppedAt: number | undefined;
   #attempt = 0;
@@ -15,7 +18,7 @@ export class ReconnectPolicy {
     const now = this.now();
     this.#droppedAt ??= now;
     if (now - this.#droppedAt > this.windowMs) return undefined;
-    return Math.min(250 * 2 ** this.#attempt++, 2000);
+    return Math.min(FIRST_WAIT_MS * 2 ** this.#attempt++, 2000);
   }
 
   /** The answer is flowing again. */

@@ -14,7 +14,7 @@
 import { computed, signal } from "@preact/signals";
 import type { AnswerStats } from "../shared/contract.ts";
 import { browserClock, type Clock } from "./clock.ts";
-import { ReconnectPolicy } from "./reconnect_policy.ts";
+import { FIRST_WAIT_MS, ReconnectPolicy } from "./reconnect_policy.ts";
 import type { ReceivedEvent } from "./sse_reader.ts";
 import { TextBatcher } from "./text_batcher.ts";
 import { AnswerFailure, httpTransport, type Transport } from "./transport.ts";
@@ -232,6 +232,8 @@ export class StreamController {
     );
     let lastEventId = resumeFrom ?? 0;
     let opening = first;
+    /** The instance serving the stream said it is going away: the answer goes on elsewhere. */
+    let movedOn = false;
     while (true) {
       let events: AsyncIterable<ReceivedEvent> | null | undefined;
       try {
@@ -260,8 +262,10 @@ export class StreamController {
               this.#thinking.append(event.chunk);
             } // An instance going away while it relays another's answer says so without an id:
             // the answer goes on there, so come back for it like after any drop.
-            else if (event.type === "error" && event.code === "shutdown" && id === undefined) break;
-            else if (event.type === "error") {
+            else if (event.type === "error" && event.code === "shutdown" && id === undefined) {
+              movedOn = true;
+              break;
+            } else if (event.type === "error") {
               throw new AnswerFailure(event.code ?? "upstream", event.error, undefined, event.server_message);
             } else {
               this.stats.value = event.stats ?? null;
@@ -274,11 +278,16 @@ export class StreamController {
           if (signal.aborted || error instanceof AnswerFailure) throw error;
         }
       }
-      // The connection dropped before `done`: come back for the rest, while the policy allows.
+      // The connection dropped before `done`: come back for the rest, while the policy allows. An
+      // instance that said it is going away (its answer goes on elsewhere) is left at once, quietly:
+      // that is no trouble to show.
       const wait = policy.nextWait();
       if (wait === undefined) throw new AnswerFailure("network");
-      this.reconnecting.value = true;
-      await sleep(this.#clock, wait, signal);
+      if (!movedOn || wait > FIRST_WAIT_MS) {
+        this.reconnecting.value = true;
+        await sleep(this.#clock, wait, signal);
+      }
+      movedOn = false;
     }
   }
 

@@ -115,3 +115,36 @@ Deno.test("reconnecting gives up once the window from the drop has passed", asyn
   deepEqual(controller.failure.value, { code: "network" });
   equal(controller.text.value, "A fact", "the text so far stays");
 });
+
+Deno.test("an instance going away (its answer goes on elsewhere) is left at once and quietly: no Reconnecting", async () => {
+  const clock = new FakeClock();
+  const first = controllableBody();
+  const second = controllableBody();
+  const calls: Array<string | null> = [];
+  const fetcher = ((_url: string, init?: RequestInit) => {
+    calls.push(new Headers(init?.headers).get("last-event-id"));
+    return Promise.resolve(sse(calls.length === 1 ? first.body : second.body));
+  }) as typeof fetch;
+  const controller = new StreamController({
+    streaming: true,
+    updateIntervalMs: 0,
+    fetch: fetcher,
+    resumeWindowMs: 25_000,
+    clock: { now: () => clock.now, setTimeout: clock.setTimeout, frame: (run) => clock.setTimeout(run, 0) },
+  });
+  const reconnecting: boolean[] = [];
+  controller.reconnecting.subscribe((value) => reconnecting.push(value));
+  const running = controller.run("character-chat", { character: "ghost", message: "Boo?" });
+  await clock.advance(0);
+  first.send(frame(1, { chunk: "I was ", type: "content" }));
+  // Sent without an id: the server restarts, the answer goes on at another instance.
+  first.send(`data: ${JSON.stringify({ error: "restarting", type: "error", code: "shutdown" })}\n\n`);
+  first.end();
+  await clock.advance(0);
+  deepEqual(calls, [null, "1"], "it came back at once, from event 1");
+  second.send(frame(2, { chunk: "a maid.", type: "content" }) + frame(3, { chunk: "", type: "done" }));
+  await clock.advance(100);
+  equal(await running, "done");
+  equal(controller.text.value, "I was a maid.");
+  ok(!reconnecting.includes(true), "no Reconnecting was shown");
+});

@@ -50,6 +50,7 @@ export class InstanceLease {
     const alive = new Set<string>();
     const unknown: string[] = [];
     for (const id of new Set(ids)) {
+      if (typeof id !== "string") continue; // a record of an earlier version names no instance
       if (
         id === this.id ? this.#holds > 0 : now - (this.#seenAlive.get(id) ?? -Infinity) < this.leaseMs / 3
       ) {

@@ -27,7 +27,7 @@ interface Rate {
 }
 interface Lease {
   id: string;
-  /** The instance holding it: the lease lives while its heartbeat does. */
+  /** The instance holding it: the lease lives while its heartbeat does (none: an earlier version's). */
   instance: string;
   /** Taken then: it lives a lease's length whatever the heartbeat (the first beat may be on its way). */
   at: number;
@@ -259,7 +259,9 @@ export class FleetLimits {
   /** The leases still held: taken within a lease's length, or by an instance alive now; none past its end. */
   #live(running: Running | null, now: number, holders: Set<string>): Lease[] {
     return (running?.leases ?? []).filter((lease) =>
-      lease.until > now && (now - lease.at < this.instance.leaseMs || holders.has(lease.instance))
+      lease.until > now &&
+      // A lease of an earlier version names no instance: its holder renews its end instead.
+      (lease.instance === undefined || now - lease.at < this.instance.leaseMs || holders.has(lease.instance))
     );
   }
 }

@@ -147,3 +147,12 @@ Deno.test("a burst from one address is decided, not refused as busy: 300 takes a
   equal(running.value?.leases.length, 600);
   for (const held of [...alone, ...shared]) (held as Disposable)[Symbol.dispose]();
 });
+
+Deno.test("during an upgrade, a slot held by an instance of the earlier version (no heartbeat, a renewed end) counts until that end", async () => {
+  using store = await fleet({ concurrentPerSession: 1 });
+  const now = Date.now();
+  await store.kv.set(["limit", "running", "session", "old"], { leases: [{ id: "y", until: now + 300 }] });
+  equal(await refusal(store.instances[0].take("old", "10.0.0.8")), "too_many_answers");
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  equal(await refusal(store.instances[0].take("old", "10.0.0.8")), undefined, "not renewed: lapsed");
+});

@@ -56,6 +56,8 @@ const stopKey = (id: string) => ["stream_stop", id];
 const stopsPrefix = (instance: string) => ["stream_stops_for", instance];
 const readerKey = (id: string) => ["stream_reader", id];
 const activeKey = (sessionId: string, id: string) => ["session_stream", sessionId, id];
+/** An answer's lease as instances of an earlier version renew it (and look at it). */
+const legacyLeaseKey = (id: string) => ["stream_lease", id];
 const handoverPrefix = ["stream_handover"];
 const handoverKey = (id: string) => [...handoverPrefix, id];
 
@@ -122,7 +124,12 @@ export class EventLog {
     if (meta.handedOverAt !== undefined) return now - meta.handedOverAt < HANDOVER_WAIT_MS;
     // Just claimed: its instance's first heartbeat may still be on its way.
     if (now - (meta.leasedAt ?? meta.createdAt) < this.leaseMs) return true;
-    return meta.instance !== undefined && (await this.instance.alive([meta.instance])).has(meta.instance);
+    if (meta.instance === undefined) {
+      // Run by an instance of an earlier version (a rolling upgrade): it renews a lease of its own.
+      const renewed = (await this.kv.get<number>(legacyLeaseKey(id))).value;
+      return renewed !== null && now - renewed < this.leaseMs;
+    }
+    return (await this.instance.alive([meta.instance])).has(meta.instance);
   }
 
   /**
@@ -231,6 +238,9 @@ export class EventLog {
     const result = await this.kv.atomic()
       .check({ key: metaKey(id), versionstamp: null })
       .set(metaKey(id), entry, { expireIn: this.runningTtlMs })
+      // Instances of an earlier version look for a lease renewed lately: one that stays "renewed"
+      // for the answer's longest run keeps them from taking it for orphaned during an upgrade.
+      .set(legacyLeaseKey(id), now + this.runningTtlMs, { expireIn: this.runningTtlMs })
       .set(activeKey(meta.sessionId, id), {
         answerId: id,
         feature: meta.feature,

@@ -1,5 +1,5 @@
 import { InstanceLease } from "../instance_lease.ts";
-import { deepEqual, ok, throws } from "node:assert/strict";
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { contentEvent, doneEvent } from "../shared/contract.ts";
 import { StreamHub } from "./hub.ts";
 import { EventLog } from "./event_log.ts";
@@ -122,4 +122,19 @@ Deno.test("another instance's Stop reaches the answer through its instance's mai
   ok(cancelled);
   deepEqual(last?.event.type, "done");
   ok(performance.now() - asked < 300, `stopped after ${(performance.now() - asked).toFixed(0)} ms`);
+});
+
+Deno.test("during an upgrade, an answer run by the earlier version lives while it renews its own lease, and lapses when it stops", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const log = new EventLog(kv, 60_000, new InstanceLease(kv, 100));
+  const old = { ...META, status: "running", lastId: 0, createdAt: Date.now() - 1000 };
+  await kv.set(["stream", "o1"], old);
+  await kv.set(["stream_lease", "o1"], Date.now());
+  equal(await log.leaseAlive("o1"), true, "renewed lately");
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  equal(await log.leaseAlive("o1"), false, "not renewed for a lease");
+  // And this version's answers keep the earlier version from taking them for orphaned.
+  await log.create("n1", META);
+  const lease = (await kv.get<number>(["stream_lease", "n1"])).value!;
+  ok(lease > Date.now() + 50_000, "its lease looks renewed for its longest run");
 });

@@ -129,6 +129,8 @@ export class AnswerRun {
    * "stopped" when a person asked, "abandoned" when nobody read it any more.
    */
   stop(reason: "stopped" | "abandoned" = "stopped"): void {
+    // A person's Stop while the answer is being handed over wins: it ends here, as stopped.
+    if (this.#handingOver && reason === "stopped") this.#handingOver = false;
     if (this.#stopping || this.finished) return;
     this.#stopping = true;
     this.#cancelled = this.#source?.cancel(reason).catch(() => {}) ?? Promise.resolve();

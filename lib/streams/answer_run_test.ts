@@ -233,7 +233,41 @@ Deno.test("when the log stays unwritable the answer ends with an error, not a si
 });
 
 /** The claimed answer's meta and versionstamp, as the hub launches it. */
-async function claimed(log: EventLog): Promise<{ meta: StreamMeta; versionstamp: string }> {
-  const entry = (await log.metaEntry("g1"))!;
+async function claimed(log: EventLog, id = "g1"): Promise<{ meta: StreamMeta; versionstamp: string }> {
+  const entry = (await log.metaEntry(id))!;
   return { meta: entry.value, versionstamp: entry.versionstamp };
 }
+
+Deno.test("a Stop asked while the answer is being handed over wins: it ends here, as stopped, and nothing is handed over", async () => {
+  const { stream, state } = source(10_000, 5);
+  const kv = await Deno.openKv(":memory:");
+  const log = new EventLog(kv, 60_000, new InstanceLease(kv, 3000));
+  await log.create("h1", { sessionId: "s", fingerprint: "f", feature: "trivia-bot", shelf: "trivia-bot" });
+  let recipeAsked = false;
+  const run = new AnswerRun(stream, {
+    id: "h1",
+    ...(await claimed(log, "h1")),
+    eventLog: log,
+    graceMs: 5000,
+    pollMs: 20,
+    describeError,
+    recipe: () => {
+      recipeAsked = true;
+      return Promise.resolve({ how: "go on" });
+    },
+  });
+  const reader = run.read(0).getReader();
+  await reader.read();
+  const handing = run.handOver();
+  run.stop();
+  equal(await handing, false, "not handed over");
+  const rest: NumberedEvent[] = [];
+  for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(r.value);
+  equal(rest.at(-1)?.event.type, "done");
+  ok(rest.every(({ event }) => event.type !== "error"), "no shutdown error: it was stopped");
+  ok(state.cancelled);
+  equal(recipeAsked, false);
+  equal((await log.meta("h1"))?.handedOverAt, undefined);
+  deepEqual(await log.handedOver(), []);
+  kv.close();
+});

@@ -188,3 +188,53 @@ Deno.test("a lone instance restarted takes up the answers it handed over: the re
     await upstream.close();
   }
 });
+
+Deno.test("a Stop asked while an answer changes instances reaches the instance that takes it up", async () => {
+  const upstream = new FakeUpstream();
+  upstream.script = (request) =>
+    request.body.messages!.at(-1)!.content === GO_ON.en
+      ? { chunks: Array.from({ length: 300 }, (_, i) => `r${i} `), delayMs: 20 }
+      : { chunks: FIRST, delayMs: 20 };
+  const env = {
+    OPENAI_BASE_URL: upstream.baseURL,
+    KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
+    STREAM_POLL_MS: "50",
+  };
+  const leaving = await startMain({ ...env, SHUTDOWN_GRACE: "0" });
+  const staying = await startMain(env);
+  try {
+    const jar = new CookieJar();
+    const answerId = crypto.randomUUID();
+    const first: ReceivedEvent[] = [];
+    const reading = readSse(
+      await jar.post(`${leaving.url}/api/character-chat-stream`, {
+        character: "ghost",
+        message: "Tell me a long tale",
+        request_id: answerId,
+      }),
+      (event) => first.push(event),
+    );
+    while (first.length < 10) await sleep(20);
+    leaving.process.kill("SIGTERM");
+    const cut = await reading;
+    // Stop, asked of the other instance while the answer is handed over (or just taken up).
+    const stop = await jar.post(`${staying.url}/api/streams/${answerId}/stop`, {});
+    deepEqual(await stop.json(), { stopped: true });
+    const lastId = cut.events.findLast((event) => event.id !== undefined)!.id!;
+    const rest = await readSse(
+      await jar.fetch(`${staying.url}/api/streams/${answerId}`, {
+        headers: { "last-event-id": lastId },
+        signal: AbortSignal.timeout(15_000),
+      }),
+    );
+    equal(rest.events.at(-1)!.payload.type, "done");
+    ok(!rest.text.includes("r299"), `it stopped: ${rest.text.length} characters after the handover`);
+    const chat = pagePropsOf(await (await jar.fetch(staying.url)).text()).history["character-chat/ghost"];
+    equal(chat[1].content, cut.text + rest.text);
+    equal(chat[1].incomplete, true, "kept as stopped");
+  } finally {
+    await leaving.stop().catch(() => {});
+    await staying.stop();
+    await upstream.close();
+  }
+});

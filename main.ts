@@ -4,7 +4,7 @@ import { ConversationStore } from "./lib/session/conversation_store.ts";
 import { startHistorySweeper } from "./lib/session/history_sweeper.ts";
 import { createKabotan } from "./app.ts";
 import { assetsOf, readManifest } from "./lib/build/assets.ts";
-import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
+import { type Config, ConfigError, loadConfig, shutdownGraceMs } from "./lib/config.ts";
 import { shutdownError } from "./lib/llm/errors.ts";
 import { createLlm } from "./lib/llm/mod.ts";
 import { DiscoveringLlm } from "./lib/llm/discovery.ts";
@@ -110,7 +110,9 @@ let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
-  logger("info", "shutting down", { signal, graceMs: config.shutdownGraceMs });
+  // Deno Deploy sends SIGINT and kills the instance 5 s later: there the grace leaves time to hand over.
+  const graceMs = shutdownGraceMs(config, onDeploy);
+  logger("info", "shutting down", { signal, graceMs });
   kabotan.drain();
   let handingOver: Promise<void> | undefined;
   const handOver = () =>
@@ -119,7 +121,7 @@ async function shutdown(signal: string): Promise<void> {
       // What could not go over (plain relays, JSON answers, readers of answers run elsewhere) ends.
       if (!stopping.signal.aborted) stopping.abort(shutdownError());
     });
-  const deadline = setTimeout(handOver, config.shutdownGraceMs);
+  const deadline = setTimeout(handOver, graceMs);
   await server.shutdown();
   clearTimeout(deadline);
   // Answers nobody is reading now (a reader reconnecting) go over at once.

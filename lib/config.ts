@@ -300,3 +300,11 @@ function logLevel(value: string | undefined): LogLevel {
   if (level === "debug" || level === "info" || level === "warn" || level === "error") return level;
   throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, not "${value}"`);
 }
+
+/** On Deno Deploy: SIGKILL follows SIGINT after 5 s, and a handover needs a moment of its own. */
+export const DEPLOY_GRACE_MS = 3000;
+
+/** How long running answers may go on after SIGTERM/SIGINT before they are handed over. */
+export function shutdownGraceMs(config: Pick<Config, "shutdownGraceMs">, onDeploy: boolean): number {
+  return onDeploy ? Math.min(config.shutdownGraceMs, DEPLOY_GRACE_MS) : config.shutdownGraceMs;
+}

@@ -1,5 +1,5 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, shutdownGraceMs } from "./config.ts";
 
 Deno.test("with nothing configured the demo model runs with the documented defaults", () => {
   const config = loadConfig({});
@@ -88,4 +88,11 @@ Deno.test("only with nothing set is a local model server looked for; LOCAL_MODEL
   throws(() => loadConfig({ LOCAL_MODEL_SERVERS: "Ollama=not a url" }), ConfigError);
   equal(loadConfig({ CONTEXT_TOKENS: "8192" }).llm.contextTokens, 8192);
   throws(() => loadConfig({ CONTEXT_TOKENS: "12" }), ConfigError);
+});
+
+Deno.test("on Deno Deploy (killed 5 s after SIGINT) the shutdown grace is at most 3 s, leaving time to hand answers over", () => {
+  const config = loadConfig({ SHUTDOWN_GRACE: "10" });
+  equal(shutdownGraceMs(config, false), 10_000);
+  equal(shutdownGraceMs(config, true), 3000);
+  equal(shutdownGraceMs(loadConfig({ SHUTDOWN_GRACE: "1" }), true), 1000);
 });

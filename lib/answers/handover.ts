@@ -13,7 +13,7 @@ import type { ConversationStore } from "../session/conversation_store.ts";
 import type { HandoverRecipe } from "../streams/event_log.ts";
 import type { AnswerRequest } from "./request.ts";
 import { answerAsStream, type AnswerDeps } from "./respond.ts";
-import { type AnswerPlace, openTurn } from "./turn.ts";
+import { type AnswerPlace, openRequestedTurn } from "./turn.ts";
 
 /** How an answer is gone on with elsewhere: as it was asked, and where it is kept. */
 interface Recipe {
@@ -87,15 +87,8 @@ export async function takeUpAnswer(deps: TakeUpDeps, id: string): Promise<void> 
       turnId: goOn ? recipe.turnId : recipe.asked.turnId,
       conversationId: recipe.conversationId,
     };
-    const turn = await openTurn(deps.store, sessionId, prepared.value, {
-      continuing: request.continuing,
-      regenerating: request.regenerating,
-      editing: request.editing,
-      language: request.language,
-      feature: feature.name,
+    const turn = await openRequestedTurn(deps.store, sessionId, request, {
       writer: id,
-      turnId: request.turnId,
-      conversationId: request.conversationId,
       fence: deps.streams.eventLog.fenceFor(id),
     });
     const asker = {

@@ -9,6 +9,7 @@ import { GO_ON, type PreparedRequest } from "../features/feature.ts";
 import { ApiError } from "../http/api_error.ts";
 import type { AnswerStats, Language } from "../shared/contract.ts";
 import type { ChatMessage } from "../llm/types.ts";
+import type { AnswerRequest } from "./request.ts";
 import {
   type AnswerAddress,
   type ConversationStore,
@@ -71,6 +72,27 @@ export interface TurnOptions {
   fence?: WriteFence;
   /** The session's record being written (a new visitor's): the question is stored after it. */
   sessionWritten?: Promise<unknown>;
+}
+
+/** Opens the turn an answer request asks for, as `writer` (and guarded by `fence`). */
+export function openRequestedTurn(
+  store: ConversationStore,
+  sessionId: string | undefined,
+  request: AnswerRequest,
+  { writer, fence, sessionWritten }: Pick<TurnOptions, "writer" | "fence" | "sessionWritten">,
+): Promise<OpenTurn> {
+  return openTurn(store, sessionId, request.turn, {
+    continuing: request.continuing,
+    regenerating: request.regenerating,
+    editing: request.editing,
+    language: request.language,
+    feature: request.feature.name,
+    turnId: request.turnId,
+    conversationId: request.conversationId,
+    writer,
+    fence,
+    sessionWritten,
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { type Context, Hono } from "hono";
 import { attach, claim, type Reader } from "../../lib/answers/attach.ts";
 import { readAnswerRequest } from "../../lib/answers/request.ts";
 import { answerAsJson, answerAsStream, type AnswerDeps } from "../../lib/answers/respond.ts";
-import { openTurn } from "../../lib/answers/turn.ts";
+import { openRequestedTurn } from "../../lib/answers/turn.ts";
 import { ApiError } from "../../lib/http/api_error.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
@@ -82,16 +82,9 @@ export function featureApi(deps: FeatureApiDeps): Hono<AppEnv> {
     if (claimed instanceof Response) return claimed; // another request started it first: read that
     await using held = claimed;
 
-    const turn = await openTurn(store, session?.id, request.turn, {
-      continuing: request.continuing,
-      regenerating: request.regenerating,
-      language: request.language,
-      feature: request.feature.name,
+    const turn = await openRequestedTurn(store, session?.id, request, {
       // The answer id, when there is one, is the token that lets this answer's writer end it.
       writer: id ?? crypto.randomUUID(),
-      turnId: request.turnId,
-      editing: request.editing,
-      conversationId: request.conversationId,
       // A resumable answer is saved only while its log says it runs (not ended as an orphan).
       fence: claimed ? streams.eventLog.fenceFor(id!) : undefined,
       sessionWritten: session?.written,

@@ -201,10 +201,18 @@ export class AnswerRun {
       );
     }
     this.#push(doneEvent(this.#options.stats?.(), this.#options.end?.()));
+    await this.#end(true);
+  }
+
+  /**
+   * Nothing more runs here: readers are woken and the heartbeat let go; `writeLast`: the last events
+   * are written first, and the log says finished (not for a handover, which goes on elsewhere).
+   */
+  async #end(writeLast: boolean): Promise<void> {
     this.finished = true;
     clearInterval(this.#timers.flush);
     clearTimeout(this.#timers.grace);
-    await this.#flush();
+    if (writeLast) await this.#flush();
     this.#alive[Symbol.dispose]();
     this.#wakeReaders();
     this.#options.onFinished?.();
@@ -222,12 +230,7 @@ export class AnswerRun {
       );
     if (!handedOver) return false;
     this.#handedOver = true;
-    this.finished = true;
-    clearInterval(this.#timers.flush);
-    clearTimeout(this.#timers.grace);
-    this.#alive[Symbol.dispose]();
-    this.#wakeReaders();
-    this.#options.onFinished?.();
+    await this.#end(false);
     return true;
   }
 

@@ -9,7 +9,6 @@ import { SSE_HEADERS } from "../sse/encoder.ts";
 import { sseBody } from "../sse/response.ts";
 import type { StreamHub } from "../streams/hub.ts";
 import type { StreamMeta } from "../streams/event_log.ts";
-import type { NumberedEvent } from "../sse/relay.ts";
 
 export interface Reader {
   /** The session asking. */
@@ -34,31 +33,13 @@ export function readAnswer(streams: StreamHub, id: string, meta: StreamMeta, rea
       field: "request_id",
     });
   }
-  if (meta.orphaned && reader.lastEventId >= meta.lastId - 1) {
-    // Its instance died after sending this reader events it had not logged yet (ids the log then
-    // gave its closing events): the reader still hears how it ended, after what it has.
-    return orphanEnding(streams, id, meta, reader);
-  }
-  if (meta.status === "finished" && reader.lastEventId >= meta.lastId) {
+  // An orphan's reader may have been shown events its instance never logged (their ids went to the
+  // closing events): it is read like any other, and the hub numbers the closing events after its last.
+  if (meta.status === "finished" && reader.lastEventId >= meta.lastId && !meta.orphaned) {
     return new Response(null, { status: 204 });
   }
   // A reader may come back only for its own session's answer (checked above), so it has an owner.
   const events = streams.reread(id, reader.lastEventId, reader.owner!);
-  return new Response(sseBody(events, reader.keepAliveMs), { headers: SSE_HEADERS });
-}
-
-/**
- * An orphan's closing events (an error, then done), numbered after the reader's last. A reader that
- * had seen the logged error would have stopped there, so one coming back has not.
- */
-function orphanEnding(streams: StreamHub, id: string, meta: StreamMeta, reader: Reader): Response {
-  const events = new ReadableStream<NumberedEvent>({
-    async start(controller) {
-      const closing = await streams.eventLog.eventsAfter(id, meta.lastId - 2).catch(() => []);
-      closing.forEach(({ event }, i) => controller.enqueue({ id: reader.lastEventId + 1 + i, event }));
-      controller.close();
-    },
-  });
   return new Response(sseBody(events, reader.keepAliveMs), { headers: SSE_HEADERS });
 }
 

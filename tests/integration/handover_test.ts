@@ -7,8 +7,8 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { pagePropsOf } from "../support/page_props.ts";
 import { CookieJar } from "../support/cookie_jar.ts";
 import { FakeUpstream, sleep } from "../support/fake_upstream.ts";
-import { startMain } from "../support/main_process.ts";
-import { readSse, type ReceivedEvent } from "../support/sse_client.ts";
+import { type MainProcess, startMain } from "../support/main_process.ts";
+import { readSse, type ReceivedEvent, type SseResult } from "../support/sse_client.ts";
 import { GO_ON } from "../../lib/features/feature.ts";
 import { withInProcessApp } from "../support/in_process.ts";
 
@@ -16,13 +16,49 @@ const FIRST = Array.from({ length: 300 }, (_, i) => `w${i} `);
 const REST = ["and ", "so ", "it ", "ends."];
 
 /** The model: a long answer, and, asked to go on, the rest of it. */
-function scriptedUpstream(): FakeUpstream {
+function scriptedUpstream(rest = REST): FakeUpstream {
   const upstream = new FakeUpstream();
   upstream.script = (request) =>
     request.body.messages!.at(-1)!.content === GO_ON.en
-      ? { chunks: REST, delayMs: 20 }
+      ? { chunks: rest, delayMs: 20 }
       : { chunks: FIRST, delayMs: 20 };
   return upstream;
+}
+
+/**
+ * Asks `instance` for a long answer and sends it SIGTERM once `after` events have come: what the
+ * reader got until the connection ended, and the id of the last event it has.
+ */
+async function cutByShutdown(
+  instance: MainProcess,
+  jar: CookieJar,
+  { character, message, after }: { character: string; message: string; after: number },
+): Promise<{ answerId: string; cut: SseResult; lastId: string }> {
+  const answerId = crypto.randomUUID();
+  const first: ReceivedEvent[] = [];
+  const reading = readSse(
+    await jar.post(`${instance.url}/api/character-chat-stream`, { character, message, request_id: answerId }),
+    (event) => first.push(event),
+  );
+  while (first.length < after) await sleep(20);
+  instance.process.kill("SIGTERM");
+  const cut = await reading;
+  return { answerId, cut, lastId: cut.events.findLast((event) => event.id !== undefined)!.id! };
+}
+
+/** The rest of the answer, read from `instance` after the reader's last event. */
+async function readOn(
+  instance: MainProcess,
+  jar: CookieJar,
+  answerId: string,
+  lastId: string,
+): Promise<SseResult> {
+  return await readSse(
+    await jar.fetch(`${instance.url}/api/streams/${answerId}`, {
+      headers: { "last-event-id": lastId },
+      signal: AbortSignal.timeout(15_000),
+    }),
+  );
 }
 
 Deno.test("SIGTERM hands a running answer over: another instance goes on from its text, the reader reads one answer, history keeps it whole", async () => {
@@ -36,35 +72,21 @@ Deno.test("SIGTERM hands a running answer over: another instance goes on from it
   const staying = await startMain(env);
   try {
     const jar = new CookieJar();
-    const answerId = crypto.randomUUID();
-    const first: ReceivedEvent[] = [];
-    const reading = readSse(
-      await jar.post(`${leaving.url}/api/character-chat-stream`, {
-        character: "ghost",
-        message: "Tell me a long tale",
-        request_id: answerId,
-      }),
-      (event) => first.push(event),
-    );
-    while (first.length < 20) await sleep(20);
-    leaving.process.kill("SIGTERM");
-    const cut = await reading;
+    const { answerId, cut, lastId } = await cutByShutdown(leaving, jar, {
+      character: "ghost",
+      message: "Tell me a long tale",
+      after: 20,
+    });
     // Told without an id to come back elsewhere, as after a dropped connection.
     const last = cut.events.at(-1)!;
     equal(last.id, undefined);
     deepEqual(last.payload.type === "error" && last.payload.code, "shutdown");
-    const lastId = Number(cut.events.findLast((event) => event.id !== undefined)!.id);
     equal((await leaving.process.status).code, 0);
 
-    const rest = await readSse(
-      await jar.fetch(`${staying.url}/api/streams/${answerId}`, {
-        headers: { "last-event-id": String(lastId) },
-        signal: AbortSignal.timeout(15_000),
-      }),
-    );
+    const rest = await readOn(staying, jar, answerId, lastId);
     ok(rest.events.every((event) => event.payload.type !== "error"), JSON.stringify(rest.events.at(-1)));
     equal(rest.events.at(-1)!.payload.type, "done");
-    equal(Number(rest.events[0].id), lastId + 1, "it goes on right after what the reader had");
+    equal(Number(rest.events[0].id), Number(lastId) + 1, "it goes on right after what the reader had");
     const whole = cut.text + rest.text;
     ok(whole.startsWith("w0 w1 ") && whole.endsWith("and so it ends."), whole.slice(-60));
 
@@ -154,28 +176,14 @@ Deno.test("a lone instance restarted takes up the answers it handed over: the re
   let after;
   try {
     const jar = new CookieJar();
-    const answerId = crypto.randomUUID();
-    const first: ReceivedEvent[] = [];
-    const reading = readSse(
-      await jar.post(`${before.url}/api/character-chat-stream`, {
-        character: "dracula",
-        message: "Tell me of your castle",
-        request_id: answerId,
-      }),
-      (event) => first.push(event),
-    );
-    while (first.length < 10) await sleep(20);
-    before.process.kill("SIGTERM");
-    const cut = await reading;
+    const { answerId, cut, lastId } = await cutByShutdown(before, jar, {
+      character: "dracula",
+      message: "Tell me of your castle",
+      after: 10,
+    });
     equal((await before.process.status).code, 0);
     after = await startMain(env);
-    const lastId = cut.events.findLast((event) => event.id !== undefined)!.id!;
-    const rest = await readSse(
-      await jar.fetch(`${after.url}/api/streams/${answerId}`, {
-        headers: { "last-event-id": lastId },
-        signal: AbortSignal.timeout(15_000),
-      }),
-    );
+    const rest = await readOn(after, jar, answerId, lastId);
     equal(rest.events.at(-1)!.payload.type, "done");
     ok(rest.events.every((event) => event.payload.type !== "error"));
     const whole = cut.text + rest.text;
@@ -190,11 +198,7 @@ Deno.test("a lone instance restarted takes up the answers it handed over: the re
 });
 
 Deno.test("a Stop asked while an answer changes instances reaches the instance that takes it up", async () => {
-  const upstream = new FakeUpstream();
-  upstream.script = (request) =>
-    request.body.messages!.at(-1)!.content === GO_ON.en
-      ? { chunks: Array.from({ length: 300 }, (_, i) => `r${i} `), delayMs: 20 }
-      : { chunks: FIRST, delayMs: 20 };
+  const upstream = scriptedUpstream(Array.from({ length: 300 }, (_, i) => `r${i} `));
   const env = {
     OPENAI_BASE_URL: upstream.baseURL,
     KV_PATH: await Deno.makeTempFile({ suffix: ".kv" }),
@@ -204,29 +208,15 @@ Deno.test("a Stop asked while an answer changes instances reaches the instance t
   const staying = await startMain(env);
   try {
     const jar = new CookieJar();
-    const answerId = crypto.randomUUID();
-    const first: ReceivedEvent[] = [];
-    const reading = readSse(
-      await jar.post(`${leaving.url}/api/character-chat-stream`, {
-        character: "ghost",
-        message: "Tell me a long tale",
-        request_id: answerId,
-      }),
-      (event) => first.push(event),
-    );
-    while (first.length < 10) await sleep(20);
-    leaving.process.kill("SIGTERM");
-    const cut = await reading;
+    const { answerId, cut, lastId } = await cutByShutdown(leaving, jar, {
+      character: "ghost",
+      message: "Tell me a long tale",
+      after: 10,
+    });
     // Stop, asked of the other instance while the answer is handed over (or just taken up).
     const stop = await jar.post(`${staying.url}/api/streams/${answerId}/stop`, {});
     deepEqual(await stop.json(), { stopped: true });
-    const lastId = cut.events.findLast((event) => event.id !== undefined)!.id!;
-    const rest = await readSse(
-      await jar.fetch(`${staying.url}/api/streams/${answerId}`, {
-        headers: { "last-event-id": lastId },
-        signal: AbortSignal.timeout(15_000),
-      }),
-    );
+    const rest = await readOn(staying, jar, answerId, lastId);
     equal(rest.events.at(-1)!.payload.type, "done");
     ok(!rest.text.includes("r299"), `it stopped: ${rest.text.length} characters after the handover`);
     const chat = pagePropsOf(await (await jar.fetch(staying.url)).text()).history["character-chat/ghost"];
